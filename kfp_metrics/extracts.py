@@ -1,0 +1,110 @@
+"""Locating the Parquet extracts and exposing them as DuckDB views."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+REQUIRED_TABLES = ("anstallningar", "franvaro", "handelser")
+OPTIONAL_TABLES = (
+    "medarbetarenkat",
+    "incidenter",
+    "kompetensgap",
+    "aktiviteter",
+    "mal",
+    "personalprognos",
+)
+ALL_TABLES = REQUIRED_TABLES + OPTIONAL_TABLES
+
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+def data_dir_from_env() -> Path:
+    """The extracts directory: KFP_DATA_DIR, else the bundled data/."""
+    value = os.environ.get("KFP_DATA_DIR")
+    return Path(value) if value else DEFAULT_DATA_DIR
+
+
+@dataclass(frozen=True)
+class TableSource:
+    """Where one table's Parquet lives: a single file or a folder (hive partitions allowed)."""
+
+    name: str
+    path: Path
+
+    @property
+    def is_folder(self) -> bool:
+        return self.path.is_dir()
+
+    def files(self) -> list[Path]:
+        if self.is_folder:
+            return sorted(p for p in self.path.rglob("*.parquet") if p.is_file())
+        return [self.path]
+
+    def read_sql(self) -> str:
+        """A DuckDB table expression reading this source (paths quoted, never user input)."""
+        if self.is_folder:
+            pattern = _quote(str(self.path / "**" / "*.parquet"))
+            return f"read_parquet({pattern}, hive_partitioning = true, union_by_name = true)"
+        return f"read_parquet({_quote(str(self.path))})"
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def locate_tables(data_dir: Path | str) -> dict[str, TableSource]:
+    """The contract's tables present in data_dir, by name."""
+    root = Path(data_dir)
+    found: dict[str, TableSource] = {}
+    for name in ALL_TABLES:
+        single = root / f"{name}.parquet"
+        folder = root / name
+        if single.is_file():
+            found[name] = TableSource(name, single)
+        elif folder.is_dir() and any(folder.rglob("*.parquet")):
+            found[name] = TableSource(name, folder)
+    return found
+
+
+def fingerprint(data_dir: Path | str) -> str:
+    """A short hash of every extract file's name, size and modification time."""
+    digest = hashlib.sha256()
+    for name, source in sorted(locate_tables(data_dir).items()):
+        for f in source.files():
+            st = f.stat()
+            digest.update(f"{name}|{f.relative_to(source.path.parent)}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def content_fingerprint(data_dir: Path | str) -> str:
+    """A short hash of every extract file's bytes: stable across copies and checkouts."""
+    digest = hashlib.sha256()
+    for name, source in sorted(locate_tables(data_dir).items()):
+        for f in source.files():
+            digest.update(f"{name}|{f.relative_to(source.path.parent).as_posix()}\n".encode())
+            with f.open("rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(block)
+    return digest.hexdigest()[:16]
+
+
+SCOPE_MACRO = (
+    "create or replace macro i_lista(v, lista) as "
+    "(len(lista) = 0 or list_contains(lista, v))"
+)
+
+
+def connect(data_dir: Path | str, threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with one view per present table."""
+    con = duckdb.connect(":memory:")
+    if threads:
+        con.execute(f"set threads = {int(threads)}")
+    con.execute(SCOPE_MACRO)
+    for name, source in locate_tables(data_dir).items():
+        con.execute(f"create or replace view {name} as select * from {source.read_sql()}")
+    return con

@@ -1,0 +1,62 @@
+"""Running the named SQL files in queries/ with bound parameters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Lists of förvaltningar, avdelningar and enheter; an empty list means all."""
+
+    forvaltning: tuple[str, ...] = field(default_factory=tuple)
+    avdelning: tuple[str, ...] = field(default_factory=tuple)
+    enhet: tuple[str, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def of(cls, forvaltning=(), avdelning=(), enhet=()) -> Scope:
+        return cls(tuple(forvaltning or ()), tuple(avdelning or ()), tuple(enhet or ()))
+
+    def params(self) -> dict[str, list[str]]:
+        """The scope as the bound parameters every query takes."""
+        return {
+            "forvaltningar": list(self.forvaltning),
+            "avdelningar": list(self.avdelning),
+            "enheter": list(self.enhet),
+        }
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {"forvaltning": list(self.forvaltning), "avdelning": list(self.avdelning), "enhet": list(self.enhet)}
+
+    @property
+    def is_all(self) -> bool:
+        return not (self.forvaltning or self.avdelning or self.enhet)
+
+
+@lru_cache(maxsize=None)
+def sql_text(name: str) -> str:
+    """The text of queries/<name>.sql."""
+    path = QUERY_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise KeyError(f"Okänd fråga: {name}")
+    return path.read_text(encoding="utf-8")
+
+
+def run(con: duckdb.DuckDBPyConnection, name: str, scope: Scope, **params) -> pd.DataFrame:
+    """Run queries/<name>.sql on a fresh cursor with the scope and params bound; fully fetched."""
+    text = sql_text(name)
+    bound = {**scope.params(), **params}
+    # DuckDB refuses named parameters that the statement does not use.
+    bound = {k: v for k, v in bound.items() if f"${k}" in text}
+    cur = con.cursor()
+    try:
+        return cur.execute(text, bound).df()
+    finally:
+        cur.close()
