@@ -93,10 +93,24 @@ def content_fingerprint(data_dir: Path | str) -> str:
     return digest.hexdigest()[:16]
 
 
-SCOPE_MACRO = (
+SCOPE_MACROS = (
     "create or replace macro i_lista(v, lista) as "
-    "(len(lista) = 0 or list_contains(lista, v))"
+    "(len(lista::varchar[]) = 0 or list_contains(lista::varchar[], v))",
+    "create or replace macro i_scope(f, a, e, fs, avds, es) as "
+    "(i_lista(f, fs) and i_lista(a, avds) and i_lista(e, es))",
 )
+
+
+# Optional columns of the contract; a view fills an absent one with typed nulls so every
+# query can name it, and has_column() tells whether the extract really had it.
+OPTIONAL_COLUMNS: dict[str, dict[str, str]] = {
+    "anstallningar": {"faktisk_sysselsattningsgrad": "double", "chef": "boolean"},
+    "medarbetarenkat": {"antal_inbjudna": "integer"},
+    "incidenter": {"orsak": "varchar", "befattning": "varchar"},
+    "kompetensgap": {"enhet": "varchar", "kategori": "varchar"},
+    "aktiviteter": {"uppfoljning": "varchar", "nyckeltal": "varchar", "kompetensomrade": "varchar"},
+}
+OPTIONAL_DEFAULTS = {"chef": "false"}
 
 
 def connect(data_dir: Path | str, threads: int | None = None) -> duckdb.DuckDBPyConnection:
@@ -104,7 +118,32 @@ def connect(data_dir: Path | str, threads: int | None = None) -> duckdb.DuckDBPy
     con = duckdb.connect(":memory:")
     if threads:
         con.execute(f"set threads = {int(threads)}")
-    con.execute(SCOPE_MACRO)
+    for macro in SCOPE_MACROS:
+        con.execute(macro)
     for name, source in locate_tables(data_dir).items():
-        con.execute(f"create or replace view {name} as select * from {source.read_sql()}")
+        con.execute(f"create or replace view {name}_kalla as select * from {source.read_sql()}")
+        present = {row[0] for row in con.execute(f"describe {name}_kalla").fetchall()}
+        extra = [
+            f"{OPTIONAL_DEFAULTS.get(col, 'null')}::{typ} as {col}"
+            for col, typ in OPTIONAL_COLUMNS.get(name, {}).items()
+            if col not in present
+        ]
+        select = ", ".join(["*", *extra])
+        con.execute(f"create or replace view {name} as select {select} from {name}_kalla")
     return con
+
+
+def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether the extracts had this table."""
+    rows = con.execute(
+        "select 1 from duckdb_views() where view_name = $name", {"name": f"{table}_kalla"}
+    ).fetchall()
+    return bool(rows)
+
+
+def has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    """Whether the extracts' table really had this column (not a filled-in optional one)."""
+    if table not in ALL_TABLES or not has_table(con, table):
+        return False
+    names = {row[0] for row in con.execute(f"describe {table}_kalla").fetchall()}
+    return column in names

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -54,7 +55,7 @@ def run(con: duckdb.DuckDBPyConnection, name: str, scope: Scope, **params) -> pd
     text = sql_text(name)
     bound = {**scope.params(), **params}
     # DuckDB refuses named parameters that the statement does not use.
-    bound = {k: v for k, v in bound.items() if f"${k}" in text}
+    bound = {k: v for k, v in bound.items() if re.search(rf"\${k}\b", text)}
     cur = con.cursor()
     try:
         return cur.execute(text, bound).df()

@@ -1,0 +1,161 @@
+"""The metric catalog: one entry per metric id of the data contract, read by every output."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Unit = Literal["antal", "procent", "år", "index"]
+Better = Literal["lower", "higher"] | None
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A key figure: Swedish label, unit, better direction, definition and source query."""
+
+    id: str
+    section: str
+    label: str
+    unit: Unit
+    better: Better
+    definition: str
+    query: str
+    suppression: str | None = None
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit == "procent"
+
+
+SECTIONS = {
+    "personal": "Personal",
+    "sjukfranvaro": "Sjukfrånvaro",
+    "rorlighet": "Rörlighet",
+    "pension": "Pensionsavgångar",
+    "medarbetarenkat": "Medarbetarenkät",
+    "incidenter": "Incidenter",
+    "aktiviteter": "Aktiviteter",
+}
+
+_P = "personal_nyckeltal"
+_S = "sjukfranvaro_per_grupp"
+_R = "rorlighet_nyckeltal"
+_E = "medarbetarenkat_per_fraga"
+
+_SJUK_NT1 = "100 × summa sjukfrånvarotimmar / summa ordinarie arbetstid under de 12 månaderna t.o.m. perioden"
+
+METRICS: tuple[Metric, ...] = (
+    # Personal
+    Metric("antal_tillsvidare", "personal", "Tillsvidareanställda", "antal", None,
+           "Antal personer med tillsvidareanställning i månadens ögonblicksbild.", _P),
+    Metric("antal_tillsvidare_kvinnor", "personal", "Tillsvidareanställda kvinnor", "antal", None,
+           "Antal tillsvidareanställda kvinnor i månadens ögonblicksbild.", _P),
+    Metric("antal_tillsvidare_man", "personal", "Tillsvidareanställda män", "antal", None,
+           "Antal tillsvidareanställda män i månadens ögonblicksbild.", _P),
+    Metric("antal_tidsbegransade", "personal", "Tidsbegränsat anställda", "antal", None,
+           "Antal månadsavlönade med tidsbegränsad anställning i månadens ögonblicksbild.", _P),
+    Metric("antal_timavlonade", "personal", "Timavlönade", "antal", None,
+           "Antal timavlönade med anställning under månaden.", _P),
+    Metric("antal_manadsavlonade", "personal", "Månadsavlönade", "antal", None,
+           "Tillsvidareanställda + tidsbegränsat anställda månadsavlönade.", _P),
+    Metric("andel_kvinnor_pct", "personal", "Andel kvinnor", "procent", None,
+           "100 × antal kvinnor bland månadsavlönade / antal månadsavlönade.", _P),
+    Metric("medelalder", "personal", "Medelålder", "år", None,
+           "Medelåldern för månadsavlönade, där åldern är periodens år minus födelseår.", _P),
+    Metric("forandring_tillsvidare_pct", "personal", "Förändring tillsvidareanställda", "procent", None,
+           "100 × (antal tillsvidareanställda i perioden − samma månad föregående år) / samma månad föregående år.", _P),
+    Metric("antal_deltid", "personal", "Deltidsanställda", "antal", "lower",
+           "Antal månadsavlönade med sysselsättningsgrad under 100 %.", _P),
+    Metric("heltid_andel_pct", "personal", "Andel heltidsanställda", "procent", "higher",
+           "100 × månadsavlönade med sysselsättningsgrad 100 % / månadsavlönade (Kolada N00206).", _P),
+    Metric("heltid_andel_kvinnor_pct", "personal", "Andel heltidsanställda kvinnor", "procent", "higher",
+           "Andel heltidsanställda bland månadsavlönade kvinnor.", _P),
+    Metric("heltid_andel_man_pct", "personal", "Andel heltidsanställda män", "procent", "higher",
+           "Andel heltidsanställda bland månadsavlönade män.", _P),
+    Metric("heltidsarbetande_andel_pct", "personal", "Andel heltidsarbetande", "procent", "higher",
+           "100 × månadsavlönade som faktiskt arbetar 100 % efter partiella ledigheter / månadsavlönade "
+           "(Kolada N00209). Saknas när extraktet inte har faktisk sysselsättningsgrad.", _P),
+    # Sjukfrånvaro
+    Metric("sjukfranvaro_total_pct", "sjukfranvaro", "Sjukfrånvaro totalt", "procent", "lower",
+           f"{_SJUK_NT1} (SKR NT1).", _S, "sjukfranvaro"),
+    Metric("sjukfranvaro_kort_pct", "sjukfranvaro", "Sjukfrånvaro dag 1–14", "procent", "lower",
+           "100 × sjukfrånvarotimmar under dag 1–14 i sjukperioden / summa ordinarie arbetstid.", _S, "sjukfranvaro"),
+    Metric("sjukfranvaro_lang_andel_pct", "sjukfranvaro", "Andel långtidssjukfrånvaro (60 dagar eller mer)",
+           "procent", "lower",
+           "100 × sjukfrånvarotimmar i sjukperioder om 60 dagar eller mer / summa sjukfrånvarotimmar "
+           "(en andel av frånvaron, inte av arbetstiden; SKR NT2).", _S, "sjukfranvaro"),
+    Metric("sjukfranvaro_kvinnor_pct", "sjukfranvaro", "Sjukfrånvaro kvinnor", "procent", "lower",
+           f"{_SJUK_NT1}, för kvinnor.", _S, "sjukfranvaro"),
+    Metric("sjukfranvaro_man_pct", "sjukfranvaro", "Sjukfrånvaro män", "procent", "lower",
+           f"{_SJUK_NT1}, för män.", _S, "sjukfranvaro"),
+    Metric("sjukfranvaro_29_pct", "sjukfranvaro", "Sjukfrånvaro 29 år och yngre", "procent", "lower",
+           f"{_SJUK_NT1}, för anställda som är högst 29 år under månaden.", _S, "sjukfranvaro"),
+    Metric("sjukfranvaro_30_49_pct", "sjukfranvaro", "Sjukfrånvaro 30–49 år", "procent", "lower",
+           f"{_SJUK_NT1}, för anställda som är 30–49 år under månaden.", _S, "sjukfranvaro"),
+    Metric("sjukfranvaro_50_pct", "sjukfranvaro", "Sjukfrånvaro 50 år och äldre", "procent", "lower",
+           f"{_SJUK_NT1}, för anställda som är 50 år eller äldre under månaden.", _S, "sjukfranvaro"),
+    # Rörlighet
+    Metric("personalomsattning_pct", "rorlighet", "Personalomsättning", "procent", "lower",
+           "100 × avgångar bland tillsvidareanställda till annan förvaltning eller utanför kommunen under de "
+           "12 månaderna t.o.m. perioden / genomsnittligt antal tillsvidareanställda under samma 12 månader "
+           "(Kolada N00216).", _R),
+    Metric("avgangar_tillsvidare_hittills", "rorlighet", "Avgångar tillsvidare hittills i år", "antal", None,
+           "Avgångar bland tillsvidareanställda från 1 januari t.o.m. periodens sista dag, oavsett vart personen gick.", _R),
+    Metric("rekryteringar_tillsvidare_hittills", "rorlighet", "Rekryteringar tillsvidare hittills i år", "antal", None,
+           "Påbörjade tillsvidareanställningar från 1 januari t.o.m. periodens sista dag, oavsett varifrån.", _R),
+    Metric("avgangar_tidsbegransade_hittills", "rorlighet", "Avgångar tidsbegränsade hittills i år", "antal", None,
+           "Avslutade tidsbegränsade månadsanställningar från 1 januari t.o.m. periodens sista dag.", _R),
+    Metric("rekryteringar_tidsbegransade_hittills", "rorlighet", "Rekryteringar tidsbegränsade hittills i år",
+           "antal", None,
+           "Påbörjade tidsbegränsade månadsanställningar från 1 januari t.o.m. periodens sista dag.", _R),
+    # Pension
+    Metric("pension_redan", "pension", "Redan uppnådd pensionsålder", "antal", None,
+           "Tillsvidareanställda i perioden som fyller pensionsåldern (standard 65 år) under periodens år "
+           "eller tidigare.", "pension_per_ar"),
+    Metric("pension_per_ar", "pension", "Pensionsavgångar per år", "antal", None,
+           "För vart och ett av de tre åren efter periodens år: tillsvidareanställda i perioden som fyller "
+           "pensionsåldern det året.", "pension_per_ar"),
+    # Medarbetarenkät
+    Metric("medarbetarindex", "medarbetarenkat", "Medarbetarindex (HME)", "index", "higher",
+           "Medelvärdet av delindexen motivation, ledarskap och styrning (0–100) i senaste enkäten t.o.m. "
+           "periodens år; varje frågas index är svarsviktat över enheterna.", _E, "medarbetarenkat"),
+    Metric("medarbetarindex_motivation", "medarbetarenkat", "Delindex motivation", "index", "higher",
+           "Medelvärdet av index för frågorna i delindex motivation.", _E, "medarbetarenkat"),
+    Metric("medarbetarindex_ledarskap", "medarbetarenkat", "Delindex ledarskap", "index", "higher",
+           "Medelvärdet av index för frågorna i delindex ledarskap.", _E, "medarbetarenkat"),
+    Metric("medarbetarindex_styrning", "medarbetarenkat", "Delindex styrning", "index", "higher",
+           "Medelvärdet av index för frågorna i delindex styrning.", _E, "medarbetarenkat"),
+    Metric("antal_svar", "medarbetarenkat", "Antal svarande", "antal", None,
+           "Summan över enheterna av det största antalet svar på någon fråga i enheten.", "medarbetarenkat_svarande"),
+    Metric("svarsfrekvens_pct", "medarbetarenkat", "Svarsfrekvens", "procent", "higher",
+           "100 × antal svarande / antal inbjudna (per enhet det största antalet inbjudna). Saknas när "
+           "extraktet inte har antal inbjudna.", "medarbetarenkat_svarande"),
+    # Incidenter
+    Metric("incidenter_per_tertial", "incidenter", "Anmälda incidenter per tertial", "antal", "lower",
+           "Antal anmälningar i incidentsystemet per tertial (jan–apr, maj–aug, sep–dec), föregående års tre "
+           "tertial och innevarande års tertial som börjat t.o.m. perioden.", "incidenter_per_tertial"),
+    Metric("hot_och_vald_per_tertial", "incidenter", "Hot och våld per tertial", "antal", "lower",
+           "Antal anmälningar med orsak hot och våld per tertial.", "incidenter_per_tertial"),
+    # Aktiviteter
+    Metric("aktiviteter_per_status", "aktiviteter", "Aktiviteter per status", "antal", None,
+           "Antal aktiviteter i handlingsplanen per aktuell status (senast registrerade ändring, annars "
+           "status när planen antogs).", "aktiviteter_i_scope"),
+    Metric("forsenade", "aktiviteter", "Försenade aktiviteter", "antal", "lower",
+           "Aktiviteter vars måldatum passerats (före den tidigare av dagens datum och periodens sista dag) "
+           "och som inte är klara eller inställda.", "aktiviteter_i_scope"),
+)
+
+BY_ID: dict[str, Metric] = {m.id: m for m in METRICS}
+
+
+def get(metric_id: str) -> Metric:
+    """The catalog entry for a metric id; KeyError with a Swedish message when unknown."""
+    try:
+        return BY_ID[metric_id]
+    except KeyError:
+        raise KeyError(f"Okänt nyckeltal: {metric_id}") from None
+
+
+def in_section(section: str) -> list[Metric]:
+    """The metrics of one section, in catalog order."""
+    return [m for m in METRICS if m.section == section]

@@ -1,0 +1,8 @@
+-- Tillsvidare at $period by the year they reach the retirement age $pensionsalder.
+select fodelsear + $pensionsalder::integer as pensionsar, count(distinct person_id) as antal
+from anstallningar
+where period = $period::date
+  and anstallningsform = 'tillsvidare'
+  and i_scope(forvaltning, avdelning, enhet, $forvaltningar, $avdelningar, $enheter)
+group by pensionsar
+order by pensionsar

@@ -1,0 +1,2 @@
+-- The months present in anstallningar, oldest first.
+select distinct period from anstallningar order by period

@@ -1,0 +1,25 @@
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import fixture_data  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def fixture_dir(tmp_path_factory) -> Path:
+    """The hand-built extracts of fixture_data, written once per test session."""
+    return fixture_data.write(tmp_path_factory.mktemp("extrakt"))
+
+
+@pytest.fixture()
+def state_dir(tmp_path, monkeypatch) -> Path:
+    """An empty state directory for the activity change log."""
+    path = tmp_path / "state"
+    path.mkdir()
+    monkeypatch.setenv("KFP_STATE_DIR", str(path))
+    return path
