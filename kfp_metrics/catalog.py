@@ -159,3 +159,24 @@ def get(metric_id: str) -> Metric:
 def in_section(section: str) -> list[Metric]:
     """The metrics of one section, in catalog order."""
     return [m for m in METRICS if m.section == section]
+
+
+# How far past the target a value may lie and still count as "nära målet" (amber), relative.
+AMBER_MARGIN = 0.10
+
+
+def target_status(metric_id: str, value: float | None, target: float | None) -> str | None:
+    """'gron' when the target is met, 'gul' within 10 % of it, 'rod' beyond; None without both."""
+    better = get(metric_id).better
+    if value is None or target is None or better is None:
+        return None
+    if better == "lower":
+        if value <= target:
+            return "gron"
+        return "gul" if value <= target * (1 + AMBER_MARGIN) else "rod"
+    if value >= target:
+        return "gron"
+    return "gul" if value >= target * (1 - AMBER_MARGIN) else "rod"
+
+
+TARGET_STATUS_LABELS = {"gron": "Når målet", "gul": "Nära målet", "rod": "Långt från målet"}

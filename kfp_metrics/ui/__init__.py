@@ -1,0 +1,1 @@
+"""The Streamlit side of the dashboard: caching, global filters, cards and chart helpers."""

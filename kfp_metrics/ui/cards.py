@@ -1,0 +1,30 @@
+"""Drawing KPI cards: value, change against last year, target light and a link to the page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kfp_metrics import catalog
+from kfp_metrics.oversikt import Card
+
+_COLORS = {"gron": "green", "gul": "orange", "rod": "red"}
+
+
+def render(card: Card) -> None:
+    """Draw one card in a bordered container with a link to its page."""
+    with st.container(border=True, key=f"kort_{card.key}"):
+        st.caption(card.label)
+        st.markdown(f"### {card.value}")
+        if card.change:
+            color = "gray" if card.change_good is None else ("green" if card.change_good else "red")
+            st.markdown(f":{color}[{card.change}]")
+        if card.target_text:
+            if card.target_status:
+                label = catalog.TARGET_STATUS_LABELS[card.target_status]
+                st.markdown(f":{_COLORS[card.target_status]}-badge[{label}] {card.target_text}")
+            else:
+                st.markdown(card.target_text)
+        if card.note:
+            st.caption(card.note)
+        if card.page:
+            st.page_link(card.page, label=card.page_label or "Visa sidan", icon=":material/arrow_forward:")

@@ -1,0 +1,161 @@
+"""The global sidebar filters (period, förvaltning, avdelning, enhet), bound to the URL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import streamlit as st
+
+from kfp_metrics.format import manad
+from kfp_metrics.periods import format_period
+from kfp_metrics.queries import Scope
+from kfp_metrics.ui import data
+
+URL_KEYS = ("period", "forvaltning", "avdelning", "enhet")
+_STATE = "kfp_filters"
+_SEEDED = "_kfp_url_seeded"
+_NOTICES = "_kfp_url_notices"
+ALL = ""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the sidebar selects: the month P and the organisational scope."""
+
+    period: dt.date
+    scope: Scope
+    first_period: dt.date
+    last_period: dt.date
+
+    @property
+    def period_text(self) -> str:
+        return format_period(self.period)
+
+    def describe(self) -> str:
+        """The scope in words, for titles: 'Avdelning X, Y' or the förvaltning."""
+        if self.scope.enhet:
+            return ", ".join(self.scope.enhet)
+        if self.scope.avdelning:
+            return ", ".join(self.scope.avdelning)
+        if self.scope.forvaltning:
+            return ", ".join(self.scope.forvaltning)
+        return "Alla förvaltningar"
+
+
+def _shown(value: str, limit: int = 60) -> str:
+    """A URL value safe to show in a notice: cut short, markdown characters escaped."""
+    text = value if len(value) <= limit else value[:limit] + "…"
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", text)
+
+
+def _seed_from_url(periods: list[str], org) -> list[str]:
+    """Copy valid URL values into the widgets' state once per session; notices for the rest."""
+    notices = []
+    params = st.query_params
+    period = params.get("period")
+    if period is not None:
+        if period in periods:
+            st.session_state["f_period"] = period
+        else:
+            notices.append(f"Perioden «{_shown(period)}» i länken finns inte i extrakten; senaste månaden visas.")
+    forvaltning = params.get("forvaltning")
+    if forvaltning is not None:
+        if forvaltning in set(org["forvaltning"]):
+            st.session_state["f_forvaltning"] = forvaltning
+        else:
+            notices.append(f"Förvaltningen «{_shown(forvaltning)}» i länken finns inte; alla förvaltningar visas.")
+            forvaltning = None
+    in_forv = org if not forvaltning else org[org["forvaltning"] == forvaltning]
+    avdelningar = params.get_all("avdelning")
+    if avdelningar:
+        known = set(in_forv["avdelning"])
+        valid = [a for a in dict.fromkeys(avdelningar) if a in known]
+        for bad in [a for a in avdelningar if a not in known]:
+            notices.append(f"Avdelningen «{_shown(bad)}» i länken finns inte och har tagits bort ur urvalet.")
+        st.session_state["f_avdelning"] = valid
+    enhet = params.get("enhet")
+    if enhet is not None:
+        in_avd = in_forv if not avdelningar else in_forv[in_forv["avdelning"].isin(avdelningar)]
+        if enhet in set(in_avd["enhet"]):
+            st.session_state["f_enhet"] = enhet
+        else:
+            notices.append(f"Enheten «{_shown(enhet)}» i länken finns inte i urvalet; alla enheter visas.")
+    return notices
+
+
+def _write_url(period: str, latest: str, forvaltning: str, avdelningar: list[str], enhet: str) -> None:
+    """Mirror the selection into the URL so the view can be shared as a link."""
+    wanted = {
+        "period": period if period != latest else None,
+        "forvaltning": forvaltning or None,
+        "avdelning": avdelningar or None,
+        "enhet": enhet or None,
+    }
+    for key, value in wanted.items():
+        current = st.query_params.get_all(key)
+        if value is None:
+            if current:
+                del st.query_params[key]
+        else:
+            target = value if isinstance(value, list) else [value]
+            if current != target:
+                st.query_params[key] = value
+
+
+def sidebar() -> Filters | None:
+    """Render the global filters in the sidebar and return the selection (None without data)."""
+    periods_df = data.query("perioder", Scope())
+    org = data.query("organisation", Scope())
+    if periods_df.empty:
+        st.sidebar.warning("Extrakten innehåller inga månader i tabellen anstallningar.")
+        return None
+    periods = [format_period(p) for p in periods_df["period"]]
+    latest = periods[-1]
+    if not st.session_state.get(_SEEDED):
+        st.session_state[_NOTICES] = _seed_from_url(periods, org)
+        st.session_state[_SEEDED] = True
+
+    side = st.sidebar
+    side.header("Urval")
+    period = side.selectbox(
+        "Period (månad)", list(reversed(periods)), format_func=manad, key="f_period",
+        help="Ögonblicksbilder avser månaden; sjukfrånvaro och personalomsättning de 12 månaderna t.o.m. den.",
+    )
+    forvaltningar = sorted(org["forvaltning"].unique())
+    if st.session_state.get("f_forvaltning") not in [ALL, *forvaltningar]:
+        st.session_state["f_forvaltning"] = ALL
+    forvaltning = side.selectbox(
+        "Förvaltning", [ALL, *forvaltningar], key="f_forvaltning",
+        format_func=lambda v: v or "Alla förvaltningar",
+    )
+    in_forv = org if not forvaltning else org[org["forvaltning"] == forvaltning]
+    avd_options = sorted(in_forv["avdelning"].unique())
+    kept = [a for a in st.session_state.get("f_avdelning", []) if a in avd_options]
+    if kept != st.session_state.get("f_avdelning", []):
+        st.session_state["f_avdelning"] = kept
+    avdelningar = side.multiselect("Avdelning", avd_options, key="f_avdelning", placeholder="Alla avdelningar")
+    in_avd = in_forv if not avdelningar else in_forv[in_forv["avdelning"].isin(avdelningar)]
+    enheter = sorted(in_avd["enhet"].unique())
+    if st.session_state.get("f_enhet") not in [ALL, *enheter]:
+        st.session_state["f_enhet"] = ALL
+    enhet = side.selectbox("Enhet", [ALL, *enheter], key="f_enhet", format_func=lambda v: v or "Alla enheter")
+
+    for notice in st.session_state.get(_NOTICES, []):
+        side.warning(notice, icon="⚠️")
+    _write_url(period, latest, forvaltning, avdelningar, enhet)
+
+    filters = Filters(
+        period=dt.date.fromisoformat(period + "-01"),
+        scope=Scope.of([forvaltning] if forvaltning else [], avdelningar, [enhet] if enhet else []),
+        first_period=dt.date.fromisoformat(periods[0] + "-01"),
+        last_period=dt.date.fromisoformat(latest + "-01"),
+    )
+    st.session_state[_STATE] = filters
+    return filters
+
+
+def current() -> Filters:
+    """The filters the sidebar selected in this run (app.py renders it before the page)."""
+    return st.session_state[_STATE]

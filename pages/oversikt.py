@@ -1,0 +1,32 @@
+import streamlit as st
+
+from kfp_metrics.format import manad
+from kfp_metrics.oversikt import cards
+from kfp_metrics.periods import add_months
+from kfp_metrics.ui import cards as card_ui
+from kfp_metrics.ui import data, filters
+
+f = filters.current()
+st.title("Översikt")
+st.caption(f"{f.describe()} · {manad(f.period)}")
+
+now = data.key_figures(f.period, f.scope)
+before = data.key_figures(add_months(f.period, -12), f.scope) if add_months(f.period, -12) >= f.first_period else None
+targets = data.targets(f.period, f.scope)
+
+items = cards(now, before, targets, f.period)
+for start in range(0, len(items), 4):
+    columns = st.columns(4)
+    for column, card in zip(columns, items[start : start + 4], strict=False):
+        with column:
+            card_ui.render(card)
+
+if now["undertryckta"]:
+    st.caption(
+        "\\.\\. = värdet visas inte eftersom gruppen är för liten för att redovisas utan risk att enskilda "
+        "personer kan identifieras."
+    )
+st.caption(
+    "Sjukfrånvaro och personalomsättning avser de 12 månaderna t.o.m. vald månad. Förändringen jämförs "
+    f"med {manad(add_months(f.period, -12))}."
+)
