@@ -2,8 +2,6 @@
 
 import streamlit as st
 
-from kfp_metrics.ui import shell
-
 st.set_page_config(page_title="Kompetensförsörjning", page_icon=":material/groups:", layout="wide")
 
 PAGES = {
@@ -25,6 +23,5 @@ PAGES = {
     ],
 }
 
-page = st.navigation(PAGES)
-if shell.start():
-    page.run()
+# Each page draws the shared sidebar (validation, filters) through kfp_metrics.ui.filters.current().
+st.navigation(PAGES).run()

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from kfp_metrics.format import manad
 from kfp_metrics.periods import format_period
@@ -17,6 +18,7 @@ URL_KEYS = ("period", "forvaltning", "avdelning", "enhet")
 _STATE = "kfp_filters"
 _SEEDED = "_kfp_url_seeded"
 _NOTICES = "_kfp_url_notices"
+_RUN_MARK = "_kfp_shell_drawn"
 ALL = ""
 
 
@@ -156,6 +158,25 @@ def sidebar() -> Filters | None:
     return filters
 
 
+def _drawn_this_run() -> bool:
+    # The run context's cursor dict is replaced at every rerun; holding a reference to it tells
+    # whether the shell has already been drawn in the current run.
+    ctx = get_script_run_ctx()
+    return ctx is not None and st.session_state.get(_RUN_MARK) is ctx.cursors
+
+
 def current() -> Filters:
-    """The filters the sidebar selected in this run (app.py renders it before the page)."""
+    """The sidebar's selection for this run; draws the shell (validation, filters) once per run.
+
+    Pages call this first. Drawing it from the page, not only from app.py, keeps it right when a
+    page is rerun on its own (as streamlit.testing does after st.navigation).
+    """
+    if not _drawn_this_run():
+        from kfp_metrics.ui import shell
+
+        if not shell.start():
+            st.stop()
+        ctx = get_script_run_ctx()
+        if ctx is not None:
+            st.session_state[_RUN_MARK] = ctx.cursors
     return st.session_state[_STATE]
