@@ -39,9 +39,12 @@ def format_value(metric_id: str, value, suppressed: bool = False) -> str:
 
 
 def _good(metric_id: str, delta: float | None) -> bool | None:
-    better = catalog.get(metric_id).better
-    if delta is None or better is None or delta == 0:
+    """Whether a change is for the better; None when neutral or too small to show (rounds to 0)."""
+    metric = catalog.get(metric_id)
+    decimals = 1 if metric.unit in ("procent", "index", "år") else 0
+    if delta is None or metric.better is None or round(delta, decimals) == 0:
         return None
+    better = metric.better
     return (delta < 0) == (better == "lower")
 
 
@@ -91,23 +94,28 @@ def metric_card(
     )
 
 
-def incident_card(now: dict, period: dt.date, page: str) -> Card:
-    """Incidents in P's tertial so far, against the same tertial last year."""
+def incident_card(now: dict, before: dict | None, period: dt.date, page: str) -> Card:
+    """Incidents in P's tertial so far, against the same months of that tertial last year."""
     inc = now.get("incidenter")
     if inc is None:
         return Card("incidenter", "Incidenter", "–", note="Incidentdata saknas i extrakten.", page=page,
                     page_label="Till Incidenter")
     t = tertial(period.month)
-    rows = {(r["ar"], r["tertial"]): r for r in inc["per_tertial"]}
-    current = rows.get((period.year, t), {"antal": 0, "hot_och_vald": 0})
-    last = rows.get((period.year - 1, t), {"antal": 0, "hot_och_vald": 0})
-    delta = current["antal"] - last["antal"]
+    zero = {"antal": 0, "hot_och_vald": 0}
+    current = {(r["ar"], r["tertial"]): r for r in inc["per_tertial"]}.get((period.year, t), zero)
+    change = good = None
+    if before and before.get("incidenter"):
+        # P−12's figures count last year's tertial up to the end of P−12: the same months.
+        rows = {(r["ar"], r["tertial"]): r for r in before["incidenter"]["per_tertial"]}
+        delta = current["antal"] - rows.get((period.year - 1, t), zero)["antal"]
+        change = f"{forandring(delta)} mot samma period {period.year - 1}"
+        good = None if delta == 0 else delta < 0
     return Card(
         key="incidenter",
         label=f"Incidenter tertial {t} {period.year}",
         value=tal(current["antal"]),
-        change=f"{forandring(delta)} mot tertial {t} {period.year - 1} (hela tertialet)",
-        change_good=None if delta == 0 else delta < 0,
+        change=change,
+        change_good=good,
         note=f"Varav hot och våld: {tal(current['hot_och_vald'])}. Tertialet räknas t.o.m. {manad(period)}.",
         page=page,
         page_label="Till Incidenter",
@@ -168,6 +176,6 @@ def cards(now: dict, before: dict | None, targets: dict[str, float], period: dt.
     else:
         out.append(metric_card("medarbetarindex", "medarbetarenkat", now, before, targets, hidden, period,
                                PAGES["medarbetarenkat"], "Till Medarbetarenkät", enkat_label))
-    out.append(incident_card(now, period, PAGES["incidenter"]))
+    out.append(incident_card(now, before, period, PAGES["incidenter"]))
     out.append(activity_card(now, PAGES["aktiviteter"]))
     return out

@@ -31,6 +31,9 @@ def test_oversikt_shows_headline_figures(at):
     # Personalomsättning 100*4/(209/12) = 22,97 → "23,0 %".
     assert "23,0\u00a0%" in text
     assert "september 2024" in text
+    # Tertial 3 2024 up to September: i6; the same months of 2023 had none.
+    assert "Incidenter tertial 3 2024" in text
+    assert "+1 mot samma period 2023" in text
 
 
 def test_filter_by_avdelning_changes_figures_and_url(at):
