@@ -12,8 +12,18 @@ FONT = "Source Sans Pro, Arial, sans-serif"
 
 # Colour-blind-safe palette (Okabe–Ito without black) for avdelningar and series.
 PALETTE = (
-    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999",
-    "#332288", "#117733", "#882255", "#44AA99",
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#999999",
+    "#332288",
+    "#117733",
+    "#882255",
+    "#44AA99",
 )
 TARGET_COLOR = "#C0392B"
 HOT_OCH_VALD_COLOR = "#D55E00"
@@ -26,8 +36,16 @@ def color_map(names: Iterable[str]) -> dict[str, str]:
     return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(sorted(set(names)))}
 
 
-def style(fig: go.Figure, title: str, *, y_title: str | None = None, x_title: str | None = None,
-          percent: bool = False, height: int = 380, legend: bool = True) -> go.Figure:
+def style(
+    fig: go.Figure,
+    title: str,
+    *,
+    y_title: str | None = None,
+    x_title: str | None = None,
+    percent: bool = False,
+    height: int = 380,
+    legend: bool = True,
+) -> go.Figure:
     """Apply the house look: Swedish separators, title stating scope and period, readable fonts."""
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
@@ -48,14 +66,21 @@ def style(fig: go.Figure, title: str, *, y_title: str | None = None, x_title: st
     return fig
 
 
-def add_target_line(fig: go.Figure, target: float | None, label: str = "Mål", percent: bool = True) -> go.Figure:
+def add_target_line(
+    fig: go.Figure, target: float | None, label: str = "Mål", percent: bool = True
+) -> go.Figure:
     """A dashed horizontal target line with its value written beside it."""
     if target is None:
         return fig
     text = f"{label}: {target:.1f}".replace(".", ",") + (" %" if percent else "")
     fig.add_hline(
-        y=target, line_dash="dash", line_color=TARGET_COLOR, line_width=2,
-        annotation_text=text, annotation_position="top left", annotation_font_color=TARGET_COLOR,
+        y=target,
+        line_dash="dash",
+        line_color=TARGET_COLOR,
+        line_width=2,
+        annotation_text=text,
+        annotation_position="top left",
+        annotation_font_color=TARGET_COLOR,
         name="Mål",
     )
     return fig
@@ -64,8 +89,15 @@ def add_target_line(fig: go.Figure, target: float | None, label: str = "Mål", p
 def empty_figure(message: str, title: str = "", height: int = 300) -> go.Figure:
     """A blank chart carrying a Swedish explanation instead of data."""
     fig = go.Figure()
-    fig.add_annotation(text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
-                       font={"size": 14, "color": "#555"})
+    fig.add_annotation(
+        text=message,
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        font={"size": 14, "color": "#555"},
+    )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return style(fig, title, height=height, legend=False)
@@ -75,3 +107,15 @@ def month_axis(fig: go.Figure) -> go.Figure:
     """Month ticks in Swedish short form on a date x-axis (labels set explicitly, not by locale)."""
     fig.update_xaxes(tickformat="%Y-%m")
     return fig
+
+
+def wrap_label(text: str, width: int = 16) -> str:
+    """A category label broken into lines of about `width` characters (<br>), so axis labels of
+    organisation names need not be rotated or cut."""
+    words, lines = str(text).split(), []
+    for word in words:
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines) or str(text)

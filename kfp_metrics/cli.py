@@ -12,6 +12,7 @@ SUBCOMMAND_MODULES = (
     "kfp_metrics.validation",
     "kfp_metrics.generate",
     "kfp_metrics.aktivitet_cli",
+    "kfp_metrics.rapport.cli",
 )
 
 _SWEDISH = {

@@ -22,7 +22,12 @@ def render() -> str:
         "",
     ]
     for section, title in catalog.SECTIONS.items():
-        lines += [f"## {title}", "", "| id | namn | enhet | riktning | definition | fråga |", "|---|---|---|---|---|---|"]
+        lines += [
+            f"## {title}",
+            "",
+            "| id | namn | enhet | riktning | definition | fråga |",
+            "|---|---|---|---|---|---|",
+        ]
         for m in catalog.in_section(section):
             lines.append(
                 f"| `{m.id}` | {m.label} | {_UNITS[m.unit]} | {_BETTER[m.better]} | {m.definition} | "

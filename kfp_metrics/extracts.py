@@ -77,7 +77,9 @@ def fingerprint(data_dir: Path | str) -> str:
     for name, source in sorted(locate_tables(data_dir).items()):
         for f in source.files():
             st = f.stat()
-            digest.update(f"{name}|{f.relative_to(source.path.parent)}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+            digest.update(
+                f"{name}|{f.relative_to(source.path.parent)}|{st.st_size}|{st.st_mtime_ns}\n".encode()
+            )
     return digest.hexdigest()[:16]
 
 

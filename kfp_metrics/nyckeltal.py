@@ -29,7 +29,13 @@ DELINDEX = ("motivation", "ledarskap", "styrning")
 
 def ratio(numerator, denominator) -> float | None:
     """100 × numerator / denominator, or None where the denominator is zero or missing."""
-    if denominator is None or pd.isna(denominator) or denominator == 0 or numerator is None or pd.isna(numerator):
+    if (
+        denominator is None
+        or pd.isna(denominator)
+        or denominator == 0
+        or numerator is None
+        or pd.isna(numerator)
+    ):
         return None
     return 100.0 * float(numerator) / float(denominator)
 
@@ -194,7 +200,10 @@ def incidenter(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope) ->
         return None
     fran = dt.date(period.year - 1, 1, 1)
     frame = run(con, "incidenter_per_tertial", scope, fran=fran, slut=month_end(period))
-    counts = {(int(r.ar), int(r.tertial)): (int(r.antal), int(r.hot_och_vald)) for r in frame.itertuples(index=False)}
+    counts = {
+        (int(r.ar), int(r.tertial)): (int(r.antal), int(r.hot_och_vald))
+        for r in frame.itertuples(index=False)
+    }
     rows = []
     for year in (period.year - 1, period.year):
         for t in (1, 2, 3):
@@ -291,7 +300,11 @@ def targets(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope) -> di
     org = run(con, "organisation", Scope.of(scope.forvaltning, avdelningar))
     result: dict[str, float] = {}
     for metric_id, rows in frame.groupby("nyckeltal"):
-        own = {(r.forvaltning, r.avdelning): float(r.malvarde) for r in rows.itertuples() if not pd.isna(r.avdelning)}
+        own = {
+            (r.forvaltning, r.avdelning): float(r.malvarde)
+            for r in rows.itertuples()
+            if not pd.isna(r.avdelning)
+        }
         general = {r.forvaltning: float(r.malvarde) for r in rows.itertuples() if pd.isna(r.avdelning)}
         if avdelningar:
             pairs = {(r.forvaltning, r.avdelning) for r in org.itertuples()}

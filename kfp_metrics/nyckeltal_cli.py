@@ -33,17 +33,30 @@ def _period(text: str):
 
 def add_data_argument(parser: argparse.ArgumentParser) -> None:
     """The --data flag shared by the commands that read extracts."""
-    parser.add_argument("--data", required=True, type=Path, metavar="KATALOG", help="katalogen med extrakten (Parquet)")
+    parser.add_argument(
+        "--data", required=True, type=Path, metavar="KATALOG", help="katalogen med extrakten (Parquet)"
+    )
 
 
 def add_scope_arguments(parser: argparse.ArgumentParser) -> None:
     """The repeatable scope flags shared by the commands that take a scope."""
-    parser.add_argument("--forvaltning", action="append", default=[], metavar="NAMN",
-                        help="begränsa till förvaltningen (kan upprepas)")
-    parser.add_argument("--avdelning", action="append", default=[], metavar="NAMN",
-                        help="begränsa till avdelningen (kan upprepas)")
-    parser.add_argument("--enhet", action="append", default=[], metavar="NAMN",
-                        help="begränsa till enheten (kan upprepas)")
+    parser.add_argument(
+        "--forvaltning",
+        action="append",
+        default=[],
+        metavar="NAMN",
+        help="begränsa till förvaltningen (kan upprepas)",
+    )
+    parser.add_argument(
+        "--avdelning",
+        action="append",
+        default=[],
+        metavar="NAMN",
+        help="begränsa till avdelningen (kan upprepas)",
+    )
+    parser.add_argument(
+        "--enhet", action="append", default=[], metavar="NAMN", help="begränsa till enheten (kan upprepas)"
+    )
 
 
 def register(sub) -> None:
@@ -55,10 +68,17 @@ def register(sub) -> None:
         "ett JSON-objekt. Extrakten valideras först; ogiltiga data vägras.",
     )
     add_data_argument(parser)
-    parser.add_argument("--period", required=True, type=_period, metavar="ÅÅÅÅ-MM", help="månaden, t.ex. 2024-09")
+    parser.add_argument(
+        "--period", required=True, type=_period, metavar="ÅÅÅÅ-MM", help="månaden, t.ex. 2024-09"
+    )
     add_scope_arguments(parser)
-    parser.add_argument("--pensionsalder", type=_pensionsalder, default=DEFAULT_PENSIONSALDER, metavar="ÅR",
-                        help=f"pensionsålder 65–69 (standard {DEFAULT_PENSIONSALDER})")
+    parser.add_argument(
+        "--pensionsalder",
+        type=_pensionsalder,
+        default=DEFAULT_PENSIONSALDER,
+        metavar="ÅR",
+        help=f"pensionsålder 65–69 (standard {DEFAULT_PENSIONSALDER})",
+    )
     parser.set_defaults(func=run_nyckeltal)
 
 

@@ -88,9 +88,16 @@ def metric_card(
     elif value is None:
         note = "Underlag saknas för perioden och urvalet."
     return Card(
-        key=metric_id, label=label or metric.label, value=format_value(metric_id, value, suppressed),
-        change=change, change_good=good, target_text=target_text, target_status=status, note=note,
-        page=page, page_label=page_label,
+        key=metric_id,
+        label=label or metric.label,
+        value=format_value(metric_id, value, suppressed),
+        change=change,
+        change_good=good,
+        target_text=target_text,
+        target_status=status,
+        note=note,
+        page=page,
+        page_label=page_label,
     )
 
 
@@ -98,8 +105,14 @@ def incident_card(now: dict, before: dict | None, period: dt.date, page: str) ->
     """Incidents in P's tertial so far, against the same months of that tertial last year."""
     inc = now.get("incidenter")
     if inc is None:
-        return Card("incidenter", "Incidenter", "–", note="Incidentdata saknas i extrakten.", page=page,
-                    page_label="Till Incidenter")
+        return Card(
+            "incidenter",
+            "Incidenter",
+            "–",
+            note="Incidentdata saknas i extrakten.",
+            page=page,
+            page_label="Till Incidenter",
+        )
     t = tertial(period.month)
     zero = {"antal": 0, "hot_och_vald": 0}
     current = {(r["ar"], r["tertial"]): r for r in inc["per_tertial"]}.get((period.year, t), zero)
@@ -126,8 +139,14 @@ def activity_card(now: dict, page: str) -> Card:
     """Plan activities done and overdue."""
     akt = now.get("aktiviteter")
     if akt is None:
-        return Card("aktiviteter", "Aktiviteter", "–", note="Handlingsplanen saknas i extrakten.", page=page,
-                    page_label="Till Aktiviteter")
+        return Card(
+            "aktiviteter",
+            "Aktiviteter",
+            "–",
+            note="Handlingsplanen saknas i extrakten.",
+            page=page,
+            page_label="Till Aktiviteter",
+        )
     per = akt["per_status"]
     total = sum(per.values())
     return Card(
@@ -159,23 +178,91 @@ def cards(now: dict, before: dict | None, targets: dict[str, float], period: dt.
     enkat = now.get("medarbetarenkat")
     enkat_label = "Medarbetarindex (HME)" + (f" {enkat['ar']}" if enkat and enkat.get("ar") else "")
     out = [
-        metric_card("antal_tillsvidare", "personal", now, before, targets, hidden, period,
-                    PAGES["personal"], "Till Personal"),
-        metric_card("sjukfranvaro_total_pct", "sjukfranvaro", now, before, targets, hidden, period,
-                    PAGES["sjukfranvaro"], "Till Sjukfrånvaro", "Sjukfrånvaro totalt, 12 mån"),
-        metric_card("sjukfranvaro_kort_pct", "sjukfranvaro", now, before, targets, hidden, period,
-                    PAGES["sjukfranvaro"], "Till Sjukfrånvaro", "Sjukfrånvaro dag 1–14, 12 mån"),
-        metric_card("personalomsattning_pct", "rorlighet", now, before, targets, hidden, period,
-                    PAGES["rorlighet"], "Till Rörlighet", "Personalomsättning, 12 mån"),
-        metric_card("heltid_andel_pct", "personal", now, before, targets, hidden, period,
-                    PAGES["heltid"], "Till Heltid"),
+        metric_card(
+            "antal_tillsvidare",
+            "personal",
+            now,
+            before,
+            targets,
+            hidden,
+            period,
+            PAGES["personal"],
+            "Till Personal",
+        ),
+        metric_card(
+            "sjukfranvaro_total_pct",
+            "sjukfranvaro",
+            now,
+            before,
+            targets,
+            hidden,
+            period,
+            PAGES["sjukfranvaro"],
+            "Till Sjukfrånvaro",
+            "Sjukfrånvaro totalt, 12 mån",
+        ),
+        metric_card(
+            "sjukfranvaro_kort_pct",
+            "sjukfranvaro",
+            now,
+            before,
+            targets,
+            hidden,
+            period,
+            PAGES["sjukfranvaro"],
+            "Till Sjukfrånvaro",
+            "Sjukfrånvaro dag 1–14, 12 mån",
+        ),
+        metric_card(
+            "personalomsattning_pct",
+            "rorlighet",
+            now,
+            before,
+            targets,
+            hidden,
+            period,
+            PAGES["rorlighet"],
+            "Till Rörlighet",
+            "Personalomsättning, 12 mån",
+        ),
+        metric_card(
+            "heltid_andel_pct",
+            "personal",
+            now,
+            before,
+            targets,
+            hidden,
+            period,
+            PAGES["heltid"],
+            "Till Heltid",
+        ),
     ]
     if enkat is None:
-        out.append(Card("medarbetarindex", "Medarbetarindex (HME)", "–", note="Enkätdata saknas i extrakten.",
-                        page=PAGES["medarbetarenkat"], page_label="Till Medarbetarenkät"))
+        out.append(
+            Card(
+                "medarbetarindex",
+                "Medarbetarindex (HME)",
+                "–",
+                note="Enkätdata saknas i extrakten.",
+                page=PAGES["medarbetarenkat"],
+                page_label="Till Medarbetarenkät",
+            )
+        )
     else:
-        out.append(metric_card("medarbetarindex", "medarbetarenkat", now, before, targets, hidden, period,
-                               PAGES["medarbetarenkat"], "Till Medarbetarenkät", enkat_label))
+        out.append(
+            metric_card(
+                "medarbetarindex",
+                "medarbetarenkat",
+                now,
+                before,
+                targets,
+                hidden,
+                period,
+                PAGES["medarbetarenkat"],
+                "Till Medarbetarenkät",
+                enkat_label,
+            )
+        )
     out.append(incident_card(now, before, period, PAGES["incidenter"]))
     out.append(activity_card(now, PAGES["aktiviteter"]))
     return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -34,14 +34,18 @@ class Scope:
         }
 
     def as_dict(self) -> dict[str, list[str]]:
-        return {"forvaltning": list(self.forvaltning), "avdelning": list(self.avdelning), "enhet": list(self.enhet)}
+        return {
+            "forvaltning": list(self.forvaltning),
+            "avdelning": list(self.avdelning),
+            "enhet": list(self.enhet),
+        }
 
     @property
     def is_all(self) -> bool:
         return not (self.forvaltning or self.avdelning or self.enhet)
 
 
-@lru_cache(maxsize=None)
+@cache
 def sql_text(name: str) -> str:
     """The text of queries/<name>.sql."""
     path = QUERY_DIR / f"{name}.sql"

@@ -1,4 +1,104 @@
 import streamlit as st
 
-st.title("Sidan är under uppbyggnad")
-st.info("Den här sidan är inte färdig ännu. Översikten visar nyckeltalen för urvalet.")
+from kfp_metrics import analys, charts, heltid
+from kfp_metrics.format import manad
+from kfp_metrics.periods import add_months
+from kfp_metrics.ui import compute, data, filters, tables
+
+f = filters.current()
+scope_text = f.describe()
+st.title("Heltid")
+st.caption(f"{scope_text} · {manad(f.period)}")
+
+now = data.key_figures(f.period, f.scope)
+last_year = add_months(f.period, -12)
+before = data.key_figures(last_year, f.scope) if last_year >= f.first_period else None
+targets = data.targets(f.period, f.scope)
+faktisk = data.column_present("anstallningar", "faktisk_sysselsattningsgrad")
+if now["personal"]["antal_manadsavlonade"] == 0:
+    st.warning(f"Urvalet har inga månadsavlönade i {manad(f.period)}.")
+
+per_manad = compute.call(heltid.heltid_per_manad, f.period, f.scope)
+kpis = heltid.kpis(now, before, targets, faktisk, per_manad)
+for column, kpi in zip(st.columns(len(kpis)), kpis, strict=True):
+    column.metric(
+        kpi.label,
+        kpi.value,
+        kpi.delta,
+        delta_color=kpi.color,
+        help=kpi.help,
+        border=True,
+        delta_arrow=kpi.arrow,
+        delta_description=kpi.description,
+    )
+
+st.subheader("Heltidsanställda över tid")
+tables.plotly(
+    heltid.figure_heltid_per_manad(per_manad, scope_text, f.period, targets.get("heltid_andel_pct")),
+    "heltid_per_manad",
+)
+tables.show_data(
+    heltid.tabell_heltid_per_manad(per_manad), "Andel heltidsanställda per månad", "heltid_per_manad"
+)
+st.caption(
+    "Heltidsanställd = månadsavlönad (tillsvidare eller tidsbegränsad) med sysselsättningsgrad 100 % "
+    "(Kolada N00206). Timavlönade ingår inte."
+)
+
+left, right = st.columns(2)
+with left:
+    alder = compute.call(heltid.heltid_per_aldersgrupp, f.period, f.scope)
+    tables.plotly(
+        heltid.figure_heltid_per_aldersgrupp(alder, scope_text, f.period, narrow=True), "heltid_alder"
+    )
+    tables.show_data(heltid.tabell_heltid_per_aldersgrupp(alder), "Heltid per åldersgrupp", "heltid_alder")
+with right:
+    deltid = compute.call(heltid.deltid_per_manad, f.period, f.scope)
+    tables.plotly(
+        heltid.figure_deltid_per_manad(deltid, scope_text, f.period, narrow=True), "deltid_per_manad"
+    )
+    tables.show_data(heltid.tabell_deltid_per_manad(deltid), "Deltidsanställda per månad", "deltid_per_manad")
+
+st.subheader("Per avdelning")
+avdelningar = compute.call(heltid.heltid_per_avdelning, f.period, f.scope)
+colors = charts.color_map(compute.call(analys.organisation_avdelningar))
+tables.plotly(
+    heltid.figure_heltid_per_avdelning(
+        avdelningar, scope_text, f.period, colors, targets.get("heltid_andel_pct")
+    ),
+    "heltid_avdelning",
+)
+st.dataframe(
+    heltid.tabell_heltid_per_avdelning(avdelningar, faktisk, formatted=True),
+    hide_index=True,
+    width="stretch",
+    height="content",
+    key="tabell_heltid_avdelning",
+)
+tables.show_data(
+    heltid.tabell_heltid_per_avdelning(avdelningar, faktisk), "Heltid per avdelning", "heltid_avdelning"
+)
+
+if analys.any_withheld(per_manad, alder, deltid, avdelningar):
+    st.caption(
+        analys.UNDERTRYCKT_TEXT + " Där en del av en uppdelning döljs, döljs även en annan del så att "
+        "värdet inte kan räknas fram ur totalen."
+    )
+
+st.subheader("Heltidsarbetande")
+if not faktisk:
+    st.info(
+        "Extrakten saknar kolumnen faktisk_sysselsattningsgrad, så andelen heltidsarbetande (Kolada N00209) "
+        "kan inte visas."
+    )
+else:
+    arbetande = compute.call(heltid.heltidsarbetande_per_manad, f.period, f.scope)
+    tables.plotly(heltid.figure_heltidsarbetande(arbetande, scope_text, f.period), "heltidsarbetande")
+    tables.show_data(
+        heltid.tabell_heltidsarbetande(arbetande), "Heltidsanställda och heltidsarbetande", "heltidsarbetande"
+    )
+    st.caption(
+        "Heltidsarbetande = månadsavlönade som faktiskt arbetar 100 % efter partiella ledigheter, t.ex. "
+        "föräldraledighet eller partiell sjukersättning (Kolada N00209). Skillnaden mot heltidsanställda visar "
+        "hur mycket de partiella ledigheterna betyder."
+    )

@@ -1,4 +1,93 @@
 import streamlit as st
 
-st.title("Sidan är under uppbyggnad")
-st.info("Den här sidan är inte färdig ännu. Översikten visar nyckeltalen för urvalet.")
+from kfp_metrics import analys, charts, kompetensgap, rorlighet
+from kfp_metrics.format import manad
+from kfp_metrics.ui import compute, data, filters, tables
+
+f = filters.current()
+scope_text = f.describe()
+st.title("Kompetensgap")
+st.caption(f"{scope_text} · {manad(f.period)}")
+
+if not data.table_present("kompetensgap"):
+    st.info(
+        "Extrakten innehåller ingen kompetenskartläggning (tabellen kompetensgap saknas), så sidan har inget att "
+        "visa. Lägg till tabellen för att jämföra behov och nuläge per kompetensområde."
+    )
+else:
+    gap = compute.call(kompetensgap.gap_per_avdelning, f.period, f.scope)
+    year = kompetensgap.assessment_year(gap)
+    has_plan = data.table_present("aktiviteter")
+    if year is None:
+        st.info(f"Det finns ingen kompetensbedömning för urvalet t.o.m. {f.period.year}.")
+    else:
+        st.markdown(
+            f"Senaste bedömningen t.o.m. {f.period.year}: **{year}**. Gap = behov − nuläge på skalan 1–5; "
+            "rött betyder att kompetens saknas, blått att nuläget överstiger behovet."
+        )
+    pensionsalder = st.selectbox(
+        "Pensionsålder",
+        rorlighet.PENSIONSALDRAR,
+        index=0,
+        key="kg_pensionsalder",
+        format_func=lambda a: f"{a} år",
+        width=220,
+        help="För andelen som går i pension inom tre år under varje avdelning.",
+    )
+    pension = compute.call(kompetensgap.pension_inom_tre_ar, f.period, f.scope, pensionsalder=pensionsalder)
+    omraden = compute.call(kompetensgap.aktiviteter_per_omrade, f.period, f.scope) if has_plan else None
+    tables.plotly(
+        kompetensgap.figure_gap_heatmap(gap, scope_text, pension=pension, aktiviteter=omraden),
+        "gap_avdelning",
+    )
+    tables.show_data(kompetensgap.tabell_gap(gap), "Kompetensgap per avdelning", "gap_avdelning")
+    st.caption(
+        f"Under avdelningens namn: andelen tillsvidareanställda i {manad(f.period)} som redan fyllt "
+        f"{pensionsalder} år eller fyller det t.o.m. {f.period.year + 3}."
+        + (
+            " Till höger: antalet aktiviteter i handlingsplanen som är kopplade till området."
+            if has_plan
+            else ""
+        )
+    )
+
+    left, right = st.columns(2)
+    with left:
+        colors = charts.color_map(compute.call(analys.organisation_avdelningar))
+        tables.plotly(
+            kompetensgap.figure_pension_andel(
+                pension, scope_text, f.period, pensionsalder, colors, narrow=True
+            ),
+            "pension_andel",
+        )
+        tables.show_data(
+            kompetensgap.tabell_pension_andel(pension, f.period),
+            "Pensionsavgångar inom tre år",
+            "pension_andel",
+        )
+    with right:
+        if omraden is None:
+            st.info("Extrakten innehåller ingen handlingsplan (tabellen aktiviteter saknas).")
+        else:
+            tables.plotly(
+                kompetensgap.figure_gap_och_aktiviteter(omraden, scope_text, narrow=True), "gap_aktiviteter"
+            )
+            tables.show_data(
+                kompetensgap.tabell_aktiviteter_per_omrade(omraden),
+                "Kompetensgap och aktiviteter",
+                "gap_aktiviteter",
+            )
+            st.caption("Ett stort gap utan aktivitet i planen kan vara en lucka i planen.")
+
+    st.subheader("Per enhet")
+    avdelningar = kompetensgap.avdelningar(gap)
+    if not avdelningar:
+        st.info("Ingen avdelning i urvalet har en kompetensbedömning.")
+    else:
+        avdelning = st.selectbox("Avdelning", avdelningar, key="kg_avdelning", width=320)
+        enheter = compute.call(kompetensgap.gap_per_enhet, f.period, f.scope, avdelning=avdelning)
+        tables.plotly(kompetensgap.figure_gap_heatmap(enheter, avdelning, niva="enhet"), "gap_enhet")
+        tables.show_data(
+            kompetensgap.tabell_gap(enheter, niva="enhet"), f"Kompetensgap {avdelning}", "gap_enhet"
+        )
+        st.caption("Rader utan enhet i kartläggningen visas som «Hela avdelningen».")

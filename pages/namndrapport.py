@@ -1,4 +1,140 @@
+import datetime as dt
+import os
+
+import pandas as pd
 import streamlit as st
 
-st.title("Sidan är under uppbyggnad")
-st.info("Den här sidan är inte färdig ännu. Översikten visar nyckeltalen för urvalet.")
+from kfp_metrics import aktivitetslogg
+from kfp_metrics.extracts import content_fingerprint
+from kfp_metrics.format import manad
+from kfp_metrics.queries import Scope
+from kfp_metrics.rapport import AVSNITT, Options, skapa
+from kfp_metrics.rapport import pdf as utskrift
+from kfp_metrics.rapport.content import default_title
+from kfp_metrics.ui import data, filters
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _fingerprint(directory: str, fp: str) -> str:
+    return content_fingerprint(directory)
+
+
+# The activity log's token and today's date are part of the key: statuses and "försenad" change with them.
+@st.cache_data(max_entries=16, show_spinner="Sammanställer rapporten …")
+def _report(
+    directory: str, fp: str, log: int, period: str, scope: tuple, avsnitt: tuple, titel: str, today: str
+):
+    options = Options(
+        period=dt.date.fromisoformat(period),
+        scope=Scope(*scope),
+        avsnitt=avsnitt,
+        titel=titel,
+        skapad=dt.datetime.now().replace(microsecond=0),
+        fingeravtryck=_fingerprint(directory, fp),
+    )
+    return skapa(data.connection(), options)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _pdf(html: str, footer: str) -> bytes:
+    return utskrift.html_to_pdf(html, footer)
+
+
+def _log_token() -> int:
+    try:
+        return os.stat(aktivitetslogg.log_dir()).st_mtime_ns
+    except OSError:
+        return 0
+
+
+f = filters.current()
+st.title("Nämndrapport")
+st.caption(f"{f.describe()} · {manad(f.period)} · en utskrivbar A4-rapport för nämndens sammanträde")
+
+standard = default_title(f.period, f.scope, sorted(set(data.query("organisation", Scope())["forvaltning"])))
+if st.session_state.get("rapport_titel") in (None, "", st.session_state.get("_rapport_titel_standard")):
+    st.session_state["rapport_titel"] = standard
+st.session_state["_rapport_titel_standard"] = standard
+
+titel = st.text_input("Titel", key="rapport_titel", help="Rapportens rubrik på framsidan och i sidfoten.")
+avsnitt = st.multiselect(
+    "Avsnitt",
+    list(AVSNITT),
+    default=list(AVSNITT),
+    format_func=AVSNITT.get,
+    key="rapport_avsnitt",
+    help="Framsidan kommer alltid med. Period och urval väljs i sidopanelen.",
+)
+
+scope_key = (f.scope.forvaltning, f.scope.avdelning, f.scope.enhet)
+rapport = _report(
+    *data.data_key(),
+    _log_token(),
+    f.period.isoformat(),
+    scope_key,
+    tuple(avsnitt),
+    titel,
+    dt.date.today().isoformat(),
+)
+
+st.subheader("Ladda ner")
+html_col, pdf_col = st.columns(2)
+html_col.download_button(
+    "Ladda ner HTML",
+    rapport.html.encode("utf-8"),
+    file_name=f"{rapport.filnamn}.html",
+    mime="text/html",
+    key="rapport_html",
+    icon=":material/code:",
+    width="stretch",
+    help="Fristående sida med diagrammen; skriv ut den från webbläsaren (A4, stående).",
+)
+if utskrift.browser_available():
+    pdf_key = hash((rapport.html, rapport.sidfot))
+    if pdf_col.button(
+        "Skapa PDF (A4)",
+        key="rapport_skapa_pdf",
+        type="primary",
+        icon=":material/picture_as_pdf:",
+        width="stretch",
+    ):
+        with st.spinner("Skriver ut rapporten som PDF …"):
+            try:
+                st.session_state["rapport_pdf"] = (pdf_key, _pdf(rapport.html, rapport.sidfot))
+            except (utskrift.BrowserMissing, utskrift.PrintError) as exc:
+                st.error(str(exc))
+    made = st.session_state.get("rapport_pdf")
+    if made and made[0] == pdf_key:
+        pdf_col.download_button(
+            "Ladda ner PDF",
+            made[1],
+            file_name=f"{rapport.filnamn}.pdf",
+            mime="application/pdf",
+            key="rapport_pdf_ladda",
+            icon=":material/download:",
+            width="stretch",
+        )
+else:
+    pdf_col.warning(utskrift.missing_message())
+
+forhand, text_tab, nyckel_tab = st.tabs(["Förhandsgranskning", "Nulägesanalys (text)", "Nyckeltal"])
+with forhand:
+    st.caption("Så här ser rapporten ut; sidbrytningar och sidnummer kommer med i PDF:en.")
+    st.iframe(rapport.html, height=900)
+with text_tab:
+    st.caption(
+        "Utkastet är skrivet ur nyckeltalen för urvalet. Kopiera det med knappen i rutans hörn och "
+        "granska det innan det används."
+    )
+    st.code(rapport.text or "Inget underlag för en nulägesanalys i urvalet.", language=None, wrap_lines=True)
+with nyckel_tab:
+    st.dataframe(
+        pd.DataFrame(
+            [(r.grupp, r.namn, r.varde, r.mal, r.forandring, r.maluppfyllelse) for r in rapport.nyckeltal],
+            columns=["Område", "Nyckeltal", "Värde", "Mål", "Förändring mot året innan", "Måluppfyllelse"],
+        ),
+        hide_index=True,
+        width="stretch",
+        key="rapport_nyckeltal",
+    )
+    st.caption("\\.\\. = värdet redovisas inte eftersom gruppen är för liten. – = uppgift saknas.")

@@ -11,7 +11,11 @@ st.title("Översikt")
 st.caption(f"{f.describe()} · {manad(f.period)}")
 
 now = data.key_figures(f.period, f.scope)
-before = data.key_figures(add_months(f.period, -12), f.scope) if add_months(f.period, -12) >= f.first_period else None
+before = (
+    data.key_figures(add_months(f.period, -12), f.scope)
+    if add_months(f.period, -12) >= f.first_period
+    else None
+)
 targets = data.targets(f.period, f.scope)
 
 items = cards(now, before, targets, f.period)

@@ -1,4 +1,105 @@
 import streamlit as st
 
-st.title("Sidan är under uppbyggnad")
-st.info("Den här sidan är inte färdig ännu. Översikten visar nyckeltalen för urvalet.")
+from kfp_metrics import analys, personal
+from kfp_metrics.format import manad
+from kfp_metrics.ui import compute, data, filters, tables
+
+f = filters.current()
+scope_text = f.describe()
+st.title("Personal")
+st.caption(f"{scope_text} · {manad(f.period)}")
+
+now = data.key_figures(f.period, f.scope)
+if now["personal"]["antal_manadsavlonade"] + now["personal"]["antal_timavlonade"] == 0:
+    st.warning(
+        f"Urvalet har inga anställda i {manad(f.period)}. Välj en annan period eller ett bredare urval."
+    )
+
+for column, kpi in zip(st.columns(5), personal.kpis(now), strict=True):
+    column.metric(
+        kpi.label,
+        kpi.value,
+        kpi.delta,
+        delta_color=kpi.color,
+        help=kpi.help,
+        border=True,
+        delta_arrow=kpi.arrow,
+        delta_description=kpi.description,
+    )
+
+st.subheader("Anställda över tid")
+per_manad = compute.call(personal.per_manad, f.period, f.scope)
+tables.plotly(personal.figure_per_manad(per_manad, scope_text, f.period), "personal_per_manad")
+tables.show_data(
+    personal.tabell_per_manad(per_manad), "Anställda per anställningsform och månad", "personal_per_manad"
+)
+
+st.subheader("Ålder och kön")
+left, right = st.columns([3, 2])
+with left:
+    pyramid = compute.call(personal.alderspyramid, f.period, f.scope)
+    tables.plotly(personal.figure_alderspyramid(pyramid, scope_text, f.period, narrow=True), "alderspyramid")
+    tables.show_data(
+        personal.tabell_alderspyramid(pyramid), "Månadsavlönade per kön och åldersgrupp", "alderspyramid"
+    )
+with right:
+    st.markdown("**Medelålder, månadsavlönade**")
+    alder = compute.call(personal.medelalder_per_kon, f.period, f.scope)
+    st.dataframe(
+        personal.tabell_medelalder(alder, formatted=True),
+        hide_index=True,
+        width="stretch",
+        height="content",
+        key="tabell_medelalder",
+    )
+    st.caption(
+        "Åldern är periodens år minus födelseår. Åldersgrupperna följer kompetensförsörjningsplanernas "
+        f"femårsklasser; män till vänster, kvinnor till höger. Fördelningen ritas för minst "
+        f"{analys.MIN_KORSTABELL} månadsavlönade och medelåldern visas för grupper om minst {analys.MIN_GRUPP}."
+    )
+
+st.subheader("Vanligaste befattningarna")
+for column, form in zip(st.columns(2), ("tillsvidare", "tidsbegransad"), strict=True):
+    with column:
+        st.markdown(f"**{personal.ANSTALLNINGSFORMER[form].capitalize()}, {manad(f.period)}**")
+        topp = compute.call(personal.befattningar_topp, f.period, f.scope, anstallningsform=form)
+        if topp.empty:
+            st.info(f"Urvalet har inga {personal.ANSTALLNINGSFORMER[form]} i {manad(f.period)}.")
+        else:
+            st.dataframe(
+                personal.tabell_befattningar(topp, formatted=True),
+                hide_index=True,
+                width="stretch",
+                height="content",
+                key=f"tabell_befattningar_{form}",
+            )
+            tables.show_data(
+                personal.tabell_befattningar(topp),
+                f"Vanligaste befattningarna {form}",
+                f"befattningar_{form}",
+            )
+st.caption("Andelen avser alla i urvalet med samma anställningsform.")
+
+st.subheader("Per avdelning")
+avdelningar = compute.call(personal.per_avdelning, f.period, f.scope)
+if avdelningar.empty:
+    st.info(f"Urvalet har inga anställda i {manad(f.period)}.")
+else:
+    st.dataframe(
+        personal.tabell_per_avdelning(avdelningar, formatted=True),
+        hide_index=True,
+        width="stretch",
+        height="content",
+        key="tabell_per_avdelning",
+    )
+    notes = ["Andel kvinnor och medelålder avser månadsavlönade (tillsvidare och tidsbegränsade)."]
+    if analys.any_withheld(avdelningar):
+        notes.append(
+            analys.UNDERTRYCKT_TEXT + " Döljs en avdelning, döljs även en till så att värdet inte kan "
+            "räknas fram ur totalen överst på sidan."
+        )
+    st.caption(" ".join(notes))
+    tables.plotly(personal.figure_per_avdelning(avdelningar, scope_text, f.period), "personal_per_avdelning")
+    tables.show_data(
+        personal.tabell_per_avdelning(avdelningar), "Anställda per avdelning", "personal_per_avdelning"
+    )

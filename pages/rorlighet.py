@@ -1,4 +1,169 @@
 import streamlit as st
 
-st.title("Sidan är under uppbyggnad")
-st.info("Den här sidan är inte färdig ännu. Översikten visar nyckeltalen för urvalet.")
+from kfp_metrics import analys, rorlighet
+from kfp_metrics.format import manad
+from kfp_metrics.periods import add_months
+from kfp_metrics.ui import compute, data, filters, tables
+
+f = filters.current()
+scope_text = f.describe()
+st.title("Rörlighet och pension")
+st.caption(f"{scope_text} · {manad(f.period)}")
+
+# The pensionsålder chosen further down (its value from the last run) also drives the card at the top.
+pensionsalder = st.session_state.get("ror_pensionsalder", rorlighet.DEFAULT_PENSIONSALDER)
+now = data.key_figures(f.period, f.scope, pensionsalder)
+last_year = add_months(f.period, -12)
+before = data.key_figures(last_year, f.scope) if last_year >= f.first_period else None
+targets = data.targets(f.period, f.scope)
+trend = compute.call(rorlighet.personalomsattning_per_manad, f.period, f.scope)
+for column, kpi in zip(st.columns(4), rorlighet.kpis(now, before, targets, trend), strict=True):
+    column.metric(
+        kpi.label,
+        kpi.value,
+        kpi.delta,
+        delta_color=kpi.color,
+        help=kpi.help,
+        border=True,
+        delta_arrow=kpi.arrow,
+        delta_description=kpi.description,
+    )
+
+st.subheader("Personalomsättning")
+tables.plotly(
+    rorlighet.figure_personalomsattning(trend, scope_text, f.period, targets.get("personalomsattning_pct")),
+    "personalomsattning",
+)
+tables.show_data(
+    rorlighet.tabell_personalomsattning(trend), "Personalomsättning rullande 12 månader", "personalomsattning"
+)
+st.caption(
+    "Varje punkt avser de 12 månaderna t.o.m. månaden: avgångar bland tillsvidareanställda till annan förvaltning "
+    "eller utanför kommunen, i procent av genomsnittligt antal tillsvidareanställda. Byten inom förvaltningen "
+    "räknas inte. Kurvan börjar när extrakten täcker tolv månader."
+)
+
+per_befattning = compute.call(rorlighet.personalomsattning_per_befattning, f.period, f.scope)
+tables.plotly(
+    rorlighet.figure_personalomsattning_per_befattning(per_befattning, scope_text, f.period),
+    "personalomsattning_befattning",
+)
+tables.show_data(
+    rorlighet.tabell_personalomsattning_per_befattning(per_befattning),
+    "Personalomsättning per befattning",
+    "personalomsattning_befattning",
+)
+st.caption(
+    f"Endast befattningar med i genomsnitt minst {analys.MIN_GRUPP} tillsvidareanställda under de 12 månaderna "
+    "visas, så att enskilda personers avgångar inte kan pekas ut."
+)
+
+st.subheader("Avgångar och rekryteringar hittills i år")
+form = st.segmented_control(
+    "Anställningsform",
+    list(rorlighet.ANSTALLNINGSFORMER),
+    format_func=rorlighet.ANSTALLNINGSFORMER.get,
+    default="alla",
+    key="ror_form",
+    required=True,
+)
+form = form or "alla"
+orsak = compute.call(rorlighet.avgangar_per_orsak, f.period, f.scope, anstallningsform=form)
+vag = compute.call(rorlighet.avgangar_per_vag, f.period, f.scope, anstallningsform=form)
+rekrytering = compute.call(rorlighet.rekryteringar_per_vag, f.period, f.scope, anstallningsform=form)
+left, right = st.columns(2)
+with left:
+    tables.plotly(
+        rorlighet.figure_jamforelse(orsak, "Avgångar per orsak", scope_text, f.period, narrow=True),
+        "avgangar_orsak",
+    )
+    tables.show_data(rorlighet.tabell_jamforelse(orsak), "Avgångar per orsak", "avgangar_orsak")
+with right:
+    tables.plotly(
+        rorlighet.figure_jamforelse(vag, "Avgångar per väg", scope_text, f.period, narrow=True),
+        "avgangar_vag",
+    )
+    tables.show_data(rorlighet.tabell_jamforelse(vag), "Avgångar per väg", "avgangar_vag")
+left, right = st.columns(2)
+with left:
+    tables.plotly(
+        rorlighet.figure_jamforelse(rekrytering, "Rekryteringar per väg", scope_text, f.period, narrow=True),
+        "rekryteringar_vag",
+    )
+    tables.show_data(rorlighet.tabell_jamforelse(rekrytering), "Rekryteringar per väg", "rekryteringar_vag")
+with right:
+    st.markdown(
+        f"**Jämförelse:** {rorlighet.ytd_label(f.period, f.period.year)} mot samma period året innan. "
+        "*Väg* anger varifrån personen kom eller vart hen gick: inom förvaltningen, till eller från en annan "
+        "förvaltning i kommunen, eller utanför kommunen."
+    )
+    if analys.any_withheld(orsak):
+        st.caption(
+            f"\\.\\. = orsaken visas inte när färre än {analys.MIN_ANTAL_ORSAK} personer slutat av samma orsak; "
+            "ytterligare en orsak döljs så att värdet inte kan räknas fram ur summan."
+        )
+
+st.subheader("Pensionsavgångar")
+pensionsalder = st.selectbox(
+    "Pensionsålder",
+    rorlighet.PENSIONSALDRAR,
+    index=0,
+    key="ror_pensionsalder",
+    format_func=lambda a: f"{a} år",
+    help="Åldern då medarbetarna antas gå i pension (65–69 år).",
+    width=220,
+)
+pension = compute.call(rorlighet.pension_per_avdelning, f.period, f.scope, pensionsalder=pensionsalder)
+years = rorlighet.pension_years(f.period)
+st.markdown(
+    f"**Tillsvidareanställda i {manad(f.period)} som fyller {pensionsalder} år** – redan uppnått "
+    f"(år {f.period.year} eller tidigare) och under {years[0]}–{years[-1]}"
+)
+if pension.empty:
+    st.info(f"Urvalet har inga tillsvidareanställda i {manad(f.period)}.")
+else:
+    st.dataframe(
+        rorlighet.tabell_pension_per_avdelning(pension, f.period, formatted=True),
+        hide_index=True,
+        width="stretch",
+        height="content",
+        key="tabell_pension_avdelning",
+    )
+    tables.plotly(
+        rorlighet.figure_pension_per_avdelning(pension, scope_text, f.period, pensionsalder),
+        "pension_avdelning",
+    )
+    tables.show_data(
+        rorlighet.tabell_pension_per_avdelning(pension, f.period),
+        "Pensionsavgångar per avdelning",
+        "pension_avdelning",
+    )
+    befattningar = compute.call(
+        rorlighet.pension_per_befattning, f.period, f.scope, pensionsalder=pensionsalder
+    )
+    st.markdown(f"**Befattningar med flest som når {pensionsalder} år t.o.m. {years[-1]}**")
+    if befattningar.empty:
+        st.info(f"Ingen tillsvidareanställd i urvalet når {pensionsalder} år t.o.m. {years[-1]}.")
+    else:
+        st.dataframe(
+            rorlighet.tabell_pension_per_befattning(befattningar, f.period, formatted=True),
+            hide_index=True,
+            width="stretch",
+            height="content",
+            key="tabell_pension_befattning",
+        )
+        tables.show_data(
+            rorlighet.tabell_pension_per_befattning(befattningar, f.period),
+            "Pensionsavgångar per befattning",
+            "pension_befattning",
+        )
+
+st.subheader("Personalprognos")
+if not data.table_present("personalprognos"):
+    st.info("Extrakten innehåller ingen personalprognos (tabellen personalprognos saknas).")
+else:
+    prognos = compute.call(rorlighet.personalprognos, f.period, f.scope)
+    tables.plotly(rorlighet.figure_personalprognos(prognos, scope_text, f.period), "personalprognos")
+    tables.show_data(rorlighet.tabell_personalprognos(prognos), "Personalprognos", "personalprognos")
+    if f.scope.avdelning or f.scope.enhet:
+        st.caption("Prognosen finns per förvaltning; avdelnings- och enhetsurvalet påverkar den inte.")

@@ -1,4 +1,66 @@
 import streamlit as st
 
-st.title("Sidan är under uppbyggnad")
-st.info("Den här sidan är inte färdig ännu. Översikten visar nyckeltalen för urvalet.")
+from kfp_metrics import sjukfranvaro
+from kfp_metrics.format import manad
+from kfp_metrics.periods import add_months
+from kfp_metrics.ui import compute, data, filters, tables
+
+f = filters.current()
+scope_text = f.describe()
+st.title("Sjukfrånvaro")
+st.caption(f"{scope_text} · de 12 månaderna {manad(add_months(f.period, -11))} – {manad(f.period)}")
+
+targets = data.targets(f.period, f.scope)
+grupper = compute.call(sjukfranvaro.per_grupp, f.period, f.scope)
+total = grupper.iloc[0]
+if total["personer"] == 0:
+    st.warning(
+        "Urvalet har ingen schemalagd arbetstid under de 12 månaderna. Välj en annan period eller ett "
+        "bredare urval."
+    )
+elif total["undertryckt"]:
+    st.info(
+        f"Urvalet har {int(total['personer'])} personer med schemalagd arbetstid under perioden. "
+        "Sjukfrånvaro redovisas inte för grupper med 10 eller färre personer, så inga värden visas."
+    )
+
+for column, (label, value, help_text) in zip(st.columns(3), sjukfranvaro.kpis(grupper, targets), strict=True):
+    column.metric(label, value, help=help_text, border=True)
+
+st.subheader("Utveckling, rullande 12 månader")
+per_manad = compute.call(sjukfranvaro.per_manad, f.period, f.scope)
+tables.plotly(sjukfranvaro.figure_per_manad(per_manad, scope_text, f.period, targets), "sjuk_per_manad")
+tables.show_data(
+    sjukfranvaro.tabell_per_manad(per_manad), "Sjukfrånvaro rullande 12 månader", "sjuk_per_manad"
+)
+st.caption(
+    "Varje punkt avser de 12 månaderna t.o.m. månaden. Streckade linjer visar målen när hela urvalet "
+    "har samma mål."
+)
+
+niva = sjukfranvaro.level(f.scope)
+st.subheader(f"Per {niva} mot målet")
+per_avdelning = compute.call(sjukfranvaro.per_avdelning, f.period, f.scope)
+tables.plotly(sjukfranvaro.figure_per_avdelning(per_avdelning, scope_text, f.period), "sjuk_per_avdelning")
+tables.show_data(
+    sjukfranvaro.tabell_per_avdelning(per_avdelning), f"Sjukfrånvaro per {niva}", "sjuk_per_avdelning"
+)
+st.caption(f"Det röda strecket är {niva}ens mål: avdelningens eget mål om det finns, annars förvaltningens.")
+
+st.subheader("Per kön och ålder")
+tables.plotly(sjukfranvaro.figure_per_grupp(grupper, scope_text, f.period, targets), "sjuk_per_grupp")
+st.dataframe(
+    sjukfranvaro.tabell_per_grupp(grupper, formatted=True),
+    hide_index=True,
+    width="stretch",
+    key="tabell_sjuk_grupper",
+)
+tables.show_data(sjukfranvaro.tabell_per_grupp(grupper), "Sjukfrånvaro per kön och ålder", "sjuk_per_grupp")
+st.caption(
+    "Ålder = periodens år minus födelseår. Andel 60 dagar eller mer är en andel av sjukfrånvaron, "
+    "inte av arbetstiden."
+)
+
+note = sjukfranvaro.suppression_note(per_manad, per_avdelning, grupper)
+if note:
+    st.caption(note)

@@ -31,14 +31,50 @@ PERSONS = {
     "p11": (FA, AX, "Enhet X1", "Vårdbiträde", "K", 2000, "tidsbegransad", 100, 100, "2024-01", "2024-09"),
     "p12": (FA, AX, "Enhet X1", "Vårdbiträde", "M", 1998, "tidsbegransad", 100, 100, "2023-09", "2024-09"),
     "p13": (FA, AX, "Enhet X1", "Vårdbiträde", "K", 2001, "timavlonad", None, None, "2023-09", "2024-09"),
-    "p14": (FA, AY, "Enhet Y1", "Socialsekreterare", "K", 1966, "tillsvidare", 100, 100, "2023-09", "2024-09"),
+    "p14": (
+        FA,
+        AY,
+        "Enhet Y1",
+        "Socialsekreterare",
+        "K",
+        1966,
+        "tillsvidare",
+        100,
+        100,
+        "2023-09",
+        "2024-09",
+    ),
     "p15": (FA, AY, "Enhet Y1", "Socialsekreterare", "M", 1964, "tillsvidare", 100, 90, "2023-09", "2024-09"),
-    "p16": (FA, AY, "Enhet Y1", "Socialsekreterare", "K", 1992, "tidsbegransad", 60, 60, "2023-09", "2024-09"),
+    "p16": (
+        FA,
+        AY,
+        "Enhet Y1",
+        "Socialsekreterare",
+        "K",
+        1992,
+        "tidsbegransad",
+        60,
+        60,
+        "2023-09",
+        "2024-09",
+    ),
     "p17": (FB, AZ, "Enhet Z1", "Förskollärare", "K", 1970, "tillsvidare", 100, 100, "2023-09", "2024-09"),
     "p18": (FB, AZ, "Enhet Z1", "Förskollärare", "M", 1980, "tillsvidare", 100, 100, "2023-09", "2024-09"),
     "p20": (FA, AX, "Enhet X1", "Undersköterska", "M", 1985, "tillsvidare", 100, 100, "2023-09", "2024-02"),
     "p21": (FA, AX, "Enhet X1", "Undersköterska", "K", 1958, "tillsvidare", 100, 100, "2023-09", "2023-12"),
-    "p22": (FA, AY, "Enhet Y1", "Socialsekreterare", "K", 1990, "tillsvidare", 100, 100, "2023-09", "2024-05"),
+    "p22": (
+        FA,
+        AY,
+        "Enhet Y1",
+        "Socialsekreterare",
+        "K",
+        1990,
+        "tillsvidare",
+        100,
+        100,
+        "2023-09",
+        "2024-05",
+    ),
     "p24": (FA, AX, "Enhet X1", "Vårdbiträde", "K", 1999, "tidsbegransad", 100, 100, "2023-09", "2024-06"),
     "p25": (FB, AZ, "Enhet Z1", "Förskollärare", "M", 1975, "tillsvidare", 100, 100, "2023-09", "2024-03"),
     "p26": (FA, AX, "Enhet X1", "Undersköterska", "M", 1980, "tillsvidare", 100, 100, "2023-09", "2023-09"),
@@ -48,7 +84,12 @@ PERSONS = {
 
 # (person, month): (sjuk, kort, lang)
 SICK = {("p02", m): (100.0, 0.0, 100.0) for m in ("2024-01", "2024-02", "2024-03")}
-SICK.update({("p01", m): (10.0, 10.0, 0.0) for m in [f"2023-{x:02d}" for x in range(9, 13)] + [f"2024-{x:02d}" for x in range(1, 10)]})
+SICK.update(
+    {
+        ("p01", m): (10.0, 10.0, 0.0)
+        for m in [f"2023-{x:02d}" for x in range(9, 13)] + [f"2024-{x:02d}" for x in range(1, 10)]
+    }
+)
 SICK.update(
     {
         ("p09", "2024-02"): (20.0, 20.0, 0.0),
@@ -156,8 +197,15 @@ def tables() -> dict[str, pa.Table]:
         for m in _months(first, last):
             anst.append(
                 {
-                    "period": _date(m), "person_id": pid, "forvaltning": f, "avdelning": a, "enhet": e,
-                    "befattning": bef, "kon": kon, "fodelsear": fodd, "anstallningsform": form,
+                    "period": _date(m),
+                    "person_id": pid,
+                    "forvaltning": f,
+                    "avdelning": a,
+                    "enhet": e,
+                    "befattning": bef,
+                    "kon": kon,
+                    "fodelsear": fodd,
+                    "anstallningsform": form,
                     "sysselsattningsgrad": None if syss is None else float(syss),
                     "faktisk_sysselsattningsgrad": None if fakt is None else float(fakt),
                     "chef": False,
@@ -166,68 +214,173 @@ def tables() -> dict[str, pa.Table]:
             ordinarie = 0.0 if (pid, m) in ZERO_HOURS else (20.0 if form == "timavlonad" else 100.0)
             sjuk, kort, lang = SICK.get((pid, m), (0.0, 0.0, 0.0))
             franv.append(
-                {"period": _date(m), "person_id": pid, "ordinarie_timmar": ordinarie, "sjuk_timmar": sjuk,
-                 "sjuk_kort_timmar": kort, "sjuk_lang_timmar": lang}
+                {
+                    "period": _date(m),
+                    "person_id": pid,
+                    "ordinarie_timmar": ordinarie,
+                    "sjuk_timmar": sjuk,
+                    "sjuk_kort_timmar": kort,
+                    "sjuk_lang_timmar": lang,
+                }
             )
     anst_schema = pa.schema(
-        [("period", pa.date32()), ("person_id", pa.string()), ("forvaltning", pa.string()),
-         ("avdelning", pa.string()), ("enhet", pa.string()), ("befattning", pa.string()), ("kon", pa.string()),
-         ("fodelsear", pa.int32()), ("anstallningsform", pa.string()), ("sysselsattningsgrad", pa.float64()),
-         ("faktisk_sysselsattningsgrad", pa.float64()), ("chef", pa.bool_())]
+        [
+            ("period", pa.date32()),
+            ("person_id", pa.string()),
+            ("forvaltning", pa.string()),
+            ("avdelning", pa.string()),
+            ("enhet", pa.string()),
+            ("befattning", pa.string()),
+            ("kon", pa.string()),
+            ("fodelsear", pa.int32()),
+            ("anstallningsform", pa.string()),
+            ("sysselsattningsgrad", pa.float64()),
+            ("faktisk_sysselsattningsgrad", pa.float64()),
+            ("chef", pa.bool_()),
+        ]
     )
     franv_schema = pa.schema(
-        [("period", pa.date32()), ("person_id", pa.string()), ("ordinarie_timmar", pa.float64()),
-         ("sjuk_timmar", pa.float64()), ("sjuk_kort_timmar", pa.float64()), ("sjuk_lang_timmar", pa.float64())]
+        [
+            ("period", pa.date32()),
+            ("person_id", pa.string()),
+            ("ordinarie_timmar", pa.float64()),
+            ("sjuk_timmar", pa.float64()),
+            ("sjuk_kort_timmar", pa.float64()),
+            ("sjuk_lang_timmar", pa.float64()),
+        ]
     )
     handelser = [
-        {"datum": _date(d), "person_id": p, "handelse": h, "forvaltning": f, "avdelning": a, "enhet": e,
-         "befattning": PERSONS.get(p, (None,) * 4)[3] or "Undersköterska", "anstallningsform": form,
-         "kon": PERSONS.get(p, (None,) * 5)[4] or "K", "fodelsear": PERSONS.get(p, (None,) * 6)[5] or 1980,
-         "vag": vag, "orsak": orsak}
+        {
+            "datum": _date(d),
+            "person_id": p,
+            "handelse": h,
+            "forvaltning": f,
+            "avdelning": a,
+            "enhet": e,
+            "befattning": PERSONS.get(p, (None,) * 4)[3] or "Undersköterska",
+            "anstallningsform": form,
+            "kon": PERSONS.get(p, (None,) * 5)[4] or "K",
+            "fodelsear": PERSONS.get(p, (None,) * 6)[5] or 1980,
+            "vag": vag,
+            "orsak": orsak,
+        }
         for d, p, h, f, a, e, form, vag, orsak in EVENTS
     ]
     hand_schema = pa.schema(
-        [("datum", pa.date32()), ("person_id", pa.string()), ("handelse", pa.string()),
-         ("forvaltning", pa.string()), ("avdelning", pa.string()), ("enhet", pa.string()),
-         ("befattning", pa.string()), ("anstallningsform", pa.string()), ("kon", pa.string()),
-         ("fodelsear", pa.int32()), ("vag", pa.string()), ("orsak", pa.string())]
+        [
+            ("datum", pa.date32()),
+            ("person_id", pa.string()),
+            ("handelse", pa.string()),
+            ("forvaltning", pa.string()),
+            ("avdelning", pa.string()),
+            ("enhet", pa.string()),
+            ("befattning", pa.string()),
+            ("anstallningsform", pa.string()),
+            ("kon", pa.string()),
+            ("fodelsear", pa.int32()),
+            ("vag", pa.string()),
+            ("orsak", pa.string()),
+        ]
     )
     enkat = [
-        {"ar": ar, "forvaltning": f, "avdelning": a, "enhet": e, "fraga_id": q, "fraga": QUESTIONS[q],
-         "delindex": d, "index": idx, "antal_svar": svar, "antal_inbjudna": inb}
+        {
+            "ar": ar,
+            "forvaltning": f,
+            "avdelning": a,
+            "enhet": e,
+            "fraga_id": q,
+            "fraga": QUESTIONS[q],
+            "delindex": d,
+            "index": idx,
+            "antal_svar": svar,
+            "antal_inbjudna": inb,
+        }
         for ar, f, a, e, q, d, idx, svar, inb in SURVEY
     ]
     enkat_schema = pa.schema(
-        [("ar", pa.int32()), ("forvaltning", pa.string()), ("avdelning", pa.string()), ("enhet", pa.string()),
-         ("fraga_id", pa.string()), ("fraga", pa.string()), ("delindex", pa.string()), ("index", pa.float64()),
-         ("antal_svar", pa.int32()), ("antal_inbjudna", pa.int32())]
+        [
+            ("ar", pa.int32()),
+            ("forvaltning", pa.string()),
+            ("avdelning", pa.string()),
+            ("enhet", pa.string()),
+            ("fraga_id", pa.string()),
+            ("fraga", pa.string()),
+            ("delindex", pa.string()),
+            ("index", pa.float64()),
+            ("antal_svar", pa.int32()),
+            ("antal_inbjudna", pa.int32()),
+        ]
     )
     inc = [
-        {"incident_id": i, "datum": _date(d), "forvaltning": f, "avdelning": a, "enhet": e, "typ": t,
-         "orsak": o, "befattning": "Undersköterska"}
+        {
+            "incident_id": i,
+            "datum": _date(d),
+            "forvaltning": f,
+            "avdelning": a,
+            "enhet": e,
+            "typ": t,
+            "orsak": o,
+            "befattning": "Undersköterska",
+        }
         for i, d, f, a, e, t, o in INCIDENTS
     ]
     inc_schema = pa.schema(
-        [("incident_id", pa.string()), ("datum", pa.date32()), ("forvaltning", pa.string()),
-         ("avdelning", pa.string()), ("enhet", pa.string()), ("typ", pa.string()), ("orsak", pa.string()),
-         ("befattning", pa.string())]
+        [
+            ("incident_id", pa.string()),
+            ("datum", pa.date32()),
+            ("forvaltning", pa.string()),
+            ("avdelning", pa.string()),
+            ("enhet", pa.string()),
+            ("typ", pa.string()),
+            ("orsak", pa.string()),
+            ("befattning", pa.string()),
+        ]
     )
     akt = [
-        {"aktivitet_id": i, "forvaltning": f, "avdelning": a, "ubaria": u, "mal": f"Mål för {i}",
-         "aktivitet": f"Aktivitet {i}", "maldatum": _date(d), "ansvarig": "HR-chef", "status": s,
-         "uppfoljning": None, "nyckeltal": n, "kompetensomrade": None}
+        {
+            "aktivitet_id": i,
+            "forvaltning": f,
+            "avdelning": a,
+            "ubaria": u,
+            "mal": f"Mål för {i}",
+            "aktivitet": f"Aktivitet {i}",
+            "maldatum": _date(d),
+            "ansvarig": "HR-chef",
+            "status": s,
+            "uppfoljning": None,
+            "nyckeltal": n,
+            "kompetensomrade": None,
+        }
         for i, f, a, u, d, s, n in ACTIVITIES
     ]
     akt_schema = pa.schema(
-        [("aktivitet_id", pa.string()), ("forvaltning", pa.string()), ("avdelning", pa.string()),
-         ("ubaria", pa.string()), ("mal", pa.string()), ("aktivitet", pa.string()), ("maldatum", pa.date32()),
-         ("ansvarig", pa.string()), ("status", pa.string()), ("uppfoljning", pa.string()),
-         ("nyckeltal", pa.string()), ("kompetensomrade", pa.string())]
+        [
+            ("aktivitet_id", pa.string()),
+            ("forvaltning", pa.string()),
+            ("avdelning", pa.string()),
+            ("ubaria", pa.string()),
+            ("mal", pa.string()),
+            ("aktivitet", pa.string()),
+            ("maldatum", pa.date32()),
+            ("ansvarig", pa.string()),
+            ("status", pa.string()),
+            ("uppfoljning", pa.string()),
+            ("nyckeltal", pa.string()),
+            ("kompetensomrade", pa.string()),
+        ]
     )
-    mal = [{"ar": ar, "forvaltning": f, "avdelning": a, "nyckeltal": n, "malvarde": v} for ar, f, a, n, v in TARGETS]
+    mal = [
+        {"ar": ar, "forvaltning": f, "avdelning": a, "nyckeltal": n, "malvarde": v}
+        for ar, f, a, n, v in TARGETS
+    ]
     mal_schema = pa.schema(
-        [("ar", pa.int32()), ("forvaltning", pa.string()), ("avdelning", pa.string()), ("nyckeltal", pa.string()),
-         ("malvarde", pa.float64())]
+        [
+            ("ar", pa.int32()),
+            ("forvaltning", pa.string()),
+            ("avdelning", pa.string()),
+            ("nyckeltal", pa.string()),
+            ("malvarde", pa.float64()),
+        ]
     )
     return {
         "anstallningar": pa.Table.from_pylist(anst, anst_schema),

@@ -50,8 +50,9 @@ def test_filter_by_avdelning_changes_figures_and_url(at):
 
 
 def test_url_parameters_restore_a_view(monkeypatch, fixture_dir, state_dir):
-    at = app_test(monkeypatch, fixture_dir, state_dir,
-                  {"period": "2024-09", "forvaltning": FA, "avdelning": AY})
+    at = app_test(
+        monkeypatch, fixture_dir, state_dir, {"period": "2024-09", "forvaltning": FA, "avdelning": AY}
+    )
     at.run()
     assert not at.exception
     assert at.multiselect(key="f_avdelning").value == [AY]

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from browser_helpers import BROWSER_ARGS, CHROMIUM, ROOT, SCREENSHOTS, require_chromium, running_app, wait_for_app
+from browser_helpers import (
+    BROWSER_ARGS,
+    CHROMIUM,
+    ROOT,
+    SCREENSHOTS,
+    require_chromium,
+    running_app,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -24,8 +24,8 @@ def con(fixture_dir):
     c.close()
 
 
-def figures(con, state_dir, scope=Scope(), period=P, **kw):
-    return compute(con, period, scope, state_dir=state_dir, today=kw.pop("today", LATER), **kw)
+def figures(con, state_dir, scope=None, period=P, **kw):
+    return compute(con, period, scope or Scope(), state_dir=state_dir, today=kw.pop("today", LATER), **kw)
 
 
 # Whole scope at 2024-09: tillsvidare p01–p10, p14, p15, p17, p18, p27, p28 (16; p07 joined in March);
@@ -159,8 +159,12 @@ def test_medarbetarenkat_suppressed_under_five(con, state_dir):
     e = got["medarbetarenkat"]
     assert e["antal_svar"] == 2
     assert e["medarbetarindex"] is None and e["medarbetarindex_ledarskap"] is None
-    assert {"medarbetarindex", "medarbetarindex_motivation", "medarbetarindex_ledarskap",
-            "medarbetarindex_styrning"} <= set(got["undertryckta"])
+    assert {
+        "medarbetarindex",
+        "medarbetarindex_motivation",
+        "medarbetarindex_ledarskap",
+        "medarbetarindex_styrning",
+    } <= set(got["undertryckta"])
 
 
 def test_medarbetarenkat_empty_scope_is_null_not_suppressed(con, state_dir):
@@ -168,21 +172,37 @@ def test_medarbetarenkat_empty_scope_is_null_not_suppressed(con, state_dir):
     assert got["medarbetarenkat"]["medarbetarindex"] is None
     assert got["medarbetarenkat"]["antal_svar"] == 0
     # Five persons in B: every sick-leave group with hours is withheld; nobody there is ≤ 29.
-    assert got["undertryckta"] == ["sjukfranvaro_total_pct", "sjukfranvaro_kort_pct",
-                                   "sjukfranvaro_lang_andel_pct", "sjukfranvaro_kvinnor_pct",
-                                   "sjukfranvaro_man_pct", "sjukfranvaro_30_49_pct", "sjukfranvaro_50_pct"]
+    assert got["undertryckta"] == [
+        "sjukfranvaro_total_pct",
+        "sjukfranvaro_kort_pct",
+        "sjukfranvaro_lang_andel_pct",
+        "sjukfranvaro_kvinnor_pct",
+        "sjukfranvaro_man_pct",
+        "sjukfranvaro_30_49_pct",
+        "sjukfranvaro_50_pct",
+    ]
 
 
 def test_incidenter_per_tertial(con, state_dir):
     rows = figures(con, state_dir)["incidenter"]["per_tertial"]
     assert [(r["ar"], r["tertial"], r["antal"], r["hot_och_vald"]) for r in rows] == [
-        (2023, 1, 1, 1), (2023, 2, 2, 1), (2023, 3, 0, 0), (2024, 1, 2, 1), (2024, 2, 1, 0), (2024, 3, 1, 1),
+        (2023, 1, 1, 1),
+        (2023, 2, 2, 1),
+        (2023, 3, 0, 0),
+        (2024, 1, 2, 1),
+        (2024, 2, 1, 0),
+        (2024, 3, 1, 1),
     ]
 
 
 def test_incidenter_tertial_in_progress(con, state_dir):
     rows = figures(con, state_dir, period=dt.date(2024, 4, 1))["incidenter"]["per_tertial"]
-    assert [(r["ar"], r["tertial"], r["antal"]) for r in rows] == [(2023, 1, 1), (2023, 2, 2), (2023, 3, 0), (2024, 1, 2)]
+    assert [(r["ar"], r["tertial"], r["antal"]) for r in rows] == [
+        (2023, 1, 1),
+        (2023, 2, 2),
+        (2023, 3, 0),
+        (2024, 1, 2),
+    ]
 
 
 def test_aktiviteter_plan_status(con, state_dir):

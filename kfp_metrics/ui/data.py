@@ -77,10 +77,15 @@ def _log_token() -> int:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _nyckeltal(directory: str, fp: str, log: int, period: str, scope: tuple, pensionsalder: int, today: str) -> dict:
+def _nyckeltal(
+    directory: str, fp: str, log: int, period: str, scope: tuple, pensionsalder: int, today: str
+) -> dict:
     con = _connection(directory, fp)
     return nyckeltal.compute(
-        con, dt.date.fromisoformat(period), Scope(*scope), pensionsalder=pensionsalder,
+        con,
+        dt.date.fromisoformat(period),
+        Scope(*scope),
+        pensionsalder=pensionsalder,
         today=dt.date.fromisoformat(today),
     )
 
@@ -88,7 +93,9 @@ def _nyckeltal(directory: str, fp: str, log: int, period: str, scope: tuple, pen
 def key_figures(period: dt.date, scope: Scope, pensionsalder: int = nyckeltal.DEFAULT_PENSIONSALDER) -> dict:
     """The contract's key figures for the period and scope (activity log included), cached."""
     key = (scope.forvaltning, scope.avdelning, scope.enhet)
-    return _nyckeltal(*data_key(), _log_token(), period.isoformat(), key, pensionsalder, dt.date.today().isoformat())
+    return _nyckeltal(
+        *data_key(), _log_token(), period.isoformat(), key, pensionsalder, dt.date.today().isoformat()
+    )
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

@@ -61,13 +61,17 @@ def _seed_from_url(periods: list[str], org) -> list[str]:
         if period in periods:
             st.session_state["f_period"] = period
         else:
-            notices.append(f"Perioden «{_shown(period)}» i länken finns inte i extrakten; senaste månaden visas.")
+            notices.append(
+                f"Perioden «{_shown(period)}» i länken finns inte i extrakten; senaste månaden visas."
+            )
     forvaltning = params.get("forvaltning")
     if forvaltning is not None:
         if forvaltning in set(org["forvaltning"]):
             st.session_state["f_forvaltning"] = forvaltning
         else:
-            notices.append(f"Förvaltningen «{_shown(forvaltning)}» i länken finns inte; alla förvaltningar visas.")
+            notices.append(
+                f"Förvaltningen «{_shown(forvaltning)}» i länken finns inte; alla förvaltningar visas."
+            )
             forvaltning = None
     in_forv = org if not forvaltning else org[org["forvaltning"] == forvaltning]
     avdelningar = params.get_all("avdelning")
@@ -122,14 +126,19 @@ def sidebar() -> Filters | None:
     side = st.sidebar
     side.header("Urval")
     period = side.selectbox(
-        "Period (månad)", list(reversed(periods)), format_func=manad, key="f_period",
+        "Period (månad)",
+        list(reversed(periods)),
+        format_func=manad,
+        key="f_period",
         help="Ögonblicksbilder avser månaden; sjukfrånvaro och personalomsättning de 12 månaderna t.o.m. den.",
     )
     forvaltningar = sorted(org["forvaltning"].unique())
     if st.session_state.get("f_forvaltning") not in [ALL, *forvaltningar]:
         st.session_state["f_forvaltning"] = ALL
     forvaltning = side.selectbox(
-        "Förvaltning", [ALL, *forvaltningar], key="f_forvaltning",
+        "Förvaltning",
+        [ALL, *forvaltningar],
+        key="f_forvaltning",
         format_func=lambda v: v or "Alla förvaltningar",
     )
     in_forv = org if not forvaltning else org[org["forvaltning"] == forvaltning]
@@ -137,7 +146,9 @@ def sidebar() -> Filters | None:
     kept = [a for a in st.session_state.get("f_avdelning", []) if a in avd_options]
     if kept != st.session_state.get("f_avdelning", []):
         st.session_state["f_avdelning"] = kept
-    avdelningar = side.multiselect("Avdelning", avd_options, key="f_avdelning", placeholder="Alla avdelningar")
+    avdelningar = side.multiselect(
+        "Avdelning", avd_options, key="f_avdelning", placeholder="Alla avdelningar"
+    )
     in_avd = in_forv if not avdelningar else in_forv[in_forv["avdelning"].isin(avdelningar)]
     enheter = sorted(in_avd["enhet"].unique())
     if st.session_state.get("f_enhet") not in [ALL, *enheter]:

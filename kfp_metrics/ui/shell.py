@@ -24,8 +24,10 @@ def start() -> bool:
     """Validate the extracts and draw the sidebar; False (with a Swedish error page) when unusable."""
     directory = data.data_dir()
     if not directory.is_dir() or not locate_tables(directory):
-        _error_page(f"Katalogen {directory} finns inte eller innehåller inga extrakt.",
-                    "Ange katalogen med miljövariabeln KFP_DATA_DIR.")
+        _error_page(
+            f"Katalogen {directory} finns inte eller innehåller inga extrakt.",
+            "Ange katalogen med miljövariabeln KFP_DATA_DIR.",
+        )
         return False
     report = data.validation()
     if not report.ok:
@@ -36,9 +38,7 @@ def start() -> bool:
         return False
     warnings = len(report.warnings)
     state = "validerade, inga fel" + (f", {warnings} varningar" if warnings else "")
-    st.sidebar.caption(
-        f"Extrakt: {manad(selected.first_period)} – {manad(selected.last_period)} · {state}"
-    )
+    st.sidebar.caption(f"Extrakt: {manad(selected.first_period)} – {manad(selected.last_period)} · {state}")
     if warnings:
         with st.sidebar.expander("Valideringens varningar"):
             st.text(report.to_text())

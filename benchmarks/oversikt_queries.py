@@ -1,0 +1,51 @@
+"""Warm time of the Översikt page's queries: key figures for P and P−12 plus targets, no app cache."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from kfp_metrics import nyckeltal  # noqa: E402
+from kfp_metrics.extracts import connect  # noqa: E402
+from kfp_metrics.periods import add_months, parse_period  # noqa: E402
+from kfp_metrics.queries import Scope  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--period", required=True)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    period = parse_period(args.period)
+    con = connect(args.data)
+
+    def once() -> float:
+        start = time.perf_counter()
+        nyckeltal.compute(con, period, Scope())
+        nyckeltal.compute(con, add_months(period, -12), Scope())
+        nyckeltal.targets(con, period, Scope())
+        return time.perf_counter() - start
+
+    cold = once()
+    warm = [once() for _ in range(args.runs)]
+    print(
+        json.dumps(
+            {
+                "cold_s": cold,
+                "warm_median_s": statistics.median(warm),
+                "warm_min_s": min(warm),
+                "warm_max_s": max(warm),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,447 @@
+"""The Incidenter page's figures: per tertial this year against last year, per typ and orsak, per
+avdelning (or enhet) and per befattning, with hot och våld highlighted.
+
+Frames come from (con, period, scope) with code column names; `figure_*` builds the Plotly chart
+and `tabell_*` the table shown under it. No Streamlit here: the printed nämnd report reuses the
+same builders. Incident counts are reports in the incident system, not data about persons: nothing
+is withheld.
+
+Tertial 1 = januari–april, 2 = maj–augusti, 3 = september–december (contract). The tertial in
+progress at P counts reports up to the end of P. Accumulated, as the official tertial reports
+count, tertial 2 shows januari–augusti and tertial 3 the whole year. The breakdowns by typ, orsak,
+avdelning and befattning cover the year to date: 1 januari to the end of P.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+
+from kfp_metrics import charts, nyckeltal
+from kfp_metrics.analys import Column, organisation_avdelningar, table
+from kfp_metrics.format import MANADER, manad
+from kfp_metrics.periods import month_end, tertial, tertial_start_month
+from kfp_metrics.queries import Scope, run
+
+TYPER = {
+    "olycksfall": "Olycksfall",
+    "fardolycksfall": "Färdolycksfall",
+    "arbetssjukdom": "Arbetssjukdom",
+    "tillbud": "Tillbud",
+    "riskobservation": "Riskobservation",
+}
+ORSAKER = {
+    "hot_och_vald": "Hot och våld",
+    "fall": "Fall",
+    "belastning": "Belastning",
+    "stick_skar": "Stick/skär",
+    "trafik": "Trafik",
+    "ovrigt": "Övrigt",
+}
+EJ_ANGIVEN = "Ej angiven"
+HOT_OCH_VALD = "hot_och_vald"
+OVRIGA_COLOR = charts.NEUTRAL_COLOR
+LAST_YEAR_COLOR = charts.MUTED_COLOR
+THIS_YEAR_COLOR = charts.NEUTRAL_COLOR
+TOPP_BEFATTNINGAR = 15
+
+
+def _two_lines(what: str, rest: str) -> str:
+    """A title for a half-width chart: the subject, then scope and period on a second line."""
+    return f"{what} –<br>{rest}"
+
+
+def _legend_below(fig: go.Figure, y: float = -0.14, bottom: int = 90) -> None:
+    """A horizontal legend under the axis labels rather than over them."""
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": y, "x": 0}, margin={"b": bottom})
+
+
+def _count_axis(fig: go.Figure, peak, axis: str = "y") -> None:
+    """Whole numbers only on a count axis: a step of 1 for small counts, else integer ticks."""
+    update = fig.update_yaxes if axis == "y" else fig.update_xaxes
+    if peak <= 8:
+        update(dtick=1, tick0=0, range=[0, max(1, peak) * 1.15])
+    else:
+        update(tickformat=",d")
+
+
+def _short_month(month: int) -> str:
+    return MANADER[month - 1][:3]
+
+
+def tertial_label(t: int, accumulated: bool = False) -> str:
+    """'T2 maj–aug', or accumulated 'T2 jan–aug'."""
+    first = 1 if accumulated else tertial_start_month(t)
+    return f"T{t} {_short_month(first)}–{_short_month(tertial_start_month(t) + 3)}"
+
+
+def year_to_date(period: dt.date) -> tuple[dt.date, dt.date]:
+    """1 januari of P's year and the last day of P."""
+    return dt.date(period.year, 1, 1), month_end(period)
+
+
+def period_text(period: dt.date) -> str:
+    """'januari–september 2024' (or 'januari 2024'): the year to date in words."""
+    return manad(period) if period.month == 1 else f"januari–{manad(period)}"
+
+
+# --- Per tertial -------------------------------------------------------------------------------
+
+
+def per_tertial(
+    con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, accumulated: bool = False
+) -> pd.DataFrame:
+    """Reports per tertial of year(P)−1 and of year(P) begun by P (contract), in total and hot och våld;
+    accumulated=True sums from January, as the official tertial reports count."""
+    figures = nyckeltal.incidenter(con, period, scope)
+    columns = ["ar", "tertial", "etikett", "antal", "hot_och_vald", "pagar", "ackumulerat"]
+    if figures is None:
+        return pd.DataFrame(columns=columns)
+    frame = pd.DataFrame(figures["per_tertial"])
+    if accumulated:
+        frame["antal"] = frame.groupby("ar")["antal"].cumsum()
+        frame["hot_och_vald"] = frame.groupby("ar")["hot_och_vald"].cumsum()
+    frame["etikett"] = [tertial_label(int(t), accumulated) for t in frame["tertial"]]
+    running = (period.year, tertial(period.month))
+    frame["pagar"] = [
+        (int(a), int(t)) == running and period.month != tertial_start_month(int(t)) + 3
+        for a, t in zip(frame["ar"], frame["tertial"], strict=True)
+    ]
+    frame["ackumulerat"] = accumulated
+    return frame[columns]
+
+
+def _year_name(year: int, period: dt.date) -> str:
+    return str(year) if year < period.year or period.month == 12 else f"{year} (t.o.m. {manad(period)})"
+
+
+def figure_per_tertial(
+    frame: pd.DataFrame, scope_text: str, period: dt.date, measure: str = "antal"
+) -> go.Figure:
+    """Grouped bars per tertial, year(P) against year(P)−1; measure 'antal' or 'hot_och_vald'."""
+    accumulated = bool(len(frame)) and bool(frame["ackumulerat"].iloc[0])
+    what = "Incidenter" if measure == "antal" else "Hot och våld"
+    how = "ackumulerat från januari" if accumulated else "per tertial"
+    heading = _two_lines(
+        f"{what} {how}", f"{scope_text}, {period.year} mot {period.year - 1} (t.o.m. {manad(period)})"
+    )
+    if frame.empty:
+        return charts.empty_figure("Incidentdata saknas i extrakten.", heading)
+    labels = [tertial_label(t, accumulated) for t in (1, 2, 3)]
+    this_color = charts.HOT_OCH_VALD_COLOR if measure == HOT_OCH_VALD else THIS_YEAR_COLOR
+    fig = go.Figure()
+    for year, color in ((period.year - 1, LAST_YEAR_COLOR), (period.year, this_color)):
+        part = frame[frame["ar"] == year]
+        name = _year_name(year, period)
+        notes = [" (pågår)" if p else "" for p in part["pagar"]]
+        fig.add_trace(
+            go.Bar(
+                x=list(part["etikett"]),
+                y=list(part[measure]),
+                name=name,
+                marker_color=color,
+                customdata=notes,
+                text=list(part[measure]),
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate=f"<b>{name}</b><br>%{{x}}%{{customdata}}: %{{y}} anmälningar<extra></extra>",
+            )
+        )
+    if frame["pagar"].any():
+        fig.add_annotation(
+            text=f"Tertial {tertial(period.month)} {period.year} pågår: räknat t.o.m. {manad(period)}.",
+            x=1,
+            y=1.02,
+            xref="paper",
+            yref="paper",
+            xanchor="right",
+            yanchor="bottom",
+            showarrow=False,
+            font={"size": 12, "color": "#555"},
+        )
+    charts.style(fig, heading, y_title="Antal anmälningar", height=420)
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=labels)
+    fig.update_layout(barmode="group", margin={"t": 100})
+    _count_axis(fig, int(frame[measure].max()))
+    _legend_below(fig, y=-0.1, bottom=80)
+    return fig
+
+
+TABELL_PER_TERTIAL = (
+    Column("ar", "År"),
+    Column("etikett", "Tertial"),
+    Column("antal", "Antal incidenter", "antal"),
+    Column("hot_och_vald", "Varav hot och våld", "antal"),
+    Column("status", "Anmärkning"),
+)
+
+
+def tabell_per_tertial(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame:
+    """The table behind figure_per_tertial."""
+    shown = frame.assign(status=["Pågår" if p else "" for p in frame["pagar"]])
+    return table(shown, TABELL_PER_TERTIAL, formatted)
+
+
+# --- Per typ and orsak ---------------------------------------------------------------------------
+
+
+def per_typ_orsak(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope) -> pd.DataFrame:
+    """Reports per typ and orsak in the year to date, with Swedish labels (orsak 'Ej angiven' when null)."""
+    fran, slut = year_to_date(period)
+    raw = run(con, "incidenter_per_typ_orsak", scope, fran=fran, slut=slut)
+    frame = raw.copy()
+    frame["orsak"] = frame["orsak"].astype(object).where(frame["orsak"].notna(), None)
+    frame["typ_namn"] = [TYPER.get(t, t) for t in frame["typ"]]
+    frame["orsak_namn"] = [ORSAKER.get(o, o) if o else EJ_ANGIVEN for o in frame["orsak"]]
+    frame["antal"] = frame["antal"].astype(int)
+    return frame[["typ", "typ_namn", "orsak", "orsak_namn", "antal"]]
+
+
+def per_typ(frame: pd.DataFrame) -> pd.DataFrame:
+    """per_typ_orsak summed per typ, split into hot och våld and other causes, in contract order."""
+    rows = []
+    for code, name in TYPER.items():
+        part = frame[frame["typ"] == code]
+        hot = int(part.loc[part["orsak"] == HOT_OCH_VALD, "antal"].sum())
+        total = int(part["antal"].sum())
+        rows.append(
+            {"typ": code, "typ_namn": name, "antal": total, "hot_och_vald": hot, "ovriga": total - hot}
+        )
+    return pd.DataFrame(rows)
+
+
+def per_orsak(frame: pd.DataFrame) -> pd.DataFrame:
+    """per_typ_orsak summed per orsak, in contract order with 'Ej angiven' last."""
+    rows = []
+    for code, name in [*ORSAKER.items(), (None, EJ_ANGIVEN)]:
+        part = frame[frame["orsak"].isna()] if code is None else frame[frame["orsak"] == code]
+        total = int(part["antal"].sum())
+        if code is None and total == 0:
+            continue
+        rows.append({"orsak": code, "orsak_namn": name, "antal": total})
+    return pd.DataFrame(rows)
+
+
+def figure_per_typ(frame: pd.DataFrame, scope_text: str, period: dt.date) -> go.Figure:
+    """Stacked horizontal bars per typ (from per_typ): hot och våld highlighted, other causes muted."""
+    heading = _two_lines("Incidenter per typ", f"{scope_text}, {period_text(period)}")
+    if frame.empty or frame["antal"].sum() == 0:
+        return charts.empty_figure(f"Inga anmälda incidenter {period_text(period)} i urvalet.", heading)
+    fig = go.Figure()
+    for column, name, color in (
+        ("hot_och_vald", "Hot och våld", charts.HOT_OCH_VALD_COLOR),
+        ("ovriga", "Övriga orsaker", OVRIGA_COLOR),
+    ):
+        fig.add_trace(
+            go.Bar(
+                y=list(frame["typ_namn"]),
+                x=list(frame[column]),
+                name=name,
+                orientation="h",
+                marker_color=color,
+                hovertemplate=f"<b>%{{y}}</b><br>{name}: %{{x}}<extra></extra>",
+            )
+        )
+    charts.style(fig, heading, x_title="Antal anmälningar", height=420)
+    fig.update_layout(barmode="stack", margin={"t": 90})
+    _count_axis(fig, int(frame["antal"].max()), "x")
+    fig.update_yaxes(autorange="reversed", rangemode=None, automargin=True)
+    _legend_below(fig, y=-0.3, bottom=120)
+    return fig
+
+
+def figure_per_orsak(frame: pd.DataFrame, scope_text: str, period: dt.date) -> go.Figure:
+    """Horizontal bars per orsak (from per_orsak) with hot och våld in its own colour."""
+    heading = _two_lines("Incidenter per orsak", f"{scope_text}, {period_text(period)}")
+    if frame.empty or frame["antal"].sum() == 0:
+        return charts.empty_figure(f"Inga anmälda incidenter {period_text(period)} i urvalet.", heading)
+    colors = [charts.HOT_OCH_VALD_COLOR if o == HOT_OCH_VALD else OVRIGA_COLOR for o in frame["orsak"]]
+    fig = go.Figure(
+        go.Bar(
+            y=list(frame["orsak_namn"]),
+            x=list(frame["antal"]),
+            orientation="h",
+            marker_color=colors,
+            text=list(frame["antal"]),
+            textposition="outside",
+            cliponaxis=False,
+            showlegend=False,
+            hovertemplate="<b>%{y}</b>: %{x} anmälningar<extra></extra>",
+        )
+    )
+    charts.style(fig, heading, x_title="Antal anmälningar", legend=False, height=420)
+    fig.update_layout(margin={"t": 90})
+    fig.update_yaxes(autorange="reversed", rangemode=None, automargin=True)
+    _count_axis(fig, int(frame["antal"].max()), "x")
+    return fig
+
+
+def tabell_per_typ(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame:
+    """The table behind figure_per_typ."""
+    return table(
+        frame,
+        (
+            Column("typ_namn", "Typ"),
+            Column("antal", "Antal incidenter", "antal"),
+            Column("hot_och_vald", "Varav hot och våld", "antal"),
+            Column("ovriga", "Övriga orsaker", "antal"),
+        ),
+        formatted,
+    )
+
+
+def tabell_per_orsak(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame:
+    """The table behind figure_per_orsak."""
+    return table(
+        frame, (Column("orsak_namn", "Orsak"), Column("antal", "Antal incidenter", "antal")), formatted
+    )
+
+
+# --- Per avdelning (per enhet within one avdelning) and per befattning ------------------------------
+
+
+def level(scope: Scope) -> str:
+    """'enhet' when the scope is one avdelning or names enheter, else 'avdelning'."""
+    return "enhet" if len(scope.avdelning) == 1 or scope.enhet else "avdelning"
+
+
+def per_avdelning(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope) -> pd.DataFrame:
+    """Reports per avdelning in the year to date (per enhet when the scope is one avdelning), with
+    hot och våld and the avdelning's colour."""
+    niva = level(scope)
+    fran, slut = year_to_date(period)
+    raw = run(con, f"incidenter_per_{niva}", scope, fran=fran, slut=slut)
+    columns = ["forvaltning", "avdelning", "namn", "antal", "hot_och_vald", "farg", "niva"]
+    if raw.empty:
+        return pd.DataFrame(columns=columns)
+    frame = raw.copy()
+    names = frame[niva].astype(str)
+    if names.duplicated().any():
+        names = names + " (" + frame["forvaltning" if niva == "avdelning" else "avdelning"] + ")"
+    frame["namn"] = names
+    if niva == "avdelning":
+        colors = charts.color_map(organisation_avdelningar(con) + list(frame["avdelning"]))
+        frame["farg"] = [colors[a] for a in frame["avdelning"]]
+    else:
+        colors = charts.color_map(frame["namn"])
+        frame["farg"] = [colors[n] for n in frame["namn"]]
+    frame["niva"] = niva
+    frame["antal"] = frame["antal"].astype(int)
+    frame["hot_och_vald"] = frame["hot_och_vald"].astype(int)
+    return frame[columns]
+
+
+def figure_per_avdelning(frame: pd.DataFrame, scope_text: str, period: dt.date) -> go.Figure:
+    """Bars per avdelning (or enhet) in its colour, with hot och våld marked on each bar."""
+    niva = "enhet" if len(frame) and frame["niva"].iloc[0] == "enhet" else "avdelning"
+    heading = f"Incidenter per {niva} – {scope_text}, {period_text(period)}"
+    if frame.empty:
+        return charts.empty_figure(f"Inga anmälda incidenter {period_text(period)} i urvalet.", heading)
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            x=[charts.wrap_label(n) for n in frame["namn"]],
+            y=list(frame["antal"]),
+            name="Alla incidenter",
+            marker_color=list(frame["farg"]),
+            customdata=list(frame["hot_och_vald"]),
+            showlegend=False,
+            hovertemplate="<b>%{x}</b><br>%{y} anmälningar, varav hot och våld %{customdata}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[charts.wrap_label(n) for n in frame["namn"]],
+            y=list(frame["hot_och_vald"]),
+            name="Varav hot och våld",
+            mode="markers",
+            marker={
+                "symbol": "diamond",
+                "size": 13,
+                "color": charts.HOT_OCH_VALD_COLOR,
+                "line": {"width": 1, "color": "white"},
+            },
+            hovertemplate="<b>%{x}</b><br>Hot och våld: %{y}<extra></extra>",
+        )
+    )
+    charts.style(fig, heading, y_title="Antal anmälningar")
+    fig.update_xaxes(type="category")
+    _legend_below(fig, y=-0.14, bottom=90)
+    _count_axis(fig, int(frame["antal"].max()))
+    return fig
+
+
+def tabell_per_avdelning(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame:
+    """The table behind figure_per_avdelning (first column 'Enhet' at enhet level)."""
+    out = table(
+        frame,
+        (
+            Column("namn", "Avdelning"),
+            Column("antal", "Antal incidenter", "antal"),
+            Column("hot_och_vald", "Varav hot och våld", "antal"),
+        ),
+        formatted,
+    )
+    if len(frame) and frame["niva"].iloc[0] == "enhet":
+        out = out.rename(columns={"Avdelning": "Enhet"})
+    return out
+
+
+def per_befattning(
+    con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, top: int = TOPP_BEFATTNINGAR
+) -> pd.DataFrame:
+    """Reports per befattning in the year to date, the `top` most frequent ('Ej angiven' for none)."""
+    fran, slut = year_to_date(period)
+    raw = run(con, "incidenter_per_befattning", scope, fran=fran, slut=slut)
+    frame = raw.copy()
+    frame["befattning"] = [b if isinstance(b, str) and b else EJ_ANGIVEN for b in frame["befattning"]]
+    frame["antal"] = frame["antal"].astype(int)
+    frame["hot_och_vald"] = frame["hot_och_vald"].astype(int)
+    return frame[["befattning", "antal", "hot_och_vald"]].head(top).reset_index(drop=True)
+
+
+def figure_per_befattning(frame: pd.DataFrame, scope_text: str, period: dt.date) -> go.Figure:
+    """Stacked horizontal bars per befattning: hot och våld highlighted, other causes muted."""
+    heading = f"Incidenter per befattning – {scope_text}, {period_text(period)}"
+    if frame.empty:
+        return charts.empty_figure(f"Inga anmälda incidenter {period_text(period)} i urvalet.", heading)
+    fig = go.Figure()
+    for values, name, color in (
+        (frame["hot_och_vald"], "Hot och våld", charts.HOT_OCH_VALD_COLOR),
+        (frame["antal"] - frame["hot_och_vald"], "Övriga orsaker", OVRIGA_COLOR),
+    ):
+        fig.add_trace(
+            go.Bar(
+                y=list(frame["befattning"]),
+                x=list(values),
+                name=name,
+                orientation="h",
+                marker_color=color,
+                hovertemplate=f"<b>%{{y}}</b><br>{name}: %{{x}}<extra></extra>",
+            )
+        )
+    height = max(340, 170 + 28 * len(frame))
+    charts.style(fig, heading, x_title="Antal anmälningar", height=height)
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(autorange="reversed", rangemode=None, automargin=True)
+    # The plot area is the height less the 60 px title and 110 px bottom margins; the legend goes
+    # some 55 px below it, under the tick labels and the axis title.
+    _legend_below(fig, y=-55 / (height - 170), bottom=110)
+    _count_axis(fig, int(frame["antal"].max()), "x")
+    return fig
+
+
+def tabell_per_befattning(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame:
+    """The table behind figure_per_befattning."""
+    return table(
+        frame,
+        (
+            Column("befattning", "Befattning"),
+            Column("antal", "Antal incidenter", "antal"),
+            Column("hot_och_vald", "Varav hot och våld", "antal"),
+        ),
+        formatted,
+    )

@@ -1,0 +1,392 @@
+"""The Kompetensgap page's figures: assessed gaps per area, pension risk and plan activities.
+
+The gap of an assessment row is behov − nuläge (levels 1–5): positive means the unit lacks
+competence it needs. An avdelning's (or enhet's) gap in an area is the mean over its rows of the
+latest assessment year ≤ year(P) in the scope; the scope's gap in an area is the mean over all
+its rows. Rows without kategori are grouped under 'Övrigt'; in the enhet drill, rows without
+enhet stand for the avdelning as a whole.
+
+Frames come from (con, period, scope) and carry code column names; `figure_*` builds the
+Plotly chart from such a frame and `tabell_*` the table shown under it. No Streamlit here: the
+printed nämnd report reuses the same builders.
+
+Disclosure: kompetensgap rows assess units, not persons, so nothing is withheld here; the
+pension shares beside the heatmap follow rorlighet (counts shown as in the plans).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from kfp_metrics import charts, rorlighet
+from kfp_metrics.analys import Column, empty, finish, table
+from kfp_metrics.extracts import has_table
+from kfp_metrics.format import procent, tal
+from kfp_metrics.queries import Scope, run
+
+OVRIGT = "Övrigt"
+HELA_AVDELNINGEN = "Hela avdelningen"
+# Diverging scale: blue where nuläge exceeds behov, white at balance, red where competence is lacking.
+GAP_COLORSCALE = [[0.0, "#2166AC"], [0.35, "#92C5DE"], [0.5, "#F7F7F7"], [0.65, "#F4A582"], [1.0, "#B2182B"]]
+HAR_AKTIVITET_COLOR = charts.NEUTRAL_COLOR
+SAKNAR_AKTIVITET_COLOR = "#D55E00"
+
+
+def _gap(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, per_enhet: bool) -> pd.DataFrame:
+    frame = run(con, "kompetensgap_per_omrade", scope, ar=period.year, per_enhet=per_enhet)
+    frame["kategori"] = frame["kategori"].fillna(OVRIGT)
+    if per_enhet:
+        frame["enhet"] = frame["enhet"].fillna(HELA_AVDELNINGEN)
+    else:
+        frame = frame.drop(columns="enhet")
+    for column in ("behov", "nulage", "gap"):
+        frame[column] = frame[column].astype(float)
+    return frame
+
+
+def gap_per_avdelning(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope) -> pd.DataFrame:
+    """Mean behov, nuläge and gap per avdelning and område in the latest assessment year ≤ year(P)."""
+    return _gap(con, period, scope, per_enhet=False)
+
+
+def gap_per_enhet(
+    con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, avdelning: str
+) -> pd.DataFrame:
+    """The same per enhet within one avdelning of the scope."""
+    narrowed = Scope(scope.forvaltning, (avdelning,), scope.enhet)
+    return _gap(con, period, narrowed, per_enhet=True)
+
+
+def avdelningar(frame: pd.DataFrame) -> list[str]:
+    """The avdelningar of a gap frame, for the drill to enhet."""
+    return sorted(frame["avdelning"].unique()) if len(frame) else []
+
+
+def assessment_year(frame: pd.DataFrame) -> int | None:
+    """The assessment year a gap frame shows, None when it is empty."""
+    return None if frame.empty else int(frame["ar"].iloc[0])
+
+
+def _order(frame: pd.DataFrame) -> list[tuple[str, list[str]]]:
+    """Kategorier in order ('Övrigt' last) with their områden in order."""
+    kategorier = sorted(frame["kategori"].unique(), key=lambda k: (k == OVRIGT, k))
+    return [(k, sorted(frame.loc[frame["kategori"] == k, "omrade"].unique())) for k in kategorier]
+
+
+def figure_gap_heatmap(
+    frame: pd.DataFrame,
+    scope_text: str,
+    niva: str = "avdelning",
+    pension: pd.DataFrame | None = None,
+    aktiviteter: pd.DataFrame | None = None,
+) -> go.Figure:
+    """Heatmap of mean gap: områden as rows grouped by kategori, avdelningar (or enheter) as columns.
+
+    With pension (a pension_inom_tre_ar frame) each avdelning's share reaching pensionsålder within
+    three years is written under its name; with aktiviteter (an aktiviteter_per_omrade frame) each
+    område's number of plan activities is written at the right of its row."""
+    year = assessment_year(frame)
+    what = "avdelning" if niva == "avdelning" else "enhet"
+    heading = f"Kompetensgap (behov − nuläge) per område och {what} – {scope_text}, bedömning {year}"
+    if frame.empty:
+        return empty(
+            "Det finns ingen kompetensbedömning för urvalet t.o.m. periodens år.",
+            f"Kompetensgap – {scope_text}",
+        )
+    groups = _order(frame)
+    units = (
+        sorted(frame[niva].unique(), key=lambda u: (u == HELA_AVDELNINGEN, u))
+        if niva == "enhet"
+        else sorted(frame[niva].unique())
+    )
+    limit = max(1.0, float(frame["gap"].abs().max()))
+    rows = len(groups)
+    heights = [len(omraden) for _, omraden in groups]
+    # 34 px per row, 40 px between kategorier for their headings, 140 px of title and axis margins.
+    height = max(320, 140 + 34 * sum(heights) + 40 * (rows - 1))
+    spacing = min(40 / (height - 140), 1 / max(rows - 1, 1)) if rows > 1 else 0
+    fig = make_subplots(
+        rows=rows,
+        cols=1,
+        shared_xaxes=True,
+        row_heights=heights,
+        vertical_spacing=spacing,
+        subplot_titles=[k for k, _ in groups] if rows > 1 or groups[0][0] != OVRIGT else None,
+    )
+    for i, (kategori, omraden) in enumerate(groups, start=1):
+        part = frame[frame["kategori"] == kategori]
+        z, text, custom = [], [], []
+        for omrade in omraden:
+            cells = part[part["omrade"] == omrade].set_index(niva)
+            z.append([cells["gap"].get(u) for u in units])
+            text.append(["" if pd.isna(cells["gap"].get(u)) else tal(cells["gap"].get(u), 1) for u in units])
+            custom.append([[_num(cells["behov"].get(u)), _num(cells["nulage"].get(u))] for u in units])
+        fig.add_trace(
+            go.Heatmap(
+                z=z,
+                x=units,
+                y=omraden,
+                text=text,
+                texttemplate="%{text}",
+                customdata=custom,
+                coloraxis="coloraxis",
+                xgap=2,
+                ygap=2,
+                hovertemplate=(
+                    f"<b>%{{y}}</b> ({kategori})<br>%{{x}}<br>Gap %{{z:.1f}}: behov %{{customdata[0]}}, "
+                    "nuläge %{customdata[1]}<extra></extra>"
+                ),
+            ),
+            row=i,
+            col=1,
+        )
+        fig.update_yaxes(autorange="reversed", row=i, col=1)
+        if aktiviteter is not None:
+            counts = dict(zip(aktiviteter["omrade"], aktiviteter["antal_aktiviteter"], strict=True))
+            for omrade in omraden:
+                fig.add_annotation(
+                    text=f"{tal(counts.get(omrade, 0))} akt.",
+                    x=1.005,
+                    xref="paper",
+                    xanchor="left",
+                    y=omrade,
+                    yref=f"y{i if i > 1 else ''}",
+                    showarrow=False,
+                    font={"size": 12, "color": "#333" if counts.get(omrade, 0) else SAKNAR_AKTIVITET_COLOR},
+                )
+    charts.style(fig, heading, height=height, legend=False)
+    fig.update_layout(
+        coloraxis={
+            "colorscale": GAP_COLORSCALE,
+            "cmin": -limit,
+            "cmax": limit,
+            "colorbar": {"title": {"text": "Gap"}, "thickness": 14},
+        },
+        margin={"l": 230, "r": 20, "t": 80, "b": 60},
+    )
+    fig.update_xaxes(side="bottom", showgrid=False, tickangle=0)
+    fig.update_yaxes(showgrid=False, rangemode=None)
+    for annotation in fig.layout.annotations:
+        if annotation.text in {k for k, _ in groups}:
+            annotation.update(x=0, xanchor="left", font={"size": 13, "color": "#333"})
+    if niva == "avdelning" and pension is not None:
+        shares = dict(zip(pension["avdelning"], pension["andel_pct"], strict=True))
+        fig.update_xaxes(
+            tickvals=units,
+            ticktext=[
+                f"{charts.wrap_label(u)}<br><span style='font-size:11px;color:#555'>Pension: {procent(shares.get(u))}</span>"
+                for u in units
+            ],
+        )
+    else:
+        fig.update_xaxes(tickvals=units, ticktext=[charts.wrap_label(u, 18) for u in units])
+    if aktiviteter is not None:
+        fig.add_annotation(
+            text="<b>Planen</b>",
+            x=1.005,
+            xref="paper",
+            xanchor="left",
+            y=1.0,
+            yref="paper",
+            yanchor="bottom",
+            showarrow=False,
+            font={"size": 12, "color": "#333"},
+        )
+        fig.update_layout(margin={"r": 70}, coloraxis_colorbar={"x": 1.09})
+    return fig
+
+
+def _num(value) -> str:
+    return "" if value is None or pd.isna(value) else tal(value, 1)
+
+
+def tabell_gap(frame: pd.DataFrame, niva: str = "avdelning", formatted: bool = False) -> pd.DataFrame:
+    """The heatmap's cells as a table: kategori, område, unit, behov, nuläge, gap, bedömningar."""
+    unit = Column("avdelning", "Avdelning") if niva == "avdelning" else Column("enhet", "Enhet")
+    return table(
+        frame,
+        (
+            Column("ar", "År"),
+            Column("kategori", "Kategori"),
+            Column("omrade", "Område"),
+            unit,
+            Column("behov", "Behov", "decimal"),
+            Column("nulage", "Nuläge", "decimal"),
+            Column("gap", "Gap", "decimal"),
+            Column("bedomningar", "Bedömningar", "antal"),
+        ),
+        formatted,
+    )
+
+
+# --- Pension risk beside the gaps ----------------------------------------------------------
+
+
+def pension_inom_tre_ar(
+    con: duckdb.DuckDBPyConnection,
+    period: dt.date,
+    scope: Scope,
+    pensionsalder: int = rorlighet.DEFAULT_PENSIONSALDER,
+) -> pd.DataFrame:
+    """Per avdelning: tillsvidare at P, those at or reaching pensionsålder within three years and their share."""
+    frame = rorlighet.pension_per_avdelning(con, period, scope, pensionsalder)
+    return frame[["forvaltning", "avdelning", "antal_tillsvidare", "inom_tre_ar", "andel_pct"]]
+
+
+def figure_pension_andel(
+    frame: pd.DataFrame,
+    scope_text: str,
+    period: dt.date,
+    pensionsalder: int,
+    colors: dict[str, str],
+    narrow: bool = False,
+) -> go.Figure:
+    """Horizontal bars per avdelning: share of tillsvidare at or reaching pensionsålder within three years."""
+    last = period.year + 3
+    heading = f"Andel som når {pensionsalder} år t.o.m. {last} –{'<br>' if narrow else ' '}{scope_text}"
+    if frame.empty:
+        return empty("Urvalet har inga tillsvidareanställda i perioden.", heading)
+    fig = go.Figure(
+        go.Bar(
+            y=frame["avdelning"],
+            x=frame["andel_pct"],
+            orientation="h",
+            marker_color=[colors.get(a, charts.NEUTRAL_COLOR) for a in frame["avdelning"]],
+            text=[tal(v, 1) + " %" for v in frame["andel_pct"]],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=list(zip(frame["inom_tre_ar"], frame["antal_tillsvidare"], strict=True)),
+            hovertemplate=(
+                "<b>%{y}</b>: %{x:.1f} %<br>%{customdata[0]:,.0f} av %{customdata[1]:,.0f} "
+                "tillsvidareanställda<extra></extra>"
+            ),
+        )
+    )
+    charts.style(
+        fig,
+        heading,
+        x_title="Procent av tillsvidareanställda",
+        legend=False,
+        height=max(240, 100 + 34 * len(frame)),
+    )
+    fig.update_xaxes(ticksuffix=" %", rangemode="tozero")
+    fig.update_yaxes(autorange="reversed", rangemode=None)
+    fig.update_layout(margin={"l": 150, "r": 60})
+    return finish(fig)
+
+
+def tabell_pension_andel(frame: pd.DataFrame, period: dt.date, formatted: bool = False) -> pd.DataFrame:
+    """The table behind figure_pension_andel."""
+    return table(
+        frame,
+        (
+            Column("forvaltning", "Förvaltning"),
+            Column("avdelning", "Avdelning"),
+            Column("antal_tillsvidare", "Tillsvidare", "antal"),
+            Column("inom_tre_ar", f"Redan uppnått eller t.o.m. {period.year + 3}", "antal"),
+            Column("andel_pct", "Andel", "procent"),
+        ),
+        formatted,
+    )
+
+
+# --- Plan activities per område ------------------------------------------------------------
+
+
+def aktiviteter_per_omrade(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope) -> pd.DataFrame:
+    """Per område of the scope's latest assessment: the scope's mean gap and the number of plan
+    activities (aktiviteter.kompetensomrade) linked to it; activities outside the assessment are listed too."""
+    gap = run(con, "kompetensgap_per_omrade", scope, ar=period.year, per_enhet=False)
+    gap["kategori"] = gap["kategori"].fillna(OVRIGT)
+    rows: dict[str, dict] = {}
+    for r in gap.itertuples(index=False):
+        row = rows.setdefault(
+            r.omrade, {"kategori": r.kategori, "omrade": r.omrade, "summa": 0.0, "antal": 0}
+        )
+        row["summa"] += float(r.gap) * int(r.bedomningar)
+        row["antal"] += int(r.bedomningar)
+    counts: dict[str, int] = {}
+    if has_table(con, "aktiviteter"):
+        plan = run(con, "aktiviteter_i_scope", scope)
+        for omrade in plan["kompetensomrade"].dropna():
+            counts[omrade] = counts.get(omrade, 0) + 1
+    out = [
+        {
+            "kategori": r["kategori"],
+            "omrade": omrade,
+            "gap": r["summa"] / r["antal"] if r["antal"] else None,
+            "antal_aktiviteter": counts.get(omrade, 0),
+        }
+        for omrade, r in rows.items()
+    ]
+    out += [
+        {"kategori": OVRIGT, "omrade": omrade, "gap": None, "antal_aktiviteter": n}
+        for omrade, n in counts.items()
+        if omrade not in rows
+    ]
+    frame = pd.DataFrame(out, columns=["kategori", "omrade", "gap", "antal_aktiviteter"])
+    frame["gap"] = frame["gap"].astype(float)
+    return frame.sort_values(["gap", "omrade"], ascending=[False, True], na_position="last").reset_index(
+        drop=True
+    )
+
+
+def figure_gap_och_aktiviteter(frame: pd.DataFrame, scope_text: str, narrow: bool = False) -> go.Figure:
+    """Bars of the scope's mean gap per område, coloured by whether the plan has an activity for it."""
+    heading = f"Kompetensgap och planens aktiviteter per område –{'<br>' if narrow else ' '}{scope_text}"
+    shown = frame[frame["gap"].notna()]
+    if shown.empty:
+        return empty("Det finns ingen kompetensbedömning för urvalet.", heading)
+    fig = go.Figure()
+    for has, label, color in (
+        (True, "Har aktivitet i planen", HAR_AKTIVITET_COLOR),
+        (False, "Saknar aktivitet i planen", SAKNAR_AKTIVITET_COLOR),
+    ):
+        part = shown[(shown["antal_aktiviteter"] > 0) == has]
+        if part.empty:
+            continue
+        fig.add_trace(
+            go.Bar(
+                y=part["omrade"],
+                x=part["gap"],
+                orientation="h",
+                name=label,
+                marker_color=color,
+                text=[
+                    f"{tal(g, 1)} · {tal(n)} akt."
+                    for g, n in zip(part["gap"], part["antal_aktiviteter"], strict=True)
+                ],
+                textposition="outside",
+                cliponaxis=False,
+                customdata=part["antal_aktiviteter"],
+                hovertemplate="<b>%{y}</b><br>Gap %{x:.1f}; %{customdata:,.0f} aktiviteter i planen<extra></extra>",
+            )
+        )
+    charts.style(
+        fig, heading, x_title="Genomsnittligt gap (behov − nuläge)", height=max(280, 120 + 28 * len(shown))
+    )
+    fig.update_yaxes(
+        categoryorder="array", categoryarray=list(shown["omrade"]), autorange="reversed", rangemode=None
+    )
+    fig.update_xaxes(rangemode="tozero")
+    fig.update_layout(margin={"l": 230, "r": 90}, barmode="overlay")
+    return finish(fig, legend_bottom=100)
+
+
+def tabell_aktiviteter_per_omrade(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame:
+    """The table behind figure_gap_och_aktiviteter."""
+    return table(
+        frame,
+        (
+            Column("kategori", "Kategori"),
+            Column("omrade", "Område"),
+            Column("gap", "Genomsnittligt gap", "decimal"),
+            Column("antal_aktiviteter", "Aktiviteter i planen", "antal"),
+        ),
+        formatted,
+    )

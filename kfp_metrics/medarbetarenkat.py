@@ -1,0 +1,680 @@
+"""The Medarbetarenkät page's figures: index over the years, strongest and weakest questions, changes,
+questions per avdelning (or enhet) and svarsfrekvens.
+
+Frames come from (con, period, scope) with code column names and suppression applied (a withheld
+index is NaN, `undertryckt` is True and `skal` holds the reason); `figure_*` builds the Plotly
+chart and `tabell_*` the table shown under it ('..' in withheld cells). No Streamlit here: the
+printed nämnd report reuses the same builders.
+
+Disclosure: a scope with fewer than 5 respondents shows no index values (contract); a question
+answered by fewer than 5 in the scope is withheld likewise. In the question × avdelning grid a cell
+is withheld when the avdelning has fewer than 5 respondents or the question fewer than 5 answers
+there; because each question's index for the whole scope is shown and the number of answers per
+cell is known, one withheld cell in a row withholds the smallest other cell as well
+(suppression.secondary). Respondent counts and svarsfrekvens are shown: the contract keeps
+antal_svar visible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import textwrap
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+
+from kfp_metrics import charts, suppression
+from kfp_metrics.analys import Column, organisation_avdelningar, table
+from kfp_metrics.format import SUPPRESSED, forandring, procent, tal
+from kfp_metrics.nyckeltal import DELINDEX, ratio
+from kfp_metrics.queries import Scope, run
+
+TOPP = 5
+PRIMAR = "primar"
+SEKUNDAR = "sekundar"
+
+
+def reasons(min_svar: int = suppression.ENKAT_MIN_SVAR) -> dict[str, str]:
+    """The hover texts of withheld values by rule."""
+    return {
+        PRIMAR: f"Visas inte: färre än {min_svar} svarande",
+        SEKUNDAR: "Visas inte: döljs så att ett annat dolt värde inte kan räknas fram ur totalen",
+    }
+
+
+SERIES = {
+    "medarbetarindex": "Medarbetarindex",
+    "motivation": "Motivation",
+    "ledarskap": "Ledarskap",
+    "styrning": "Styrning",
+}
+SERIES_COLORS = {
+    "medarbetarindex": "#0072B2",
+    "motivation": "#E69F00",
+    "ledarskap": "#009E73",
+    "styrning": "#CC79A7",
+}
+DELINDEX_LABELS = {"motivation": "Motivation", "ledarskap": "Ledarskap", "styrning": "Styrning"}
+STRONG_COLOR = "#009E73"
+WEAK_COLOR = "#D55E00"
+LABEL_LENGTH = 48
+
+
+def _title(what: str, scope_text: str, year: int | None) -> str:
+    return f"{what} – {scope_text}, {'enkäten ' + str(year) if year else 'ingen enkät'}"
+
+
+def _nan(value) -> float:
+    return math.nan if value is None or pd.isna(value) else float(value)
+
+
+def _wrapped(text: str, width: int = 34, lines: int = 2) -> str:
+    """A question as at most `lines` lines of about `width` characters for an axis label."""
+    parts = textwrap.wrap(text, width)
+    if len(parts) > lines:
+        parts = parts[:lines]
+        parts[-1] = parts[-1][: width - 1].rstrip() + "…"
+    return "<br>".join(parts)
+
+
+def _short(text: str, length: int = LABEL_LENGTH) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def _blank(values) -> list:
+    return [None if v is None or (isinstance(v, float) and math.isnan(v)) else v for v in values]
+
+
+def latest_year(frame: pd.DataFrame) -> int | None:
+    """The survey year of a frame from this module (None when empty)."""
+    return None if frame.empty else int(frame["ar"].max())
+
+
+# --- Index and delindex over the years --------------------------------------------------------
+
+
+def per_ar(
+    con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, min_svar: int = suppression.ENKAT_MIN_SVAR
+) -> pd.DataFrame:
+    """Medarbetarindex and delindex per survey year ≤ year(P) (contract definitions), with respondents
+    and svarsfrekvens; a year with fewer than min_svar respondents is withheld."""
+    questions = run(con, "medarbetarenkat_per_ar", scope, ar=period.year)
+    svar = run(con, "medarbetarenkat_svarande_per_ar", scope, ar=period.year)
+    columns = [
+        "ar",
+        "serie",
+        "namn",
+        "index",
+        "antal_svar",
+        "antal_inbjudna",
+        "svarsfrekvens_pct",
+        "undertryckt",
+        "skal",
+    ]
+    if questions.empty:
+        return pd.DataFrame(columns=columns)
+    by_year = {int(r.ar): r for r in svar.itertuples(index=False)}
+    rows = []
+    for year, group in questions.groupby("ar", sort=True):
+        delindex = {}
+        for name in DELINDEX:
+            values = group.loc[group["delindex"] == name, "index"].dropna()
+            delindex[name] = float(values.mean()) if len(values) else None
+        present = [v for v in delindex.values() if v is not None]
+        values = {"medarbetarindex": sum(present) / len(present) if present else None, **delindex}
+        respondents = by_year.get(int(year))
+        antal_svar = int(respondents.antal_svar) if respondents is not None else 0
+        inbjudna = _nan(respondents.antal_inbjudna) if respondents is not None else math.nan
+        hide = suppression.enkat_suppressed(antal_svar, min_svar)
+        for serie, label in SERIES.items():
+            value = values[serie]
+            withheld = hide and value is not None
+            rows.append(
+                {
+                    "ar": int(year),
+                    "serie": serie,
+                    "namn": label,
+                    "index": math.nan if withheld else _nan(value),
+                    "antal_svar": antal_svar,
+                    "antal_inbjudna": inbjudna,
+                    "svarsfrekvens_pct": _nan(ratio(antal_svar, None if math.isnan(inbjudna) else inbjudna)),
+                    "undertryckt": withheld,
+                    "skal": reasons(min_svar)[PRIMAR] if withheld else "",
+                }
+            )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def figure_per_ar(frame: pd.DataFrame, scope_text: str, period: dt.date) -> go.Figure:
+    """Lines of medarbetarindex and the three delindex per survey year."""
+    heading = f"Medarbetarindex och delindex per år – {scope_text}, t.o.m. {period.year}"
+    if frame.empty:
+        return charts.empty_figure(f"Urvalet har ingen medarbetarenkät t.o.m. {period.year}.", heading)
+    if frame["index"].isna().all():
+        message = reasons()[PRIMAR] if frame["undertryckt"].any() else "Enkäten saknar indexfrågor."
+        return charts.empty_figure(f"{message} i något år.", heading)
+    years = sorted(frame["ar"].unique())
+    fig = go.Figure()
+    for serie, label in SERIES.items():
+        part = frame[frame["serie"] == serie].set_index("ar").reindex(years)
+        fig.add_trace(
+            go.Scatter(
+                x=[str(y) for y in years],
+                y=_blank(part["index"]),
+                name=label,
+                mode="lines+markers",
+                line={"color": SERIES_COLORS[serie], "width": 3.5 if serie == "medarbetarindex" else 2},
+                marker={"size": 8},
+                customdata=list(part["antal_svar"]),
+                hovertemplate=f"<b>{label}</b> %{{x}}: %{{y:.1f}}<br>%{{customdata}} svarande<extra></extra>",
+            )
+        )
+    for year in years:
+        row = frame[(frame["ar"] == year) & frame["undertryckt"]]
+        if len(row):
+            fig.add_annotation(
+                x=str(year),
+                y=0,
+                text=SUPPRESSED,
+                hovertext=row["skal"].iloc[0],
+                showarrow=False,
+                yanchor="bottom",
+                font={"size": 16, "color": "#555"},
+            )
+    charts.style(fig, heading, y_title="Index (0–100)")
+    fig.update_xaxes(type="category")
+    # Index values move by a few units: show the upper part of the scale, from a round ten below.
+    lowest = float(frame["index"].min())
+    fig.update_yaxes(range=[max(0.0, math.floor((lowest - 5) / 10) * 10), 100])
+    return fig
+
+
+def tabell_per_ar(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame:
+    """The table behind figure_per_ar: one row per year, withheld indices '..'."""
+    if frame.empty:
+        return pd.DataFrame(columns=["År", *SERIES.values(), "Antal svarande", "Svarsfrekvens (%)"])
+    rows = []
+    for year, group in frame.groupby("ar", sort=True):
+        wide = group.set_index("serie")
+        row = {"År": int(year)}
+        for serie, label in SERIES.items():
+            value, hidden = wide.at[serie, "index"], bool(wide.at[serie, "undertryckt"])
+            row[label] = SUPPRESSED if hidden else _number(value, formatted)
+        first = group.iloc[0]
+        row["Antal svarande"] = tal(first["antal_svar"]) if formatted else int(first["antal_svar"])
+        row["Svarsfrekvens (%)"] = _number(first["svarsfrekvens_pct"], formatted, percent=True)
+        rows.append(row)
+    return _withheld_as_text(pd.DataFrame(rows))
+
+
+def _withheld_as_text(table: pd.DataFrame) -> pd.DataFrame:
+    """Columns holding '..' as text throughout, numbers with a decimal comma (as analys.table does)."""
+    for column in table.columns:
+        if (table[column] == SUPPRESSED).any():
+            table[column] = [str(v).replace(".", ",") if isinstance(v, float) else v for v in table[column]]
+    return table
+
+
+def _number(value, formatted: bool, percent: bool = False):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–" if formatted else None
+    if formatted:
+        return tal(value, 1) + ("\u00a0%" if percent else "")
+    return round(float(value), 1)
+
+
+def kpis(frame: pd.DataFrame) -> list[tuple[str, str, str | None]]:
+    """(label, value, help) for the headline figures of the latest year in a per_ar frame."""
+    year = latest_year(frame)
+    if year is None:
+        return []
+    latest = frame[frame["ar"] == year].set_index("serie")
+    out = []
+    for serie, label in SERIES.items():
+        row = latest.loc[serie]
+        value = SUPPRESSED if row["undertryckt"] else _number(row["index"], formatted=True)
+        out.append((label, value, f"Enkäten {year}, index 0–100."))
+    first = latest.iloc[0]
+    rate = first["svarsfrekvens_pct"]
+    help_text = (
+        "Antal inbjudna saknas i extraktet." if math.isnan(rate) else f"Svarsfrekvens {procent(rate)}."
+    )
+    out.append(("Svarande", tal(first["antal_svar"]), help_text))
+    return out
+
+
+# --- Questions of the latest year --------------------------------------------------------------
+
+
+def fragor(
+    con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, min_svar: int = suppression.ENKAT_MIN_SVAR
+) -> pd.DataFrame:
+    """Every question of the latest survey year ≤ year(P) with its index, answers and the change since
+    the survey year before; withheld under min_svar respondents (scope) or answers (question)."""
+    questions = run(con, "medarbetarenkat_per_ar", scope, ar=period.year)
+    svar = run(con, "medarbetarenkat_svarande_per_ar", scope, ar=period.year)
+    columns = [
+        "ar",
+        "fraga_id",
+        "fraga",
+        "delindex",
+        "index",
+        "antal_svar",
+        "forra_ar",
+        "forra_index",
+        "forandring",
+        "undertryckt",
+        "skal",
+    ]
+    if questions.empty:
+        return pd.DataFrame(columns=columns)
+    respondents = {int(r.ar): int(r.antal_svar) for r in svar.itertuples(index=False)}
+    years = sorted(int(y) for y in questions["ar"].unique())
+    year = years[-1]
+    before = years[-2] if len(years) > 1 else None
+
+    def shown(ar: int) -> pd.DataFrame:
+        part = questions[questions["ar"] == ar].copy()
+        scope_hidden = suppression.enkat_suppressed(respondents.get(ar, 0), min_svar)
+        part["undertryckt"] = [
+            scope_hidden or suppression.enkat_suppressed(int(n), min_svar) for n in part["antal_svar"]
+        ]
+        part.loc[part["undertryckt"], "index"] = math.nan
+        return part.set_index("fraga_id")
+
+    now = shown(year)
+    prior = shown(before) if before is not None else None
+    rows = []
+    for fraga_id, row in now.iterrows():
+        previous = math.nan
+        if prior is not None and fraga_id in prior.index:
+            previous = _nan(prior.at[fraga_id, "index"])
+        value = _nan(row["index"])
+        rows.append(
+            {
+                "ar": year,
+                "fraga_id": fraga_id,
+                "fraga": row["fraga"],
+                "delindex": row["delindex"],
+                "index": value,
+                "antal_svar": int(row["antal_svar"]),
+                "forra_ar": before if before is not None else math.nan,
+                "forra_index": previous,
+                "forandring": value - previous,
+                "undertryckt": bool(row["undertryckt"]),
+                "skal": reasons(min_svar)[PRIMAR] if row["undertryckt"] else "",
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def starkaste(frame: pd.DataFrame, n: int = TOPP) -> pd.DataFrame:
+    """The n questions with the highest index (withheld ones left out), highest first."""
+    return frame.dropna(subset=["index"]).sort_values(["index", "fraga_id"], ascending=[False, True]).head(n)
+
+
+def svagaste(frame: pd.DataFrame, n: int = TOPP) -> pd.DataFrame:
+    """The n questions with the lowest index (withheld ones left out), lowest first."""
+    return frame.dropna(subset=["index"]).sort_values(["index", "fraga_id"]).head(n)
+
+
+def storsta_forandringar(frame: pd.DataFrame, n: int = TOPP) -> pd.DataFrame:
+    """The n questions whose index changed most since the survey year before, largest change first."""
+    changed = frame.dropna(subset=["forandring"]).copy()
+    changed["_abs"] = changed["forandring"].abs()
+    return changed.sort_values(["_abs", "fraga_id"], ascending=[False, True]).head(n).drop(columns="_abs")
+
+
+def figure_fragor(frame: pd.DataFrame, scope_text: str, what: str, strong: bool = True) -> go.Figure:
+    """Horizontal bars of the questions' index (for starkaste or svagaste), first at the top."""
+    year = latest_year(frame)
+    heading = f"{what} –<br>{scope_text}, {'enkäten ' + str(year) if year else 'ingen enkät'}"
+    if frame.empty:
+        return charts.empty_figure("Inga frågor att visa för urvalet.", heading, height=320)
+    labels = [_wrapped(f) for f in frame["fraga"]]
+    fig = go.Figure(
+        go.Bar(
+            x=list(frame["index"]),
+            y=labels,
+            orientation="h",
+            marker_color=STRONG_COLOR if strong else WEAK_COLOR,
+            customdata=list(zip(frame["fraga"], frame["antal_svar"], strict=True)),
+            text=[tal(v, 1) for v in frame["index"]],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="<b>%{customdata[0]}</b><br>Index: %{x:.1f}<br>%{customdata[1]} svar<extra></extra>",
+            showlegend=False,
+        )
+    )
+    charts.style(fig, heading, x_title="Index (0–100)", height=400, legend=False)
+    fig.update_yaxes(autorange="reversed", automargin=True, rangemode=None)
+    fig.update_xaxes(range=[0, 109])
+    fig.update_layout(margin={"l": 10, "t": 90, "r": 30})
+    return fig
+
+
+def figure_forandringar(frame: pd.DataFrame, scope_text: str) -> go.Figure:
+    """Diverging bars of the largest changes in question index since the survey year before."""
+    year = latest_year(frame)
+    before = None if frame.empty else int(frame["forra_ar"].iloc[0])
+    heading = _title(
+        f"Största förändringarna sedan {before}" if before else "Största förändringarna", scope_text, year
+    )
+    if frame.empty:
+        return charts.empty_figure("Ingen jämförbar enkät året innan för urvalet.", heading, height=320)
+    labels = [_wrapped(f, 60) for f in frame["fraga"]]
+    fig = go.Figure(
+        go.Bar(
+            x=list(frame["forandring"]),
+            y=labels,
+            orientation="h",
+            marker_color=[STRONG_COLOR if v >= 0 else WEAK_COLOR for v in frame["forandring"]],
+            customdata=list(zip(frame["fraga"], frame["forra_index"], frame["index"], strict=True)),
+            text=[forandring(v, 1) for v in frame["forandring"]],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate=(
+                f"<b>%{{customdata[0]}}</b><br>{before}: %{{customdata[1]:.1f}}<br>{year}: %{{customdata[2]:.1f}}"
+                "<br>Förändring: %{x:+.1f}<extra></extra>"
+            ),
+            showlegend=False,
+        )
+    )
+    charts.style(fig, heading, x_title="Förändring i indexenheter", height=360, legend=False)
+    span = max(5.0, float(frame["forandring"].abs().max()) * 1.3)
+    fig.update_xaxes(range=[-span, span], zeroline=True, zerolinecolor="#888")
+    fig.update_yaxes(autorange="reversed", automargin=True, rangemode=None)
+    fig.update_layout(margin={"l": 10})
+    return fig
+
+
+TABELL_FRAGOR = (
+    Column("fraga", "Fråga"),
+    Column("delindex_namn", "Delindex"),
+    Column("index", "Index", "decimal", sensitive=True),
+    Column("forra_index", "Index året innan", "decimal", sensitive=True),
+    Column("forandring", "Förändring", "decimal", sensitive=True),
+    Column("antal_svar", "Antal svar", "antal"),
+)
+
+
+def tabell_fragor(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame:
+    """The table behind figure_fragor and figure_forandringar."""
+    shown = frame.assign(
+        delindex_namn=[
+            DELINDEX_LABELS.get(d, "Ingår inte i index") if isinstance(d, str) else "Ingår inte i index"
+            for d in frame["delindex"]
+        ]
+    )
+    return table(shown, TABELL_FRAGOR, formatted)
+
+
+# --- Questions per avdelning (or enhet) --------------------------------------------------------------
+
+
+def level(scope: Scope) -> str:
+    """'enhet' when the scope is one avdelning or names enheter, else 'avdelning'."""
+    return "enhet" if len(scope.avdelning) == 1 or scope.enhet else "avdelning"
+
+
+def fraga_per_avdelning(
+    con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, min_svar: int = suppression.ENKAT_MIN_SVAR
+) -> pd.DataFrame:
+    """Each question's index per avdelning (per enhet when the scope is one avdelning) in the latest
+    survey year ≤ year(P), with primary and secondary suppression per question."""
+    niva = level(scope)
+    raw = run(con, f"medarbetarenkat_fraga_per_{niva}", scope, ar=period.year)
+    columns = [
+        "ar",
+        "fraga_id",
+        "fraga",
+        "delindex",
+        "forvaltning",
+        "avdelning",
+        "kolumn",
+        "index",
+        "antal_svar",
+        "svarande",
+        "inbjudna",
+        "niva",
+        "undertryckt",
+        "skal",
+    ]
+    if raw.empty:
+        return pd.DataFrame(columns=columns)
+    frame = raw.copy()
+    keys = frame[niva].astype(str)
+    other = "forvaltning" if niva == "avdelning" else "avdelning"
+    pairs = frame[[niva, other]].drop_duplicates()
+    if pairs[niva].duplicated().any():
+        keys = keys + " (" + frame[other] + ")"
+    frame["kolumn"] = keys
+    frame["niva"] = niva
+    frame["index"] = frame["index"].astype(float)
+    texts = reasons(min_svar)
+    hidden: dict[tuple[str, str], str] = {}
+    for fraga_id, group in frame.groupby("fraga_id", sort=False):
+        small = {
+            k
+            for k, n, s in zip(group["kolumn"], group["antal_svar"], group["svarande"], strict=True)
+            if suppression.enkat_suppressed(int(s), min_svar)
+            or suppression.enkat_suppressed(int(n), min_svar)
+        }
+        total = int(group["antal_svar"].sum())
+        total_shown = not suppression.enkat_suppressed(total, min_svar)
+        sizes = {k: int(n) for k, n in zip(group["kolumn"], group["antal_svar"], strict=True)}
+        extra = suppression.secondary(sizes, small) - small if total_shown else set()
+        hidden.update({(fraga_id, k): PRIMAR for k in small})
+        hidden.update({(fraga_id, k): SEKUNDAR for k in extra if k != suppression.TOTAL})
+    rule = [hidden.get((q, k), "") for q, k in zip(frame["fraga_id"], frame["kolumn"], strict=True)]
+    frame["undertryckt"] = [bool(r) for r in rule]
+    frame["skal"] = [texts[r] if r else "" for r in rule]
+    frame.loc[frame["undertryckt"], "index"] = math.nan
+    return frame[columns]
+
+
+def figure_heatmap(frame: pd.DataFrame, scope_text: str) -> go.Figure:
+    """A question × avdelning (or enhet) grid of index values; withheld cells blank with '..'."""
+    niva = "enhet" if len(frame) and frame["niva"].iloc[0] == "enhet" else "avdelning"
+    heading = _title(f"Frågor per {niva}", scope_text, latest_year(frame))
+    if frame.empty:
+        return charts.empty_figure("Urvalet har ingen medarbetarenkät.", heading)
+    questions = frame.drop_duplicates("fraga_id").sort_values("fraga_id")
+    kolumner = sorted(frame["kolumn"].unique())
+    labels = _unique_labels(questions)
+    cells = frame.set_index(["fraga_id", "kolumn"])
+    z, text, hover = [], [], []
+    for fraga_id, fraga in zip(questions["fraga_id"], questions["fraga"], strict=True):
+        z_row, text_row, hover_row = [], [], []
+        for kolumn in kolumner:
+            if (fraga_id, kolumn) not in cells.index:
+                z_row.append(None)
+                text_row.append("")
+                hover_row.append(f"<b>{fraga}</b><br>{kolumn}: frågan ingick inte")
+                continue
+            cell = cells.loc[(fraga_id, kolumn)]
+            if bool(cell["undertryckt"]):
+                z_row.append(None)
+                text_row.append(SUPPRESSED)
+                hover_row.append(f"<b>{fraga}</b><br>{kolumn}: {cell['skal']}")
+            else:
+                z_row.append(None if pd.isna(cell["index"]) else float(cell["index"]))
+                text_row.append(tal(cell["index"], 0) if not pd.isna(cell["index"]) else "")
+                hover_row.append(
+                    f"<b>{fraga}</b><br>{kolumn}: index {tal(cell['index'], 1)} ({tal(cell['antal_svar'])} svar)"
+                )
+        z.append(z_row)
+        text.append(text_row)
+        hover.append(hover_row)
+    if all(v is None for row in z for v in row):
+        message = reasons()[PRIMAR] if frame["undertryckt"].any() else "Inga indexvärden att visa."
+        return charts.empty_figure(f"{message} i någon {niva}.", heading)
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[charts.wrap_label(k) for k in kolumner],
+            y=labels,
+            text=text,
+            texttemplate="%{text}",
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
+            colorscale="Blues",
+            zmin=40,
+            zmax=100,
+            xgap=2,
+            ygap=2,
+            colorbar={"title": {"text": "Index"}},
+            hoverongaps=True,
+        )
+    )
+    height = max(320, 90 + 34 * len(labels))
+    charts.style(fig, heading, height=height, legend=False)
+    fig.update_yaxes(autorange="reversed", automargin=True, gridcolor=None, rangemode=None)
+    fig.update_xaxes(side="bottom", type="category")
+    fig.update_layout(margin={"l": 10, "t": 60}, plot_bgcolor="#F4F4F4")
+    return fig
+
+
+def _unique_labels(questions: pd.DataFrame) -> list[str]:
+    labels = [_short(f) for f in questions["fraga"]]
+    seen: dict[str, int] = {}
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+    return [
+        f"{label} ({q})" if seen[label] > 1 else label
+        for label, q in zip(labels, questions["fraga_id"], strict=True)
+    ]
+
+
+def tabell_heatmap(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame:
+    """The table behind figure_heatmap: one row per question, one column per avdelning (or enhet)."""
+    if frame.empty:
+        return pd.DataFrame(columns=["Fråga"])
+    kolumner = sorted(frame["kolumn"].unique())
+    rows = []
+    for _, group in frame.groupby("fraga_id", sort=True):
+        row = {"Fråga": group["fraga"].iloc[0]}
+        cells = group.set_index("kolumn")
+        for kolumn in kolumner:
+            if kolumn not in cells.index:
+                row[kolumn] = None
+            elif bool(cells.at[kolumn, "undertryckt"]):
+                row[kolumn] = SUPPRESSED
+            else:
+                row[kolumn] = _number(cells.at[kolumn, "index"], formatted)
+        rows.append(row)
+    return _withheld_as_text(pd.DataFrame(rows, columns=["Fråga", *kolumner]))
+
+
+# --- Respondents and svarsfrekvens per avdelning (or enhet) --------------------------------------
+
+
+def svar_per_avdelning(
+    con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, min_svar: int = suppression.ENKAT_MIN_SVAR
+) -> pd.DataFrame:
+    """Respondents, invited and svarsfrekvens per avdelning (or enhet) in the latest year ≤ year(P)."""
+    cells = fraga_per_avdelning(con, period, scope, min_svar)
+    columns = [
+        "ar",
+        "forvaltning",
+        "avdelning",
+        "kolumn",
+        "svarande",
+        "inbjudna",
+        "svarsfrekvens_pct",
+        "farg",
+        "niva",
+    ]
+    if cells.empty:
+        return pd.DataFrame(columns=columns)
+    frame = cells.drop_duplicates("kolumn").sort_values("kolumn").copy()
+    frame["inbjudna"] = [_nan(v) for v in frame["inbjudna"]]
+    frame["svarsfrekvens_pct"] = [
+        _nan(ratio(s, None if math.isnan(i) else i))
+        for s, i in zip(frame["svarande"], frame["inbjudna"], strict=True)
+    ]
+    if frame["niva"].iloc[0] == "avdelning":
+        colors = charts.color_map(organisation_avdelningar(con) + list(frame["avdelning"]))
+        frame["farg"] = [colors[a] for a in frame["avdelning"]]
+    else:
+        colors = charts.color_map(frame["kolumn"])
+        frame["farg"] = [colors[k] for k in frame["kolumn"]]
+    return frame[columns].reset_index(drop=True)
+
+
+def figure_svarsfrekvens(frame: pd.DataFrame, scope_text: str) -> go.Figure:
+    """Bars of svarsfrekvens per avdelning (or enhet), respondents in the hover."""
+    niva = "enhet" if len(frame) and frame["niva"].iloc[0] == "enhet" else "avdelning"
+    heading = _title(f"Svarsfrekvens per {niva}", scope_text, latest_year(frame))
+    if frame.empty:
+        return charts.empty_figure("Urvalet har ingen medarbetarenkät.", heading)
+    if frame["svarsfrekvens_pct"].isna().all():
+        return charts.empty_figure(
+            "Svarsfrekvensen kan inte beräknas: antal inbjudna saknas i extraktet.", heading
+        )
+    fig = go.Figure(
+        go.Bar(
+            x=[charts.wrap_label(k) for k in frame["kolumn"]],
+            y=_blank(frame["svarsfrekvens_pct"]),
+            marker_color=list(frame["farg"]),
+            customdata=[
+                [int(s), "–" if math.isnan(i) else tal(i)]
+                for s, i in zip(frame["svarande"], frame["inbjudna"], strict=True)
+            ],
+            hovertemplate=(
+                "<b>%{x}</b><br>Svarsfrekvens: %{y:.0f} %<br>%{customdata[0]} svarande av "
+                "%{customdata[1]} inbjudna<extra></extra>"
+            ),
+            showlegend=False,
+        )
+    )
+    charts.style(fig, heading, y_title="Svarsfrekvens", percent=True, legend=False)
+    fig.update_yaxes(range=[0, 100])
+    fig.update_xaxes(type="category")
+    return fig
+
+
+TABELL_SVAR = (
+    Column("kolumn", "Avdelning"),
+    Column("svarande", "Antal svarande", "antal"),
+    Column("inbjudna", "Antal inbjudna", "antal"),
+    Column("svarsfrekvens_pct", "Svarsfrekvens (%)", "procent"),
+)
+
+
+def tabell_svarsfrekvens(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame:
+    """The table behind figure_svarsfrekvens (first column 'Enhet' at enhet level)."""
+    out = table(frame, TABELL_SVAR, formatted)
+    if len(frame) and frame["niva"].iloc[0] == "enhet":
+        out = out.rename(columns={"Avdelning": "Enhet"})
+    return out
+
+
+def small_scope_notice(frame: pd.DataFrame, min_svar: int = suppression.ENKAT_MIN_SVAR) -> str | None:
+    """A Swedish notice when the latest year of a per_ar frame is withheld for too few respondents."""
+    year = latest_year(frame)
+    if year is None:
+        return None
+    latest = frame[frame["ar"] == year]
+    if not latest["undertryckt"].any():
+        return None
+    return (
+        f"Urvalet har {tal(latest['antal_svar'].iloc[0])} svarande i enkäten {year}. Resultat visas inte när "
+        f"färre än {min_svar} personer har svarat; välj ett bredare urval."
+    )
+
+
+def suppression_note(*frames: pd.DataFrame, min_svar: int = suppression.ENKAT_MIN_SVAR) -> str | None:
+    """The Swedish footnote explaining '..' when any of the frames withholds a value."""
+    withheld = [f for f in frames if "undertryckt" in f and len(f) and f["undertryckt"].any()]
+    if not withheld:
+        return None
+    text = (
+        f"\\.\\. = resultatet visas inte eftersom färre än {min_svar} personer har svarat "
+        "(i urvalet, avdelningen eller på frågan)."
+    )
+    if any((f["skal"] == reasons(min_svar)[SEKUNDAR]).any() for f in withheld):
+        text += f" {suppression.RULE_TEXTS['sekundar']}"
+    return text

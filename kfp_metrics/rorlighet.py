@@ -1,0 +1,610 @@
+"""The Rörlighet och pension page's figures: personalomsättning, events and pensionsavgångar.
+
+Frames come from (con, period, scope) and carry code column names; `figure_*` builds the
+Plotly chart from such a frame and `tabell_*` the table shown under it. No Streamlit here: the
+printed nämnd report reuses the same builders.
+
+Definitions follow the contract: personalomsättning is 100 × tillsvidare avgångar to another
+förvaltning or outside the kommun in the 12 months ending a month / the mean tillsvidare headcount
+over those 12 month snapshots; the trend starts at the first month whose 12-month window lies
+inside the extracts. Pensionsavgångar count tillsvidare at P by the year they reach the
+pensionsålder A: 'redan uppnått' is fodelsear + A ≤ year(P), then each of the next three years.
+
+Disclosure (see kfp_metrics.analys): personalomsättning is shown only for groups with a mean of
+at least MIN_GRUPP (5) tillsvidare — months of the trend below that are withheld, befattningar
+below it are left out. Avgångar per orsak with 1–2 events are withheld, with secondary
+suppression within the year (a year whose only avgång would be revealed is withheld entirely).
+Event counts per väg and pension counts are shown as they are, like the plans print them; the
+pension shares follow from those counts and are therefore not withheld.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from kfp_metrics import charts, suppression
+from kfp_metrics.analys import (
+    MIN_ANTAL_ORSAK,
+    MIN_GRUPP,
+    Column,
+    empty,
+    finish,
+    share,
+    table,
+    title,
+)
+from kfp_metrics.format import SUPPRESSED, forandring, procent, tal
+from kfp_metrics.periods import add_months, month_end, window_12
+from kfp_metrics.personal import Kpi, steady
+from kfp_metrics.queries import Scope, run
+
+DEFAULT_PENSIONSALDER = 65
+PENSIONSALDRAR = (65, 66, 67, 68, 69)
+
+ORSAKER = {
+    "egen_begaran": "Egen begäran",
+    "pension": "Pension",
+    "visstid_upphor": "Visstid upphör",
+    "uppsagd_av_arbetsgivaren": "Uppsagd av arbetsgivaren",
+    "annan": "Annan orsak",
+}
+VAGAR_AVGANG = {
+    "intern": "Inom förvaltningen",
+    "annan_forvaltning": "Annan förvaltning i kommunen",
+    "extern": "Utanför kommunen",
+}
+VAGAR_REKRYTERING = {
+    "intern": "Inom förvaltningen",
+    "annan_forvaltning": "Annan förvaltning i kommunen",
+    "extern": "Utanför kommunen",
+}
+ANSTALLNINGSFORMER = {
+    "alla": "Alla månadsavlönade",
+    "tillsvidare": "Tillsvidareanställda",
+    "tidsbegransad": "Tidsbegränsat anställda",
+}
+MANADER_KORT = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+FJOL_COLOR = charts.MUTED_COLOR
+I_AR_COLOR = charts.NEUTRAL_COLOR
+PENSION_COLORS = ("#D55E00", "#E69F00", "#56B4E9", "#0072B2")
+# The house palette without its yellow, which is too pale for thin lines on white.
+LINE_PALETTE = tuple(c for c in charts.PALETTE if c != "#F0E442")
+
+
+# --- KPI row -------------------------------------------------------------------------------
+
+
+def kpis(now: dict, before: dict | None, targets: dict[str, float], trend: pd.DataFrame) -> list[Kpi]:
+    """The page's headline figures: personalomsättning at P (withheld as in its trend) and the
+    contract's tillsvidare events year to date, each against a year earlier."""
+    r = now["rorlighet"]
+    last = (before or {}).get("rorlighet")
+    at_p = (
+        trend[pd.to_datetime(trend["period"]) == pd.Timestamp(now["period"] + "-01")] if len(trend) else trend
+    )
+    hidden = bool(len(at_p) and at_p["undertryckt"].iloc[0])
+    target = targets.get("personalomsattning_pct")
+    help_text = (
+        "Avgångar bland tillsvidareanställda till annan förvaltning eller utanför kommunen under de 12 "
+        "månaderna t.o.m. perioden, i procent av genomsnittligt antal tillsvidareanställda (Kolada N00216)."
+    )
+    if target is not None:
+        help_text += f" Mål: {procent(target)}."
+    turnover = r["personalomsattning_pct"]
+    delta = None
+    if not hidden and last and turnover is not None and last["personalomsattning_pct"] is not None:
+        delta = f"{forandring(turnover - last['personalomsattning_pct'], 1)} %-enheter"
+    result = [
+        Kpi(
+            "Personalomsättning",
+            SUPPRESSED if hidden else procent(turnover),
+            delta,
+            help_text,
+            description="på ett år" if delta else None,
+            color="inverse",
+        )
+    ]
+    for metric, label, text in (
+        ("avgangar_tillsvidare_hittills", "Avgångar tillsvidare", "oavsett vart personen gick"),
+        ("rekryteringar_tillsvidare_hittills", "Rekryteringar tillsvidare", "oavsett varifrån personen kom"),
+    ):
+        change = None if not last else r[metric] - last[metric]
+        result.append(
+            Kpi(
+                label,
+                tal(r[metric]),
+                None if change is None else forandring(change),
+                f"Hittills i år: från 1 januari t.o.m. periodens sista dag, {text}. Förändringen jämförs med "
+                "samma period förra året.",
+                arrow="off" if not change else "auto",
+                description="mot i fjol" if change is not None else None,
+            )
+        )
+    pension = now["pension"]
+    years = pension_years(pd.Timestamp(now["period"] + "-01").date())
+    within = pension["pension_redan"] + sum(pension["pension_per_ar"].values())
+    result.append(
+        Kpi(
+            f"Når {pension['pensionsalder']} år t.o.m. {years[-1]}",
+            tal(within),
+            help=f"Tillsvidareanställda som redan fyllt {pension['pensionsalder']} år eller fyller det "
+            f"t.o.m. {years[-1]}; pensionsåldern väljs under Pensionsavgångar.",
+        )
+    )
+    return steady(result)
+
+
+# --- Personalomsättning --------------------------------------------------------------------
+
+
+def _first_period(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    periods = run(con, "perioder", Scope())
+    return None if periods.empty else pd.Timestamp(periods["period"].iloc[0]).date()
+
+
+def personalomsattning_per_manad(
+    con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, fran: dt.date | None = None
+) -> pd.DataFrame:
+    """Personalomsättning over the 12 months ending each month from fran (default: the first month
+    with a full 12-month window in the extracts) to P; months with a mean under 5 tillsvidare are withheld."""
+    columns = ["period", "avgangar_12m", "medel_tillsvidare", "personalomsattning_pct", "undertryckt"]
+    if fran is None:
+        first = _first_period(con)
+        if first is None:
+            return pd.DataFrame(columns=columns)
+        fran = add_months(first, 11)
+    if fran > period:
+        return pd.DataFrame(columns=columns)
+    frame = run(con, "personalomsattning_per_manad", scope, fran=fran, till=period)
+    frame["avgangar_12m"] = frame["avgangar_12m"].astype(int)
+    frame["personalomsattning_pct"] = [
+        share(a, m) for a, m in zip(frame["avgangar_12m"], frame["medel_tillsvidare"], strict=True)
+    ]
+    frame["undertryckt"] = [0 < m < MIN_GRUPP for m in frame["medel_tillsvidare"]]
+    frame.loc[frame["undertryckt"], "personalomsattning_pct"] = None
+    frame["personalomsattning_pct"] = frame["personalomsattning_pct"].astype(float)
+    return frame[columns]
+
+
+def figure_personalomsattning(
+    frame: pd.DataFrame, scope_text: str, period: dt.date, target: float | None = None
+) -> go.Figure:
+    """The rolling 12-month personalomsättning per month, with the target line where there is one."""
+    heading = title("Personalomsättning, rullande 12 månader", scope_text, period, through=True)
+    shown = frame[frame["personalomsattning_pct"].notna()] if len(frame) else frame
+    if shown.empty:
+        message = (
+            "Personalomsättningen visas inte: urvalet har i genomsnitt färre än "
+            f"{MIN_GRUPP} tillsvidareanställda."
+            if len(frame) and frame["undertryckt"].any()
+            else "Extrakten täcker inte tolv månader före perioden, eller urvalet saknar tillsvidareanställda."
+        )
+        return empty(message, heading)
+    fig = go.Figure(
+        go.Scatter(
+            x=frame["period"],
+            y=frame["personalomsattning_pct"],
+            name="Personalomsättning",
+            mode="lines+markers",
+            line={"color": charts.NEUTRAL_COLOR, "width": 2.5},
+            marker={"size": 6},
+            customdata=list(zip(frame["avgangar_12m"], frame["medel_tillsvidare"], strict=True)),
+            hovertemplate=(
+                "<b>%{x|%Y-%m}</b>: %{y:.1f} %<br>%{customdata[0]:,.0f} avgångar på i genomsnitt "
+                "%{customdata[1]:,.1f} tillsvidareanställda<extra></extra>"
+            ),
+        )
+    )
+    charts.style(fig, heading, y_title="Procent", percent=True, legend=False)
+    charts.add_target_line(fig, target)
+    return finish(charts.month_axis(fig))
+
+
+TABELL_PERSONALOMSATTNING = (
+    Column("period", "Månad", "manad"),
+    Column("avgangar_12m", "Avgångar 12 månader", "antal", sensitive=True),
+    Column("medel_tillsvidare", "Medelantal tillsvidare", "decimal"),
+    Column("personalomsattning_pct", "Personalomsättning", "procent", sensitive=True),
+)
+
+
+def tabell_personalomsattning(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame:
+    """The table behind figure_personalomsattning."""
+    return table(frame, TABELL_PERSONALOMSATTNING, formatted)
+
+
+def personalomsattning_per_befattning(
+    con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, min_medel: float = MIN_GRUPP
+) -> pd.DataFrame:
+    """Personalomsättning per befattning over the 12 months ending P, highest first, for
+    befattningar with a mean of at least min_medel tillsvidare."""
+    fran, slut = window_12(period)
+    frame = run(con, "personalomsattning_per_befattning", scope, fran=fran, till=period, slut=slut)
+    frame = frame[frame["medel_tillsvidare"] >= min_medel].copy()
+    frame["avgangar_12m"] = frame["avgangar_12m"].astype(int)
+    frame["personalomsattning_pct"] = [
+        share(a, m) for a, m in zip(frame["avgangar_12m"], frame["medel_tillsvidare"], strict=True)
+    ]
+    frame = frame.sort_values(["personalomsattning_pct", "befattning"], ascending=[False, True])
+    return frame.reset_index(drop=True)[
+        ["befattning", "avgangar_12m", "medel_tillsvidare", "personalomsattning_pct"]
+    ]
+
+
+def figure_personalomsattning_per_befattning(
+    frame: pd.DataFrame, scope_text: str, period: dt.date
+) -> go.Figure:
+    """Horizontal bars of personalomsättning per befattning, highest on top."""
+    heading = title("Personalomsättning per befattning, 12 månader", scope_text, period, through=True)
+    if frame.empty:
+        return empty(
+            f"Ingen befattning i urvalet har i genomsnitt minst {MIN_GRUPP} tillsvidareanställda.", heading
+        )
+    fig = go.Figure(
+        go.Bar(
+            y=frame["befattning"],
+            x=frame["personalomsattning_pct"],
+            orientation="h",
+            marker_color=charts.NEUTRAL_COLOR,
+            customdata=list(zip(frame["avgangar_12m"], frame["medel_tillsvidare"], strict=True)),
+            text=[tal(v, 1) + " %" for v in frame["personalomsattning_pct"]],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate=(
+                "<b>%{y}</b>: %{x:.1f} %<br>%{customdata[0]:,.0f} avgångar på i genomsnitt "
+                "%{customdata[1]:,.1f} tillsvidareanställda<extra></extra>"
+            ),
+        )
+    )
+    charts.style(fig, heading, x_title="Procent", legend=False, height=max(260, 80 + 30 * len(frame)))
+    fig.update_xaxes(ticksuffix=" %", rangemode="tozero")
+    fig.update_yaxes(autorange="reversed", rangemode=None)
+    fig.update_layout(margin={"l": 180, "r": 80})
+    return finish(fig)
+
+
+def tabell_personalomsattning_per_befattning(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame:
+    """The table behind figure_personalomsattning_per_befattning."""
+    return table(
+        frame,
+        (
+            Column("befattning", "Befattning"),
+            Column("avgangar_12m", "Avgångar 12 månader", "antal"),
+            Column("medel_tillsvidare", "Medelantal tillsvidare", "decimal"),
+            Column("personalomsattning_pct", "Personalomsättning", "procent"),
+        ),
+        formatted,
+    )
+
+
+# --- Avgångar and rekryteringar year to date against last year -----------------------------
+
+
+def ytd_label(period: dt.date, year: int) -> str:
+    """The year-to-date window in words: 'jan–sep 2024' ('januari 2024' when P is January)."""
+    if period.month == 1:
+        return f"januari {year}"
+    return f"jan\u2013{MANADER_KORT[period.month - 1]} {year}"
+
+
+def _events(
+    con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, anstallningsform: str
+) -> pd.DataFrame:
+    last = add_months(period, -12)
+    frame = run(
+        con,
+        "handelser_per_orsak_vag",
+        scope,
+        arsstart=dt.date(period.year, 1, 1),
+        slut=month_end(period),
+        fjol_start=dt.date(last.year, 1, 1),
+        fjol_slut=month_end(last),
+    )
+    if anstallningsform != "alla":
+        frame = frame[frame["anstallningsform"] == anstallningsform]
+    return frame
+
+
+def _comparison(
+    events: pd.DataFrame, period: dt.date, handelse: str, by: str, labels: dict[str, str], uppdelning: str
+) -> pd.DataFrame:
+    part = events[events["handelse"] == handelse]
+    rows = []
+    for jamforelse, year in (("i_fjol", period.year - 1), ("i_ar", period.year)):
+        in_year = part[part["jamforelse"] == jamforelse]
+        for kod, label in labels.items():
+            rows.append(
+                {
+                    "uppdelning": uppdelning,
+                    "kod": kod,
+                    "kategori": label,
+                    "jamforelse": jamforelse,
+                    "etikett": ytd_label(period, year),
+                    "antal": int(in_year.loc[in_year[by] == kod, "antal"].sum()),
+                    "undertryckt": False,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _withhold_orsak(frame: pd.DataFrame) -> pd.DataFrame:
+    """Orsaker with 1–2 avgångar withheld per year, with secondary suppression within the year."""
+    frame = frame.copy()
+    for jamforelse in ("i_fjol", "i_ar"):
+        rows = frame["jamforelse"] == jamforelse
+        sizes = dict(zip(frame.loc[rows, "kod"], frame.loc[rows, "antal"], strict=True))
+        small = {kod for kod, n in sizes.items() if 0 < n < MIN_ANTAL_ORSAK}
+        hidden = suppression.secondary(sizes, small)
+        if suppression.TOTAL in hidden:
+            hidden = set(sizes)
+        frame.loc[rows & frame["kod"].isin(hidden), "undertryckt"] = True
+    frame["antal"] = frame["antal"].astype(float)
+    frame.loc[frame["undertryckt"], "antal"] = None
+    return frame
+
+
+def avgangar_per_orsak(
+    con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, anstallningsform: str = "alla"
+) -> pd.DataFrame:
+    """Avgångar per orsak, 1 January to the end of P against the same period last year (1–2 withheld)."""
+    frame = _comparison(
+        _events(con, period, scope, anstallningsform), period, "avgang", "orsak", ORSAKER, "orsak"
+    )
+    return _withhold_orsak(frame)
+
+
+def avgangar_per_vag(
+    con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, anstallningsform: str = "alla"
+) -> pd.DataFrame:
+    """Avgångar per väg, 1 January to the end of P against the same period last year."""
+    return _comparison(
+        _events(con, period, scope, anstallningsform), period, "avgang", "vag", VAGAR_AVGANG, "vag"
+    )
+
+
+def rekryteringar_per_vag(
+    con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, anstallningsform: str = "alla"
+) -> pd.DataFrame:
+    """Rekryteringar per väg (where the person came from), year to date against last year."""
+    return _comparison(
+        _events(con, period, scope, anstallningsform), period, "rekrytering", "vag", VAGAR_REKRYTERING, "vag"
+    )
+
+
+def figure_jamforelse(
+    frame: pd.DataFrame, what: str, scope_text: str, period: dt.date, narrow: bool = False
+) -> go.Figure:
+    """Grouped bars: each category's count last year and this year to date ('..' where withheld)."""
+    heading = title(what, scope_text, period, through=True, narrow=narrow)
+    if frame.empty or (frame["antal"].fillna(0).sum() == 0 and not frame["undertryckt"].any()):
+        return empty("Inga händelser i urvalet under perioderna.", heading)
+    fig = go.Figure()
+    for jamforelse, color in (("i_fjol", FJOL_COLOR), ("i_ar", I_AR_COLOR)):
+        part = frame[frame["jamforelse"] == jamforelse]
+        label = part["etikett"].iloc[0]
+        texts = [
+            SUPPRESSED if hidden else tal(v)
+            for v, hidden in zip(part["antal"], part["undertryckt"], strict=True)
+        ]
+        fig.add_trace(
+            go.Bar(
+                x=[charts.wrap_label(k, 18) for k in part["kategori"]],
+                y=part["antal"].fillna(0),
+                name=label,
+                marker_color=color,
+                text=texts,
+                textposition="outside",
+                cliponaxis=False,
+                customdata=list(zip(part["kategori"], texts, strict=True)),
+                hovertemplate=f"<b>%{{customdata[0]}}</b><br>{label}: %{{customdata[1]}}<extra></extra>",
+            )
+        )
+    charts.style(fig, heading, y_title="Antal", height=400)
+    fig.update_layout(barmode="group", bargap=0.25)
+    fig.update_xaxes(tickangle=0)
+    return finish(fig, legend_bottom=90)
+
+
+def tabell_jamforelse(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame:
+    """The comparison as a table: category, last year's and this year's count ('..' where withheld)."""
+    labels = list(frame["etikett"].drop_duplicates())
+    wide = pd.DataFrame({"kategori": list(frame["kategori"].drop_duplicates())})
+    columns = [Column("kategori", "Kategori")]
+    for i, (jamforelse, label) in enumerate(zip(("i_fjol", "i_ar"), labels, strict=False)):
+        part = frame[frame["jamforelse"] == jamforelse]
+        values = [
+            SUPPRESSED if hidden else (tal(v) if formatted else int(v))
+            for v, hidden in zip(part["antal"], part["undertryckt"], strict=True)
+        ]
+        wide[f"c{i}"] = values
+        columns.append(Column(f"c{i}", label))
+    return table(wide, columns, formatted)
+
+
+# --- Pensionsavgångar ----------------------------------------------------------------------
+
+
+def pension_years(period: dt.date) -> list[int]:
+    """The three forecast years after P's year."""
+    return [period.year + i for i in (1, 2, 3)]
+
+
+def _pension_wide(frame: pd.DataFrame, keys: list[str], period: dt.date) -> pd.DataFrame:
+    years = pension_years(period)
+    rows = []
+    for key, group in frame.groupby(keys, sort=True):
+        key = key if isinstance(key, tuple) else (key,)
+        by_year = dict(zip(group["pensionsar"].astype(int), group["antal"].astype(int), strict=True))
+        row = dict(zip(keys, key, strict=True))
+        row["antal_tillsvidare"] = sum(by_year.values())
+        row["redan"] = sum(n for y, n in by_year.items() if y <= period.year)
+        for i, year in enumerate(years, start=1):
+            row[f"ar_{i}"] = by_year.get(year, 0)
+        row["inom_tre_ar"] = row["redan"] + sum(row[f"ar_{i}"] for i in (1, 2, 3))
+        row["andel_pct"] = share(row["inom_tre_ar"], row["antal_tillsvidare"])
+        rows.append(row)
+    columns = [*keys, "antal_tillsvidare", "redan", "ar_1", "ar_2", "ar_3", "inom_tre_ar", "andel_pct"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def pension_per_avdelning(
+    con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, pensionsalder: int = DEFAULT_PENSIONSALDER
+) -> pd.DataFrame:
+    """Tillsvidare at P per avdelning: already at pensionsålder, reaching it in each of the next
+    three years (ar_1 … ar_3), their sum and its share of the avdelning's tillsvidare."""
+    frame = run(con, "pension_per_avdelning", scope, period=period, pensionsalder=pensionsalder)
+    return _pension_wide(frame, ["forvaltning", "avdelning"], period)
+
+
+def pension_per_befattning(
+    con: duckdb.DuckDBPyConnection,
+    period: dt.date,
+    scope: Scope,
+    pensionsalder: int = DEFAULT_PENSIONSALDER,
+    n: int = 10,
+) -> pd.DataFrame:
+    """The n befattningar with the most tillsvidare at or reaching pensionsålder within three years."""
+    frame = run(con, "pension_per_befattning", scope, period=period, pensionsalder=pensionsalder)
+    wide = _pension_wide(frame, ["befattning"], period)
+    wide = wide[wide["inom_tre_ar"] > 0].sort_values(
+        ["inom_tre_ar", "andel_pct", "befattning"], ascending=[False, False, True]
+    )
+    return wide.head(n).reset_index(drop=True)
+
+
+def _pension_columns(first: list[Column], period: dt.date) -> list[Column]:
+    years = pension_years(period)
+    return [
+        *first,
+        Column("antal_tillsvidare", "Tillsvidare", "antal"),
+        Column("redan", "Redan uppnått", "antal"),
+        *(Column(f"ar_{i}", str(year), "antal") for i, year in enumerate(years, start=1)),
+        Column("inom_tre_ar", f"Summa t.o.m. {years[-1]}", "antal"),
+        Column("andel_pct", "Andel av tillsvidare", "procent"),
+    ]
+
+
+def tabell_pension_per_avdelning(
+    frame: pd.DataFrame, period: dt.date, formatted: bool = False
+) -> pd.DataFrame:
+    """The pension table per avdelning with the years as headings and a 'Totalt' row."""
+    if len(frame):
+        sums = frame[["antal_tillsvidare", "redan", "ar_1", "ar_2", "ar_3", "inom_tre_ar"]].sum()
+        total = {
+            "forvaltning": "",
+            "avdelning": "Totalt",
+            **{k: int(v) for k, v in sums.items()},
+            "andel_pct": share(sums["inom_tre_ar"], sums["antal_tillsvidare"]),
+        }
+        frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
+    columns = [Column("forvaltning", "Förvaltning"), Column("avdelning", "Avdelning")]
+    return table(frame, _pension_columns(columns, period), formatted)
+
+
+def tabell_pension_per_befattning(
+    frame: pd.DataFrame, period: dt.date, formatted: bool = False
+) -> pd.DataFrame:
+    """The befattningar most affected by pensionsavgångar."""
+    return table(frame, _pension_columns([Column("befattning", "Befattning")], period), formatted)
+
+
+def figure_pension_per_avdelning(
+    frame: pd.DataFrame, scope_text: str, period: dt.date, pensionsalder: int
+) -> go.Figure:
+    """Stacked bars per avdelning: redan uppnått and each of the next three years."""
+    heading = title(f"Tillsvidareanställda som når {pensionsalder} år", scope_text, period)
+    if frame.empty or frame["inom_tre_ar"].sum() == 0:
+        message = (
+            "Urvalet har inga tillsvidareanställda i perioden."
+            if frame.empty
+            else f"Ingen tillsvidareanställd i urvalet når {pensionsalder} år inom tre år."
+        )
+        return empty(message, heading)
+    years = pension_years(period)
+    fig = go.Figure()
+    series = [("redan", "Redan uppnått")] + [(f"ar_{i}", str(y)) for i, y in enumerate(years, start=1)]
+    for (column, label), color in zip(series, PENSION_COLORS, strict=True):
+        fig.add_trace(
+            go.Bar(
+                x=frame["avdelning"],
+                y=frame[column],
+                name=label,
+                marker_color=color,
+                hovertemplate=f"<b>%{{x}}</b><br>{label}: %{{y:,.0f}} personer<extra></extra>",
+            )
+        )
+    charts.style(fig, heading, y_title="Antal personer")
+    fig.update_layout(barmode="stack")
+    if len(frame) <= 2:
+        fig.update_traces(width=0.35)  # one or two avdelningar: no wall-to-wall bar
+    return finish(fig, legend_bottom=80)
+
+
+# --- Personalprognos -----------------------------------------------------------------------
+
+
+def personalprognos(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope) -> pd.DataFrame:
+    """The external staffing forecast per yrkeskategori and year for the förvaltningar in scope."""
+    frame = run(con, "personalprognos", scope)
+    for column in ("ar", "personalbehov", "rekryteringsbehov"):
+        frame[column] = frame[column].astype(int)
+    return frame
+
+
+def figure_personalprognos(frame: pd.DataFrame, scope_text: str, period: dt.date) -> go.Figure:
+    """Personalbehov and rekryteringsbehov per yrkeskategori and year, side by side."""
+    heading = f"Personalprognos per yrkeskategori – {scope_text}"
+    if len(frame):
+        heading += f", {frame['ar'].min()}–{frame['ar'].max()}"
+    if frame.empty:
+        return empty("Prognosen har inga rader för urvalets förvaltningar.", heading)
+    fig = make_subplots(
+        rows=1, cols=2, subplot_titles=("Personalbehov", "Rekryteringsbehov"), horizontal_spacing=0.08
+    )
+    kategorier = sorted(frame["yrkeskategori"].unique())
+    colors = {k: LINE_PALETTE[i % len(LINE_PALETTE)] for i, k in enumerate(kategorier)}
+    for kategori in kategorier:
+        part = frame[frame["yrkeskategori"] == kategori].sort_values("ar")
+        for col, column in ((1, "personalbehov"), (2, "rekryteringsbehov")):
+            what = "personalbehov" if col == 1 else "rekryteringsbehov"
+            fig.add_trace(
+                go.Scatter(
+                    x=part["ar"],
+                    y=part[column],
+                    name=kategori,
+                    legendgroup=kategori,
+                    showlegend=col == 1,
+                    mode="lines+markers",
+                    line={"color": colors[kategori], "width": 2},
+                    hovertemplate=f"<b>{kategori}</b><br>%{{x}}: {what} %{{y:,.0f}}<extra></extra>",
+                ),
+                row=1,
+                col=col,
+            )
+    charts.style(fig, heading, y_title="Antal personer", height=480)
+    fig.update_yaxes(title_text=None, col=2)
+    fig.update_xaxes(tickformat="d", dtick=1)
+    if frame["ar"].min() <= period.year <= frame["ar"].max():
+        for col in (1, 2):
+            fig.add_vline(x=period.year, line_dash="dot", line_color="#888", row=1, col=col)
+    fig.update_layout(margin={"t": 90})
+    return finish(fig, legend_bottom=110)
+
+
+def tabell_personalprognos(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame:
+    """The forecast as a table: år, yrkeskategori, personalbehov, rekryteringsbehov."""
+    return table(
+        frame.sort_values(["ar", "yrkeskategori"]),
+        (
+            Column("ar", "År"),
+            Column("yrkeskategori", "Yrkeskategori"),
+            Column("personalbehov", "Personalbehov", "antal"),
+            Column("rekryteringsbehov", "Rekryteringsbehov", "antal"),
+        ),
+        formatted,
+    )

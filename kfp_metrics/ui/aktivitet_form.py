@@ -1,0 +1,505 @@
+"""The Aktiviteter page's Streamlit parts: cached reads of the plan and of an activity's linked
+data, the follow-up form with its history, and the import of a new plan.
+
+User text (kommentarer, names, plan cells, file names) is only shown through st.dataframe,
+st.text or Markdown escaped with aktiviteter.md_escape; never as HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from kfp_metrics import aktiviteter as akt
+from kfp_metrics import aktivitetslogg, catalog, plan_io
+from kfp_metrics.aktivitetslogg import STATUS_LABELS, STATUSES
+from kfp_metrics.format import datum
+from kfp_metrics.periods import format_period
+from kfp_metrics.queries import Scope
+from kfp_metrics.ui import data, tables
+
+# Session state keys (also the widgets' keys, so tests can drive them).
+VAL = "akt_val"
+STATUS = "akt_status"
+KOMMENTAR = "akt_kommentar"
+NAMN = "akt_namn"
+SPARA = "akt_spara"
+MEDDELANDE = "_akt_meddelande"
+FORM_FOR = "_akt_formular_for"
+IMPORT_MEDDELANDE = "_plan_import_meddelande"
+
+LOCKED_TEXT = "Aktivitetsloggen är upptagen av en annan ändring just nu, så ingenting sparades. Försök igen om en stund."
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ACTIVITY_FIELDS = ("aktivitet_id", "forvaltning", "avdelning", "nyckeltal", "kompetensomrade", "maldatum")
+
+
+# --- cached reads ----------------------------------------------------------------------------------
+
+
+def _log_token() -> tuple[int, int]:
+    """Changes whenever a change is logged: the log folder's mtime and number of entries."""
+    directory = aktivitetslogg.log_dir()
+    try:
+        return os.stat(directory).st_mtime_ns, len(os.listdir(directory))
+    except OSError:
+        return 0, 0
+
+
+def _scope_key(scope: Scope) -> tuple:
+    return scope.forvaltning, scope.avdelning, scope.enhet
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _plan(directory: str, fp: str, state: str, token: tuple, scope: tuple, referensdatum: str):
+    frame = akt.plan_for_scope(data.connection(), Scope(*scope), dt.date.fromisoformat(referensdatum), state)
+    return frame, list(frame.attrs.get("varningar", []))
+
+
+def plan(scope: Scope, referensdatum: dt.date) -> tuple[pd.DataFrame, list[str]]:
+    """The scope's activities with current status, and the change log's warnings."""
+    state = str(aktivitetslogg.state_dir())
+    return _plan(*data.data_key(), state, _log_token(), _scope_key(scope), referensdatum.isoformat())
+
+
+def _activity_key(row) -> tuple:
+    values = []
+    for name in ACTIVITY_FIELDS:
+        value = row.get(name)
+        if name == "maldatum":
+            value = value.isoformat() if isinstance(value, dt.date) else None
+        values.append(None if akt.is_blank(value) else value)
+    return tuple(values)
+
+
+def _activity(key: tuple) -> dict:
+    row = dict(zip(ACTIVITY_FIELDS, key, strict=True))
+    row["maldatum"] = dt.date.fromisoformat(row["maldatum"]) if row["maldatum"] else None
+    return row
+
+
+@st.cache_data(max_entries=32, show_spinner="Beräknar nyckeltalen …")
+def _metric_texts(directory: str, fp: str, rows: tuple, period: str, with_values: bool) -> dict[str, str]:
+    frame = pd.DataFrame([_activity(r) for r in rows], columns=list(ACTIVITY_FIELDS))
+    return akt.metric_texts(data.connection(), frame, dt.date.fromisoformat(period), with_values)
+
+
+def metric_texts(frame: pd.DataFrame, period: dt.date) -> tuple[dict[str, str], bool]:
+    """'Label: value' per activity naming a nyckeltal, cached, and whether values are included:
+    a plan spanning many förvaltningar and avdelningar shows the labels only, to stay quick."""
+    rows = tuple(_activity_key(r) for r in frame.to_dict("records") if not akt.is_blank(r.get("nyckeltal")))
+    if not rows:
+        return {}, True
+    with_values = len(akt.metric_scopes(frame)) <= akt.MAX_METRIC_SCOPES
+    return _metric_texts(*data.data_key(), rows, period.isoformat(), with_values), with_values
+
+
+@st.cache_data(max_entries=64, show_spinner="Hämtar nyckeltalet …")
+def _trend(directory: str, fp: str, key: tuple, period: str) -> akt.MetricTrend:
+    con = data.connection()
+    row = _activity(key)
+    return akt.metric_trend(
+        con,
+        row,
+        dt.date.fromisoformat(period),
+        akt.plan_start(con, row["forvaltning"]),
+        akt.first_period(con),
+    )
+
+
+def trend(row, period: dt.date) -> akt.MetricTrend:
+    """The activity's linked nyckeltal over time, cached."""
+    return _trend(*data.data_key(), _activity_key(row), period.isoformat())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _gap(directory: str, fp: str, key: tuple, period: str) -> akt.GapResult:
+    return akt.kompetensgap(data.connection(), _activity(key), dt.date.fromisoformat(period))
+
+
+def gap(row, period: dt.date) -> akt.GapResult:
+    """The activity's kompetensområde gap, cached."""
+    return _gap(*data.data_key(), _activity_key(row), period.isoformat())
+
+
+# --- who is editing --------------------------------------------------------------------------------
+
+
+def logged_in_name() -> str | None:
+    """The logged-in user's name where authentication is configured, else None (never raises)."""
+    try:
+        user = st.user
+        if not user.get("is_logged_in"):
+            return None
+        for key in ("name", "email", "preferred_username"):
+            value = user.get(key)
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+    except Exception:  # no auth configured, or a host without st.user: fall back to the name field
+        return None
+    return None
+
+
+# --- the plan table --------------------------------------------------------------------------------
+
+
+def _late_style(row: pd.Series) -> list[str]:
+    if row.get("Försenad") != akt.FORSENAD:
+        return [""] * len(row)
+    return [
+        f"background-color: #FDE7E0; color: {akt.FORSENAD_COLOR}; font-weight: 600"
+        if name in ("Försenad", "Måldatum")
+        else "background-color: #FFF4F0"
+        for name in row.index
+    ]
+
+
+PLAN_COLUMNS = {
+    "Aktivitet": st.column_config.TextColumn(width=230),
+    "Mål": st.column_config.TextColumn(width=160),
+    "Måldatum": st.column_config.TextColumn(width=120),
+    "Status": st.column_config.TextColumn(width=85),
+    "Försenad": st.column_config.TextColumn(width=80),
+    "Ansvarig": st.column_config.TextColumn(width=140),
+    "Avdelning": st.column_config.TextColumn(width=125),
+    "Nyckeltal": st.column_config.TextColumn(
+        width=210, help="Nyckeltalet aktiviteten ska påverka, för dess förvaltning eller avdelning"
+    ),
+    "Senaste uppföljning": st.column_config.TextColumn(width=260),
+    "Id": st.column_config.TextColumn(width=90),
+}
+ROW_HEIGHT = 35
+
+
+def plan_table(frame: pd.DataFrame, texts: dict[str, str], key: str) -> None:
+    """The activities of one UBARIA area, every row shown; försenade rows tinted and marked."""
+    table = akt.plan_table(frame, texts)
+    if not texts:
+        table = table.drop(columns="Nyckeltal")
+    st.dataframe(
+        table.style.apply(_late_style, axis=1),
+        hide_index=True,
+        width="stretch",
+        height=ROW_HEIGHT * (len(table) + 1) + 3,
+        key=key,
+        column_config=PLAN_COLUMNS,
+    )
+
+
+# --- follow-up form --------------------------------------------------------------------------------
+
+
+def _prepare(row: dict) -> None:
+    """Preselect the activity's current status the first time the form shows it (and when another
+    activity is chosen); the previous activity's text and message are dropped."""
+    state = st.session_state
+    aktivitet_id = str(row["aktivitet_id"])
+    if state.get(FORM_FOR) != aktivitet_id or STATUS not in state:
+        state[STATUS] = str(row["status"]) if row["status"] in STATUSES else STATUSES[0]
+        state[KOMMENTAR] = ""
+        state[FORM_FOR] = aktivitet_id
+
+
+def _save(aktivitet_id: str, current_status: str, user: str | None) -> None:
+    """Form callback: log the change and report; nothing is written when the input is refused."""
+    state = st.session_state
+    status = state.get(STATUS)
+    kommentar = state.get(KOMMENTAR) or ""
+    kommentar = kommentar if kommentar.strip() else None
+    av = user or (state.get(NAMN) or "")
+    problem = akt.change_problem(current_status, status, kommentar)
+    if problem is None and not av.strip():
+        problem = "Fyll i Ditt namn: varje ändring sparas med vem som gjorde den."
+    if problem:
+        state[MEDDELANDE] = (aktivitet_id, "error", akt.md_escape(problem) + " Ingenting sparades.")
+        return
+    try:
+        change = aktivitetslogg.append_change(aktivitet_id, status, kommentar, av)
+    except aktivitetslogg.LogLockedError:
+        state[MEDDELANDE] = (aktivitet_id, "error", akt.md_escape(LOCKED_TEXT))
+        return
+    except ValueError as exc:
+        state[MEDDELANDE] = (aktivitet_id, "error", akt.md_escape(f"{exc} Ingenting sparades."))
+        return
+    except OSError as exc:
+        state[MEDDELANDE] = (
+            aktivitet_id,
+            "error",
+            akt.md_escape(
+                f"Ändringen kunde inte sparas ({exc.strerror or exc}). "
+                "Kontrollera historiken nedan innan du försöker igen."
+            ),
+        )
+        return
+    # append_change has returned: the change is on disk (fsynced and renamed into the log).
+    state[MEDDELANDE] = (
+        aktivitet_id,
+        "success",
+        f"Ändringen är sparad {akt.tid_text(change.tid)}: {akt.md_escape(aktivitet_id)} har nu status "
+        f"{STATUS_LABELS[change.status]}, registrerad av {akt.md_escape(change.av)}.",
+    )
+    state[KOMMENTAR] = ""
+    _plan.clear()
+
+
+def edit_form(row: dict) -> None:
+    """Status and uppföljning for one activity in a form; logged with who and when on submit."""
+    aktivitet_id = str(row["aktivitet_id"])
+    user = logged_in_name()
+    _prepare(row)
+    with st.form("akt_form", enter_to_submit=False):
+        st.selectbox(
+            "Ny status",
+            list(STATUSES),
+            format_func=STATUS_LABELS.get,
+            key=STATUS,
+            help="Välj samma status som i dag om du bara vill skriva en uppföljning.",
+        )
+        st.text_area(
+            "Uppföljning",
+            key=KOMMENTAR,
+            max_chars=aktivitetslogg.MAX_KOMMENTAR,
+            height=110,
+            placeholder="Vad har gjorts sedan förra uppföljningen? Vad återstår?",
+        )
+        if user:
+            st.caption(f"Ändringen registreras som {akt.md_escape(user)}.")
+        else:
+            st.text_input(
+                "Ditt namn",
+                key=NAMN,
+                max_chars=aktivitetslogg.MAX_AV,
+                help="Sparas i historiken tillsammans med ändringen.",
+            )
+        st.form_submit_button(
+            "Spara ändringen",
+            type="primary",
+            key=SPARA,
+            on_click=_save,
+            args=(aktivitet_id, str(row["status"]), user),
+        )
+    message = st.session_state.get(MEDDELANDE)
+    if message and message[0] == aktivitet_id:
+        (st.success if message[1] == "success" else st.error)(message[2])
+    st.caption(
+        "Historiken skrivs aldrig om. Har en ändring blivit fel rättar du den med en ny ändring, "
+        "till exempel tillbaka till den tidigare statusen med en kommentar om varför."
+    )
+
+
+def details(row: dict) -> None:
+    """The chosen activity as the plan states it, with its current status and latest follow-up."""
+    with st.container(border=True):
+        st.markdown(f"**{akt.md_escape(row['aktivitet'])}**")
+        st.markdown(f"Mål: {akt.md_escape(row['mal']) or '–'}")
+        where = akt.md_escape(akt.activity_scope_text(row))
+        if akt.is_blank(row.get("avdelning")):
+            where += " (förvaltningsövergripande)"
+        when = f"Måldatum {datum(row['maldatum'])}" if row.get("maldatum") else "Måldatum saknas"
+        st.markdown(
+            " · ".join(
+                [row["ubaria_label"], where, when, f"Ansvarig: {akt.md_escape(row['ansvarig']) or '–'}"]
+            )
+        )
+        badge = f" :red-badge[{akt.FORSENAD}]" if row["forsenad"] else ""
+        st.markdown(f"Status: **{row['status_label']}**{badge}")
+        if row.get("senaste_uppfoljning"):
+            st.caption("Senaste uppföljning:")
+            st.text(row["senaste_uppfoljning"])
+
+
+def history(row: dict) -> None:
+    """The activity's full history, oldest first."""
+    changes = aktivitetslogg.history(str(row["aktivitet_id"]))
+    for warning in getattr(changes, "warnings", []):
+        st.warning(akt.md_escape(warning))
+    st.dataframe(
+        akt.history_table(row, changes),
+        hide_index=True,
+        width="stretch",
+        key="akt_historik",
+        column_config={
+            "Tid": st.column_config.TextColumn(width=190),
+            "Av": st.column_config.TextColumn(width=140),
+            "Status": st.column_config.TextColumn(width=90),
+            "Kommentar": st.column_config.TextColumn(width="large"),
+        },
+    )
+
+
+# --- linked data -----------------------------------------------------------------------------------
+
+
+def linked_metric(row: dict, period: dt.date) -> None:
+    """The activity's nyckeltal over time in its scope: chart, värdet då and nu, target."""
+    result = trend(row, period)
+    st.markdown(f"##### Nyckeltal: {akt.md_escape(result.label)}")
+    if result.note:
+        st.info(akt.md_escape(result.note))
+        return
+    better = catalog.get(result.metric_id).better
+    columns = st.columns(3)
+    if result.then is not None:
+        columns[0].metric(
+            f"Värdet då – {result.then.label}",
+            akt.format_value(result.metric_id, result.then.value, result.then.suppressed),
+            help=result.then.role.capitalize() or None,
+        )
+    if result.now is not None:
+        delta = None
+        if result.change is not None and result.direction not in (None, "oforandrat"):
+            delta = akt.format_change(result.metric_id, result.change)
+        columns[1].metric(
+            f"Värdet nu – {result.now.label}",
+            akt.format_value(result.metric_id, result.now.value, result.now.suppressed),
+            delta=delta,
+            delta_color={"lower": "inverse", "higher": "normal"}.get(better, "off"),
+        )
+    if result.target is not None:
+        columns[2].metric(f"Mål {period.year}", akt.format_value(result.metric_id, result.target))
+    tables.plotly(akt.trend_figure(result), key="akt_nyckeltal")
+    st.caption(" ".join(akt.trend_texts(result)))
+
+
+def linked_gap(row: dict, period: dt.date) -> None:
+    """The gap of the activity's kompetensområde per avdelning and enhet."""
+    result = gap(row, period)
+    st.markdown(f"##### Kompetensområde: {akt.md_escape(result.omrade)}")
+    if result.note:
+        st.info(akt.md_escape(result.note))
+        return
+    st.caption(
+        f"Bedömning {result.year} för {akt.md_escape(result.scope_text)}: behov och nuläge på en skala 1–5."
+    )
+    st.dataframe(akt.gap_table(result), hide_index=True, width="stretch", key="akt_gap")
+    text = akt.gap_text(result)
+    if text:
+        st.caption(akt.md_escape(text))
+
+
+# --- import and export -----------------------------------------------------------------------------
+
+
+def export_button(frame: pd.DataFrame, referensdatum: dt.date, period: dt.date) -> None:
+    """'Exportera planen till Excel': the scope's plan with current status, grouped by UBARIA."""
+    st.download_button(
+        "Exportera planen till Excel",
+        data=lambda: plan_io.export_plan_bytes(frame, referensdatum),  # built when clicked
+        file_name=f"aktivitetsplan_{format_period(period)}.xlsx",
+        mime=XLSX_MIME,
+        key="plan_export",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+@st.cache_data(max_entries=8, show_spinner="Läser filen …")
+def _parse(content: bytes, name: str, forvaltning: str | None, digest: str):
+    suffix = Path(name).suffix.lower()
+    safe = "".join(c if c.isalnum() or c in "-_. åäöÅÄÖ" else "_" for c in Path(name).stem)[:80] or "plan"
+    with tempfile.TemporaryDirectory(prefix="kfp-import-") as scratch:
+        path = Path(scratch) / f"{safe}{suffix}"
+        path.write_bytes(content)
+        return plan_io.import_plan(path, forvaltning=forvaltning)
+
+
+def import_section(forvaltningar: list[str], default_forvaltning: str | None) -> None:
+    """Upload an .xlsx or .csv plan, preview it and write it as the aktiviteter table on confirm."""
+    done = st.session_state.pop(IMPORT_MEDDELANDE, None)
+    if done:
+        st.success(done)
+    uploaded = st.file_uploader(
+        "Välj en aktivitetsplan (.xlsx eller .csv)",
+        type=["xlsx", "csv"],
+        key="plan_fil",
+        help="En tabell med kolumnerna Mål, Aktivitet, Måldatum och Ansvarig, under rubriker som "
+        "Utveckla, Behålla, Attrahera, Rekrytera, Introducera och Avsluta (eller en kolumn UBARIA).",
+    )
+    options = [""] + forvaltningar
+    index = options.index(default_forvaltning) if default_forvaltning in options else 0
+    forvaltning = st.selectbox(
+        "Förvaltning för rader utan förvaltningskolumn",
+        options,
+        index=index,
+        key="plan_forvaltning",
+        format_func=lambda v: v or "Ange ingen",
+    )
+    if uploaded is None:
+        return
+    content = uploaded.getvalue()
+    try:
+        imported, warnings = _parse(
+            content, uploaded.name, forvaltning or None, hashlib.sha256(content).hexdigest()
+        )
+    except plan_io.PlanImportError as exc:
+        st.error(akt.md_escape(str(exc)))
+        if len(exc.problems) > 1:
+            st.text("\n".join(exc.problems))
+        return
+    st.markdown(f"**Förhandsvisning:** {len(imported)} aktiviteter i {akt.md_escape(uploaded.name)}.")
+    if warnings:
+        st.warning("Att kontrollera:\n\n" + "\n".join(f"- {akt.md_escape(w)}" for w in warnings))
+    st.dataframe(akt.preview_table(imported), hide_index=True, width="stretch", key="plan_forhandsvisning")
+
+    existing = data.query("aktiviteter_i_scope", Scope()) if data.table_present("aktiviteter") else None
+    covered = sorted({str(f) for f in imported["forvaltning"] if not akt.is_blank(f)})
+    others = 0 if existing is None else int((~existing["forvaltning"].isin(covered)).sum())
+    mode = st.radio(
+        "Hur ska planen sparas?",
+        ["forvaltningar", "allt"],
+        key="plan_lage",
+        horizontal=True,
+        format_func=lambda m: (
+            f"Ersätt planen för {', '.join(covered)} (behåll {others} andra aktiviteter)"
+            if m == "forvaltningar"
+            else "Ersätt hela tabellen aktiviteter"
+        ),
+    )
+    conflicts = akt.logged_ids(imported, aktivitetslogg.latest_by_activity().keys())
+    if conflicts:
+        st.warning(
+            akt.md_escape(
+                f"{len(conflicts)} aktiviteter i filen har samma id som aktiviteter med loggade ändringar "
+                f"({', '.join(conflicts[:8])}{' …' if len(conflicts) > 8 else ''}). Deras status hämtas "
+                "från ändringsloggen, inte från filen."
+            )
+        )
+    lost = akt.lost_links(existing, imported)
+    if lost:
+        st.warning(
+            akt.md_escape(
+                f"{len(lost)} aktiviteter har i dag ett kopplat nyckeltal eller kompetensområde som saknas i "
+                f"filen ({', '.join(lost[:8])}{' …' if len(lost) > 8 else ''}). Kopplingen försvinner om planen "
+                "sparas; lägg till kolumnerna Nyckeltal och Kompetensområde i filen för att behålla den."
+            )
+        )
+    if not st.button("Spara som aktivitetsplan", type="primary", key="plan_spara"):
+        st.caption("Ingenting sparas förrän du bekräftar. Ändringsloggen påverkas inte.")
+        return
+    try:
+        merged = akt.merge_imported(existing, imported, replace_all=mode == "allt")
+    except ValueError as exc:
+        st.error(akt.md_escape(str(exc)))
+        return
+    errors = akt.validation_errors(merged)
+    if errors:
+        st.error(
+            "Planen sparades inte: den klarar inte valideringen.\n\n"
+            + "\n".join(f"- {akt.md_escape(e)}" for e in errors)
+        )
+        return
+    try:
+        target = plan_io.write_aktiviteter(merged, data.data_dir())
+    except (ValueError, OSError) as exc:
+        st.error(akt.md_escape(f"Planen kunde inte sparas: {exc}"))
+        return
+    st.cache_data.clear()
+    st.session_state[IMPORT_MEDDELANDE] = akt.md_escape(
+        f"Aktivitetsplanen är sparad: {len(merged)} aktiviteter i extraktens {target.name}."
+    )
+    st.rerun()

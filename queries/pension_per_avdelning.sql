@@ -1,0 +1,12 @@
+-- Tillsvidare at $period per avdelning by the year they reach the retirement age $pensionsalder.
+select
+    forvaltning,
+    avdelning,
+    fodelsear + $pensionsalder::integer as pensionsar,
+    count(distinct person_id) as antal
+from anstallningar
+where period = $period::date
+  and anstallningsform = 'tillsvidare'
+  and i_scope(forvaltning, avdelning, enhet, $forvaltningar, $avdelningar, $enheter)
+group by all
+order by forvaltning, avdelning, pensionsar

@@ -1,0 +1,148 @@
+"""Kompetensgap on the fixture of fixture_analys; expected values from its GAPS and KOMPETENSOMRADEN."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from fixture_analys import write as write_analys
+
+from kfp_metrics import charts, kompetensgap
+from kfp_metrics.charts import SEPARATORS
+from kfp_metrics.extracts import connect
+from kfp_metrics.queries import Scope
+
+FA, FB = "Förvaltning A", "Förvaltning B"
+AX, AY, AZ = "Avdelning X", "Avdelning Y", "Avdelning Z"
+P = dt.date(2024, 9, 1)
+TEKNIK, VARD = "Teknik och digitalisering", "Vård och omsorg"
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    c = connect(write_analys(tmp_path_factory.mktemp("analys")))
+    yield c
+    c.close()
+
+
+def _cells(frame, unit="avdelning"):
+    return {(r[unit], r["omrade"]): r["gap"] for _, r in frame.iterrows()}
+
+
+def test_gap_per_avdelning_latest_year(con):
+    frame = kompetensgap.gap_per_avdelning(con, P, Scope())
+    # 2024 is the latest year <= 2024 (the 2023 and 2025 rows are left out).
+    assert set(frame["ar"]) == {2024}
+    assert _cells(frame) == {
+        (AX, "Digital kompetens"): pytest.approx(1.5),  # X1 4−2, X2 4−3
+        (AX, "Demensvård"): pytest.approx(2.0),
+        (AY, "Digital kompetens"): pytest.approx(0.0),
+        (AY, "Samtalsmetodik"): pytest.approx(2.0),
+        (AZ, "Språkutveckling"): pytest.approx(-1.0),
+    }
+    row = frame[(frame["avdelning"] == AX) & (frame["omrade"] == "Digital kompetens")].iloc[0]
+    assert (row.behov, row.nulage, row.bedomningar) == (4.0, 2.5, 2)
+    # A row without kategori is grouped under Övrigt.
+    assert frame.loc[frame["omrade"] == "Samtalsmetodik", "kategori"].iloc[0] == kompetensgap.OVRIGT
+
+
+def test_gap_earlier_period_uses_earlier_year(con):
+    frame = kompetensgap.gap_per_avdelning(con, dt.date(2023, 12, 1), Scope())
+    assert kompetensgap.assessment_year(frame) == 2023
+    assert _cells(frame) == {(AX, "Digital kompetens"): pytest.approx(2.0)}
+
+
+def test_gap_per_enhet_drill(con):
+    frame = kompetensgap.gap_per_enhet(con, P, Scope(), AX)
+    assert _cells(frame, "enhet") == {
+        ("Enhet X1", "Digital kompetens"): pytest.approx(2.0),
+        ("Enhet X2", "Digital kompetens"): pytest.approx(1.0),
+        (kompetensgap.HELA_AVDELNINGEN, "Demensvård"): pytest.approx(2.0),
+    }
+
+
+def test_gap_scope_by_own_org_columns(con):
+    frame = kompetensgap.gap_per_avdelning(con, P, Scope.of([FB]))
+    assert set(frame["avdelning"]) == {AZ}
+    assert kompetensgap.gap_per_avdelning(con, P, Scope.of(avdelning=["Finns inte"])).empty
+
+
+def test_heatmap_grouped_by_kategori(con):
+    frame = kompetensgap.gap_per_avdelning(con, P, Scope())
+    fig = kompetensgap.figure_gap_heatmap(frame, "Alla förvaltningar")
+    assert fig.layout.separators == SEPARATORS
+    # One heatmap per kategori in order, Övrigt last.
+    assert [a.text for a in fig.layout.annotations] == [TEKNIK, VARD, kompetensgap.OVRIGT]
+    assert list(fig.layout.xaxis3.ticktext) == [AX, AY, AZ]
+    teknik = fig.data[0]
+    assert list(teknik.x) == [AX, AY, AZ] and list(teknik.y) == ["Digital kompetens"]
+    assert teknik.z[0][0] == pytest.approx(1.5) and teknik.z[0][2] is None
+    assert list(teknik.text[0]) == ["1,5", "0,0", ""]
+    assert "bedömning 2024" in fig.layout.title.text
+    assert fig.layout.coloraxis.cmin == -2 and fig.layout.coloraxis.cmax == 2
+
+
+def test_heatmap_with_pension_and_aktiviteter(con):
+    frame = kompetensgap.gap_per_avdelning(con, P, Scope())
+    pension = kompetensgap.pension_inom_tre_ar(con, P, Scope())
+    omraden = kompetensgap.aktiviteter_per_omrade(con, P, Scope())
+    fig = kompetensgap.figure_gap_heatmap(frame, "Alla förvaltningar", pension=pension, aktiviteter=omraden)
+    ticks = list(fig.layout.xaxis3.ticktext)
+    assert "Pension: 40,0" in ticks[0] and ticks[0].startswith(AX)
+    texts = {a.text for a in fig.layout.annotations}
+    # Digital kompetens 2 activities, Demensvård none (Ledarskap has no assessment and no row).
+    assert {"2 akt.", "0 akt.", "1 akt."} <= texts
+
+
+def test_heatmap_empty_explains(con):
+    empty = kompetensgap.gap_per_avdelning(con, dt.date(2022, 12, 1), Scope())
+    fig = kompetensgap.figure_gap_heatmap(empty, "Alla förvaltningar")
+    assert not fig.data and "ingen kompetensbedömning" in fig.layout.annotations[0].text.replace("<br>", " ")
+
+
+def test_aktiviteter_per_omrade(con):
+    frame = kompetensgap.aktiviteter_per_omrade(con, P, Scope()).set_index("omrade")
+    # A1 (FA, all avdelningar) and A2 (X): Digital kompetens; A3 (Y): Samtalsmetodik; A5 (FB): Ledarskap.
+    assert frame["antal_aktiviteter"].to_dict() == {
+        "Demensvård": 0,
+        "Samtalsmetodik": 1,
+        "Digital kompetens": 2,
+        "Språkutveckling": 0,
+        "Ledarskap": 1,
+    }
+    # The scope's gap is the mean over its assessment rows: Digital kompetens (2 + 1 + 0) / 3.
+    assert frame.loc["Digital kompetens", "gap"] == pytest.approx(1.0)
+    assert list(frame.index) == [
+        "Demensvård",
+        "Samtalsmetodik",
+        "Digital kompetens",
+        "Språkutveckling",
+        "Ledarskap",
+    ]
+    # Ledarskap has an activity but no assessment.
+    assert frame["gap"].isna().tolist() == [False, False, False, False, True]
+
+
+def test_aktiviteter_per_omrade_in_avdelning(con):
+    frame = kompetensgap.aktiviteter_per_omrade(con, P, Scope.of([FA], [AX])).set_index("omrade")
+    # A1 belongs to every avdelning of Förvaltning A; A3 is Avdelning Y's.
+    assert frame["antal_aktiviteter"].to_dict() == {"Demensvård": 0, "Digital kompetens": 2}
+
+
+def test_gap_och_aktiviteter_figure(con):
+    frame = kompetensgap.aktiviteter_per_omrade(con, P, Scope())
+    fig = kompetensgap.figure_gap_och_aktiviteter(frame, "Alla förvaltningar")
+    names = {t.name: list(t.y) for t in fig.data}
+    assert names["Har aktivitet i planen"] == ["Samtalsmetodik", "Digital kompetens"]
+    assert names["Saknar aktivitet i planen"] == ["Demensvård", "Språkutveckling"]
+
+
+def test_pension_share_per_avdelning(con):
+    frame = kompetensgap.pension_inom_tre_ar(con, P, Scope()).set_index("avdelning")
+    # X: p02 redan, p01 2025, p03 2026, p04 2027 of 10 tillsvidare.
+    assert frame.loc[AX, "andel_pct"] == pytest.approx(40.0)
+    assert frame.loc[AY, "andel_pct"] == pytest.approx(0.0)
+    colors = charts.color_map([AX, AY, AZ])
+    fig = kompetensgap.figure_pension_andel(frame.reset_index(), "Alla förvaltningar", P, 65, colors)
+    assert list(fig.data[0].marker.color) == [colors[AX], colors[AY], colors[AZ]]
+    assert "t.o.m. 2027" in fig.layout.title.text
