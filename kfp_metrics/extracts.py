@@ -115,11 +115,18 @@ OPTIONAL_COLUMNS: dict[str, dict[str, str]] = {
 OPTIONAL_DEFAULTS = {"chef": "false"}
 
 
-def connect(data_dir: Path | str, threads: int | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with one view per present table."""
+def connect(
+    data_dir: Path | str, threads: int | None = None, memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with one view per present table.
+
+    memory_limit (e.g. "1500MB") bounds DuckDB's own memory; larger joins spill to a temp folder.
+    """
     con = duckdb.connect(":memory:")
     if threads:
         con.execute(f"set threads = {int(threads)}")
+    if memory_limit:
+        con.execute("set memory_limit = $limit", {"limit": memory_limit})
     for macro in SCOPE_MACROS:
         con.execute(macro)
     for name, source in locate_tables(data_dir).items():

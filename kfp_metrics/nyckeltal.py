@@ -270,6 +270,8 @@ def compute(
 
 def scope_warnings(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[str]:
     """Swedish warnings for scope names that do not exist in the extracts (they give zeros)."""
+    if scope.is_all:
+        return []
     org = run(con, "organisation", Scope())
     warnings = []
     for column, label, names in (

@@ -12,6 +12,8 @@ from kfp_metrics.nyckeltal import DEFAULT_PENSIONSALDER, PENSIONSALDER_RANGE, co
 from kfp_metrics.periods import parse_period
 from kfp_metrics.queries import Scope
 
+CLI_MEMORY_LIMIT = "1200MB"
+
 
 def _pensionsalder(text: str) -> int:
     low, high = PENSIONSALDER_RANGE
@@ -108,7 +110,8 @@ def run_nyckeltal(args) -> int:
         print(problem, file=sys.stderr)
         return 1
     scope = Scope.of(args.forvaltning, args.avdelning, args.enhet)
-    con = connect(args.data)
+    # Bounded so the whole command stays well inside 2 GB even for a national-scale extract.
+    con = connect(args.data, memory_limit=CLI_MEMORY_LIMIT)
     try:
         for warning in scope_warnings(con, scope):
             print(warning, file=sys.stderr)

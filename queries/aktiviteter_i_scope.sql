@@ -2,7 +2,10 @@
 -- förvaltning; with an avdelning or enhet filter the organisation tree in anstallningar decides
 -- which förvaltning and avdelning such a filter lies in.
 with organisation as (
-    select distinct forvaltning, avdelning, enhet from anstallningar
+    -- Only read when an avdelning or enhet filter needs the tree.
+    select distinct forvaltning, avdelning, enhet
+    from anstallningar
+    where len($avdelningar::varchar[]) > 0 or len($enheter::varchar[]) > 0
 )
 select a.*
 from aktiviteter as a

@@ -1,5 +1,6 @@
 -- The headcount figures of personal_nyckeltal for every month $fran..$till present in
 -- anstallningar; a month present in the extract but empty in the scope has zero counts.
+-- (period, person_id) is unique in a validated extract, so counting rows counts distinct persons.
 with manader as (
     select distinct period
     from anstallningar
@@ -16,21 +17,21 @@ rader as (
 antal as (
     select
         period,
-        count(distinct person_id) filter (where anstallningsform = 'tillsvidare') as antal_tillsvidare,
-        count(distinct person_id) filter (where anstallningsform = 'tillsvidare' and kon = 'K') as antal_tillsvidare_kvinnor,
-        count(distinct person_id) filter (where anstallningsform = 'tillsvidare' and kon = 'M') as antal_tillsvidare_man,
-        count(distinct person_id) filter (where anstallningsform = 'tidsbegransad') as antal_tidsbegransade,
-        count(distinct person_id) filter (where anstallningsform = 'timavlonad') as antal_timavlonade,
-        count(distinct person_id) filter (where manadsavlonad) as antal_manadsavlonade,
-        count(distinct person_id) filter (where manadsavlonad and kon = 'K') as manadsavlonade_kvinnor,
-        count(distinct person_id) filter (where manadsavlonad and kon = 'M') as manadsavlonade_man,
+        count(*) filter (where anstallningsform = 'tillsvidare') as antal_tillsvidare,
+        count(*) filter (where anstallningsform = 'tillsvidare' and kon = 'K') as antal_tillsvidare_kvinnor,
+        count(*) filter (where anstallningsform = 'tillsvidare' and kon = 'M') as antal_tillsvidare_man,
+        count(*) filter (where anstallningsform = 'tidsbegransad') as antal_tidsbegransade,
+        count(*) filter (where anstallningsform = 'timavlonad') as antal_timavlonade,
+        count(*) filter (where manadsavlonad) as antal_manadsavlonade,
+        count(*) filter (where manadsavlonad and kon = 'K') as manadsavlonade_kvinnor,
+        count(*) filter (where manadsavlonad and kon = 'M') as manadsavlonade_man,
         avg(alder) filter (where manadsavlonad) as medelalder,
-        count(distinct person_id) filter (where manadsavlonad and sysselsattningsgrad < 100) as antal_deltid,
-        count(distinct person_id) filter (where manadsavlonad and sysselsattningsgrad = 100) as heltid,
-        count(distinct person_id) filter (where manadsavlonad and kon = 'K' and sysselsattningsgrad = 100) as heltid_kvinnor,
-        count(distinct person_id) filter (where manadsavlonad and kon = 'M' and sysselsattningsgrad = 100) as heltid_man,
-        count(distinct person_id) filter (where manadsavlonad and faktisk_sysselsattningsgrad = 100) as heltidsarbetande,
-        count(distinct person_id) filter (where manadsavlonad and faktisk_sysselsattningsgrad is not null) as med_faktisk
+        count(*) filter (where manadsavlonad and sysselsattningsgrad < 100) as antal_deltid,
+        count(*) filter (where manadsavlonad and sysselsattningsgrad = 100) as heltid,
+        count(*) filter (where manadsavlonad and kon = 'K' and sysselsattningsgrad = 100) as heltid_kvinnor,
+        count(*) filter (where manadsavlonad and kon = 'M' and sysselsattningsgrad = 100) as heltid_man,
+        count(*) filter (where manadsavlonad and faktisk_sysselsattningsgrad = 100) as heltidsarbetande,
+        count(*) filter (where manadsavlonad and faktisk_sysselsattningsgrad is not null) as med_faktisk
     from rader
     group by period
 )

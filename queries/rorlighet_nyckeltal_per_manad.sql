@@ -8,7 +8,7 @@ with alla_manader as (
     where period between ($fran::date - interval 11 month)::date and $till::date
 ),
 tillsvidare as (
-    select period, count(distinct person_id) as antal
+    select period, count(*) as antal
     from anstallningar
     where period between ($fran::date - interval 11 month)::date and $till::date
       and anstallningsform = 'tillsvidare'

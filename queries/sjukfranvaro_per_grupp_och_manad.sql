@@ -24,6 +24,7 @@ rader as (
     from franvaro as f
     join anstallningar as a on a.period = f.period and a.person_id = f.person_id
     where f.period between ($fran::date - interval 11 month)::date and $till::date
+      and a.period between ($fran::date - interval 11 month)::date and $till::date
       and i_scope(a.forvaltning, a.avdelning, a.enhet, $forvaltningar, $avdelningar, $enheter)
 ),
 fonster as (

@@ -6,7 +6,7 @@ with manader as (
     where period between $fran::date and $till::date
 ),
 antal as (
-    select period, count(distinct person_id) as antal_tillsvidare
+    select period, count(*) as antal_tillsvidare
     from anstallningar
     where period between $fran::date and $till::date
       and anstallningsform = 'tillsvidare'
