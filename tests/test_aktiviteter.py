@@ -501,9 +501,7 @@ def test_gap_of_an_avdelning_activity(gap_con):
     assert table["Gap"].tolist() == ["1,0", "2,0"]
     # The yearly mean uses the whole-avdelning assessments.
     assert result.per_year.values.tolist() == [[2023, 2.0], [2024, 1.0]]
-    assert akt.gap_text(result) == (
-        "Genomsnittligt gap per år (behov minus nuläge): 2023: 2,0 · 2024: 1,0."
-    )
+    assert akt.gap_text(result) == ("Genomsnittligt gap per år (behov minus nuläge): 2023: 2,0 · 2024: 1,0.")
 
 
 def test_gap_of_a_forvaltning_activity_covers_its_avdelningar(gap_con):
