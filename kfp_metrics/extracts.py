@@ -115,6 +115,13 @@ OPTIONAL_COLUMNS: dict[str, dict[str, str]] = {
 OPTIONAL_DEFAULTS = {"chef": "false"}
 
 
+def contract_types(table: str) -> dict[str, str]:
+    """The contract's DuckDB type of each column of a table (from the validation schema)."""
+    from kfp_metrics.validation import SCHEMA
+
+    return {col.name: col.type for col in SCHEMA.get(table, ())}
+
+
 def connect(
     data_dir: Path | str, threads: int | None = None, memory_limit: str | None = None
 ) -> duckdb.DuckDBPyConnection:
@@ -131,13 +138,22 @@ def connect(
         con.execute(macro)
     for name, source in locate_tables(data_dir).items():
         con.execute(f"create or replace view {name}_kalla as select * from {source.read_sql()}")
-        present = {row[0] for row in con.execute(f"describe {name}_kalla").fetchall()}
+        types = {row[0]: row[1] for row in con.execute(f"describe {name}_kalla").fetchall()}
+        present = set(types)
+        # Validation accepts e.g. a year stored as text when every value converts; cast it here
+        # so every query sees the contract's types.
+        casts = [
+            f"cast({col} as {typ}) as {col}"
+            for col, typ in contract_types(name).items()
+            if col in types and types[col] != typ
+        ]
         extra = [
             f"{OPTIONAL_DEFAULTS.get(col, 'null')}::{typ} as {col}"
             for col, typ in OPTIONAL_COLUMNS.get(name, {}).items()
             if col not in present
         ]
-        select = ", ".join(["*", *extra])
+        star = f"* replace ({', '.join(casts)})" if casts else "*"
+        select = ", ".join([star, *extra])
         con.execute(f"create or replace view {name} as select {select} from {name}_kalla")
     return con
 

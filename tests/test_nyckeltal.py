@@ -264,3 +264,17 @@ def test_targets(con, scope, expected):
 
 def test_targets_differing_across_forvaltningar_have_no_single_value(con):
     assert "sjukfranvaro_total_pct" not in targets(con, P, Scope.of([FA, FB]))
+
+
+def test_text_stored_numbers_are_cast_to_contract_types(tmp_path, state_dir):
+    import fixture_data
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    directory = fixture_data.write(tmp_path / "text")
+    table = pq.read_table(directory / "anstallningar.parquet")
+    index = table.schema.get_field_index("fodelsear")
+    as_text = pa.array([str(v) for v in table["fodelsear"].to_pylist()])
+    pq.write_table(table.set_column(index, "fodelsear", as_text), directory / "anstallningar.parquet")
+    con = connect(directory)
+    assert figures(con, state_dir)["personal"]["medelalder"] == pytest.approx(876 / 19)
