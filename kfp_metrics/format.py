@@ -1,12 +1,12 @@
-"""Swedish number and date formatting (babel), shared by pages, CLI texts and the report."""
+"""Swedish number and date formatting, shared by pages, CLI texts and the report."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
 
 LOCALE = "sv_SE"
 SUPPRESSED = ".."
@@ -19,12 +19,20 @@ def _missing(value) -> bool:
 
 
 def tal(value, decimals: int = 0) -> str:
-    """A number in Swedish form: space as thousands separator, decimal comma (1 234,5)."""
+    """A number in Swedish form: space as thousands separator, decimal comma (1 234,5).
+
+    Rounded half away from zero on the number as written (6,25 → 6,3; 6,35 → 6,4), as Excel shows
+    it, so a figure here reads the same as in the analyst's own spreadsheet."""
     if _missing(value):
         return MISSING
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    text = format_decimal(round(float(value), decimals), format=pattern, locale=LOCALE)
-    return text.replace("\u202f", " ").replace(NBSP, " ").replace("\u2212", "-")
+    exact = Decimal(repr(float(value)))
+    rounded = exact.quantize(_STEPS[decimals], rounding=ROUND_HALF_UP) if exact.is_finite() else exact
+    if rounded == 0:
+        rounded = abs(rounded)  # no minus sign on a zero
+    return f"{rounded:,.{decimals}f}".replace(",", " ").replace(".", ",")
+
+
+_STEPS = {d: Decimal(1).scaleb(-d) for d in range(10)}
 
 
 def procent(value, decimals: int = 1) -> str:

@@ -17,6 +17,7 @@ parts of a breakdown (kön, åldersgrupp, avdelning) whose total is shown.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import duckdb
 import pandas as pd
@@ -127,9 +128,12 @@ def kpis(
 # --- Over time -----------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=8)
 def _monthly(
     con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, fran: dt.date | None
 ) -> pd.DataFrame:
+    """The monthly counts behind heltid_per_manad, deltid_per_manad and heltidsarbetande_per_manad:
+    one query for the three (a scan of every month of anstallningar); callers only read it."""
     return run(con, "heltid_per_manad", scope, fran=fran or dt.date(1900, 1, 1), till=period)
 
 

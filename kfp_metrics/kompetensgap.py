@@ -55,16 +55,61 @@ def gap_per_avdelning(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Sc
 
 
 def gap_per_enhet(
-    con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, avdelning: str
+    con: duckdb.DuckDBPyConnection,
+    period: dt.date,
+    scope: Scope,
+    avdelning: str,
+    forvaltning: str | None = None,
 ) -> pd.DataFrame:
-    """The same per enhet within one avdelning of the scope."""
-    narrowed = Scope(scope.forvaltning, (avdelning,), scope.enhet)
+    """The same per enhet within one avdelning of the scope (of one förvaltning when given, since
+    avdelningar of different förvaltningar may share a name)."""
+    forvaltningar = (forvaltning,) if forvaltning else scope.forvaltning
+    narrowed = Scope(forvaltningar, (avdelning,), scope.enhet)
     return _gap(con, period, narrowed, per_enhet=True)
 
 
-def avdelningar(frame: pd.DataFrame) -> list[str]:
-    """The avdelningar of a gap frame, for the drill to enhet."""
-    return sorted(frame["avdelning"].unique()) if len(frame) else []
+def avdelningar(frame: pd.DataFrame) -> list[tuple[str, str]]:
+    """The (förvaltning, avdelning) pairs of a gap frame, for the drill to enhet."""
+    if frame.empty:
+        return []
+    pairs = frame[["forvaltning", "avdelning"]].drop_duplicates()
+    return sorted(pairs.itertuples(index=False, name=None), key=lambda p: (p[1], p[0]))
+
+
+def avdelning_label(pair: tuple[str, str], pairs: list[tuple[str, str]]) -> str:
+    """An avdelning's name, with its förvaltning when another förvaltning has one of the same name."""
+    forvaltning, avdelning = pair
+    same_name = sum(1 for _, a in pairs if a == avdelning)
+    return f"{avdelning} ({forvaltning})" if same_name > 1 else avdelning
+
+
+# More (förvaltning, avdelning) columns than this and the heatmap shows one column per förvaltning.
+MAX_AVDELNINGAR = 15
+
+
+def heatmap_per(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The frame the overview heatmap shows and its level: per avdelning, or per förvaltning when the
+    scope holds more avdelningar than a heatmap can show legibly (a whole city's förvaltningar).
+
+    Per förvaltning, behov, nuläge and gap are the means over all assessment rows of the
+    förvaltning (weighted by bedömningar), as the avdelning's values are over its rows. Per avdelning,
+    an avdelning whose name recurs in another förvaltning is labelled 'Avdelning (Förvaltning)'."""
+    if frame.empty:
+        return frame, "avdelning"
+    pairs = avdelningar(frame)
+    if len(pairs) <= MAX_AVDELNINGAR:
+        labels = {p: avdelning_label(p, pairs) for p in pairs}
+        out = frame.copy()
+        out["avdelning_namn"] = frame["avdelning"]
+        out["avdelning"] = [labels[p] for p in zip(frame["forvaltning"], frame["avdelning"], strict=True)]
+        return out, "avdelning"
+    weighted = frame.assign(**{c: frame[c] * frame["bedomningar"] for c in ("behov", "nulage", "gap")})
+    out = weighted.groupby(["ar", "forvaltning", "kategori", "omrade"], as_index=False)[
+        ["behov", "nulage", "gap", "bedomningar"]
+    ].sum()
+    for column in ("behov", "nulage", "gap"):
+        out[column] = out[column] / out["bedomningar"]
+    return out, "forvaltning"
 
 
 def assessment_year(frame: pd.DataFrame) -> int | None:
@@ -90,8 +135,10 @@ def figure_gap_heatmap(
     With pension (a pension_inom_tre_ar frame) each avdelning's share reaching pensionsålder within
     three years is written under its name; with aktiviteter (an aktiviteter_per_omrade frame) each
     område's number of plan activities is written at the right of its row."""
+    if niva == "avdelning" and "avdelning_namn" not in frame:
+        frame, niva = heatmap_per(frame)
     year = assessment_year(frame)
-    what = "avdelning" if niva == "avdelning" else "enhet"
+    what = {"avdelning": "avdelning", "forvaltning": "förvaltning"}.get(niva, "enhet")
     heading = f"Kompetensgap (behov − nuläge) per område och {what} – {scope_text}, bedömning {year}"
     if frame.empty:
         return empty(
@@ -99,11 +146,7 @@ def figure_gap_heatmap(
             f"Kompetensgap – {scope_text}",
         )
     groups = _order(frame)
-    units = (
-        sorted(frame[niva].unique(), key=lambda u: (u == HELA_AVDELNINGEN, u))
-        if niva == "enhet"
-        else sorted(frame[niva].unique())
-    )
+    units = sorted(frame[niva].unique(), key=lambda u: (u == HELA_AVDELNINGEN, u))
     limit = max(1.0, float(frame["gap"].abs().max()))
     rows = len(groups)
     heights = [len(omraden) for _, omraden in groups]
@@ -174,8 +217,8 @@ def figure_gap_heatmap(
     for annotation in fig.layout.annotations:
         if annotation.text in {k for k, _ in groups}:
             annotation.update(x=0, xanchor="left", font={"size": 13, "color": "#333"})
-    if niva == "avdelning" and pension is not None:
-        shares = dict(zip(pension["avdelning"], pension["andel_pct"], strict=True))
+    if niva in ("avdelning", "forvaltning") and pension is not None:
+        shares = _pension_shares(pension, frame, niva)
         fig.update_xaxes(
             tickvals=units,
             ticktext=[
@@ -201,13 +244,28 @@ def figure_gap_heatmap(
     return fig
 
 
+def _pension_shares(pension: pd.DataFrame, frame: pd.DataFrame, niva: str) -> dict[str, float | None]:
+    """Pension share per heatmap column: per förvaltning summed over its avdelningar, per avdelning
+    under the heatmap's label for it ('Avdelning (Förvaltning)' where names recur)."""
+    if niva == "forvaltning":
+        sums = pension.groupby("forvaltning")[["inom_tre_ar", "antal_tillsvidare"]].sum()
+        return {
+            f: (100.0 * int(r.inom_tre_ar) / int(r.antal_tillsvidare) if r.antal_tillsvidare else None)
+            for f, r in sums.iterrows()
+        }
+    names = frame["avdelning_namn"] if "avdelning_namn" in frame else frame["avdelning"]
+    labels = dict(zip(zip(frame["forvaltning"], names, strict=True), frame["avdelning"], strict=True))
+    pairs = zip(pension["forvaltning"], pension["avdelning"], strict=True)
+    return {labels[p]: share for p, share in zip(pairs, pension["andel_pct"], strict=True) if p in labels}
+
+
 def _num(value) -> str:
     return "" if value is None or pd.isna(value) else tal(value, 1)
 
 
 def tabell_gap(frame: pd.DataFrame, niva: str = "avdelning", formatted: bool = False) -> pd.DataFrame:
     """The heatmap's cells as a table: kategori, område, unit, behov, nuläge, gap, bedömningar."""
-    unit = Column("avdelning", "Avdelning") if niva == "avdelning" else Column("enhet", "Enhet")
+    unit = Column(niva, {"avdelning": "Avdelning", "forvaltning": "Förvaltning"}.get(niva, "Enhet"))
     return table(
         frame,
         (

@@ -484,27 +484,32 @@ def figure_heatmap(frame: pd.DataFrame, scope_text: str) -> go.Figure:
     questions = frame.drop_duplicates("fraga_id").sort_values("fraga_id")
     kolumner = sorted(frame["kolumn"].unique())
     labels = _unique_labels(questions)
-    cells = frame.set_index(["fraga_id", "kolumn"])
+    # Plain dicts of the cells: a grid of a few thousand cells is built on every run of the page.
+    cells = {
+        (fraga_id, kolumn): (undertryckt, skal, value, svar)
+        for fraga_id, kolumn, undertryckt, skal, value, svar in frame[
+            ["fraga_id", "kolumn", "undertryckt", "skal", "index", "antal_svar"]
+        ].itertuples(index=False, name=None)
+    }
     z, text, hover = [], [], []
     for fraga_id, fraga in zip(questions["fraga_id"], questions["fraga"], strict=True):
         z_row, text_row, hover_row = [], [], []
         for kolumn in kolumner:
-            if (fraga_id, kolumn) not in cells.index:
+            cell = cells.get((fraga_id, kolumn))
+            if cell is None:
                 z_row.append(None)
                 text_row.append("")
                 hover_row.append(f"<b>{fraga}</b><br>{kolumn}: frågan ingick inte")
                 continue
-            cell = cells.loc[(fraga_id, kolumn)]
-            if bool(cell["undertryckt"]):
+            undertryckt, skal, value, svar = cell
+            if bool(undertryckt):
                 z_row.append(None)
                 text_row.append(SUPPRESSED)
-                hover_row.append(f"<b>{fraga}</b><br>{kolumn}: {cell['skal']}")
+                hover_row.append(f"<b>{fraga}</b><br>{kolumn}: {skal}")
             else:
-                z_row.append(None if pd.isna(cell["index"]) else float(cell["index"]))
-                text_row.append(tal(cell["index"], 0) if not pd.isna(cell["index"]) else "")
-                hover_row.append(
-                    f"<b>{fraga}</b><br>{kolumn}: index {tal(cell['index'], 1)} ({tal(cell['antal_svar'])} svar)"
-                )
+                z_row.append(None if pd.isna(value) else float(value))
+                text_row.append(tal(value, 0) if not pd.isna(value) else "")
+                hover_row.append(f"<b>{fraga}</b><br>{kolumn}: index {tal(value, 1)} ({tal(svar)} svar)")
         z.append(z_row)
         text.append(text_row)
         hover.append(hover_row)
@@ -553,18 +558,14 @@ def tabell_heatmap(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame
     if frame.empty:
         return pd.DataFrame(columns=["Fråga"])
     kolumner = sorted(frame["kolumn"].unique())
-    rows = []
-    for _, group in frame.groupby("fraga_id", sort=True):
-        row = {"Fråga": group["fraga"].iloc[0]}
-        cells = group.set_index("kolumn")
-        for kolumn in kolumner:
-            if kolumn not in cells.index:
-                row[kolumn] = None
-            elif bool(cells.at[kolumn, "undertryckt"]):
-                row[kolumn] = SUPPRESSED
-            else:
-                row[kolumn] = _number(cells.at[kolumn, "index"], formatted)
-        rows.append(row)
+    questions: dict[str, dict] = {}
+    for fraga_id, fraga, kolumn, undertryckt, value in sorted(
+        frame[["fraga_id", "fraga", "kolumn", "undertryckt", "index"]].itertuples(index=False, name=None),
+        key=lambda r: r[0],
+    ):
+        row = questions.setdefault(fraga_id, {"Fråga": fraga, **dict.fromkeys(kolumner)})
+        row[kolumn] = SUPPRESSED if bool(undertryckt) else _number(value, formatted)
+    rows = list(questions.values())
     return _withheld_as_text(pd.DataFrame(rows, columns=["Fråga", *kolumner]))
 
 

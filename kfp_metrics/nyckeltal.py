@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
@@ -284,6 +285,27 @@ def scope_warnings(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[str]:
             if name not in known:
                 warnings.append(f"Varning: {label} {name!r} finns inte i extrakten; urvalet blir tomt.")
     return warnings
+
+
+def avdelning_targets(
+    con: duckdb.DuckDBPyConnection, period: dt.date, metric_id: str, pairs: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], float | None]:
+    """metric_id's target for each (förvaltning, avdelning) of the data, as targets() gives it for a
+    scope of that avdelning alone: its own target, else its förvaltning's. One small query per
+    förvaltning instead of two per avdelning."""
+    pairs = list(pairs)
+    if not has_table(con, "mal"):
+        return dict.fromkeys(pairs)
+    result: dict[tuple[str, str], float | None] = {}
+    for forvaltning in sorted({f for f, _ in pairs}):
+        frame = run(con, "mal_for_ar", Scope.of([forvaltning]), ar=period.year)
+        rows = frame[frame["nyckeltal"] == metric_id]
+        own = {r.avdelning: float(r.malvarde) for r in rows.itertuples() if not pd.isna(r.avdelning)}
+        general = {r.forvaltning: float(r.malvarde) for r in rows.itertuples() if pd.isna(r.avdelning)}
+        for f, a in pairs:
+            if f == forvaltning:
+                result[(f, a)] = own.get(a, general.get(f))
+    return result
 
 
 def targets(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope) -> dict[str, float]:

@@ -224,14 +224,12 @@ def per_avdelning(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope)
         if niva == "avdelning"
         else charts.color_map(names)
     )
-    goals: dict[tuple[str, str], float | None] = {}
+    goals = nyckeltal.avdelning_targets(
+        con, period, "sjukfranvaro_total_pct", zip(raw["forvaltning"], raw["avdelning"], strict=True)
+    )
     rows = []
     for name, row in zip(names, raw.itertuples(index=False), strict=True):
         pair = (row.forvaltning, row.avdelning)
-        if pair not in goals:
-            goals[pair] = nyckeltal.targets(con, period, Scope.of([row.forvaltning], [row.avdelning])).get(
-                "sjukfranvaro_total_pct"
-            )
         rows.append(
             {
                 "forvaltning": row.forvaltning,

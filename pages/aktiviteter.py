@@ -53,9 +53,7 @@ with left:
     st.dataframe(akt.summary_table(summary), hide_index=True, width="stretch", key="akt_sammanfattning")
     st.caption("Andel klara = klara aktiviteter av alla aktiviteter i området, inställda inräknade.")
 with right:
-    tables.plotly(
-        akt.summary_figure(summary, f"Aktiviteter per status – {f.describe()}"), key="akt_status_ubaria"
-    )
+    tables.chart("akt_status_ubaria", akt.summary_figure, summary, f"Aktiviteter per status – {f.describe()}")
 
 options = akt.filter_options(plan)
 st.subheader("Aktivitetsplanen")
@@ -102,9 +100,13 @@ with lista:
         )
 
 with tidslinje:
-    tables.plotly(
-        akt.timeline_figure(shown, referensdatum, today, f"Aktiviteter efter måldatum – {f.describe()}"),
-        key="akt_tidslinje",
+    tables.chart(
+        "akt_tidslinje",
+        akt.timeline_figure,
+        shown,
+        referensdatum,
+        today,
+        f"Aktiviteter efter måldatum – {f.describe()}",
     )
     st.caption("Ringade aktiviteter är försenade. Filtren ovanför flikarna gäller även tidslinjen.")
 

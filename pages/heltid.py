@@ -33,9 +33,13 @@ for column, kpi in zip(st.columns(len(kpis)), kpis, strict=True):
     )
 
 st.subheader("Heltidsanställda över tid")
-tables.plotly(
-    heltid.figure_heltid_per_manad(per_manad, scope_text, f.period, targets.get("heltid_andel_pct")),
+tables.chart(
     "heltid_per_manad",
+    heltid.figure_heltid_per_manad,
+    per_manad,
+    scope_text,
+    f.period,
+    targets.get("heltid_andel_pct"),
 )
 tables.show_data(
     heltid.tabell_heltid_per_manad(per_manad), "Andel heltidsanställda per månad", "heltid_per_manad"
@@ -48,25 +52,28 @@ st.caption(
 left, right = st.columns(2)
 with left:
     alder = compute.call(heltid.heltid_per_aldersgrupp, f.period, f.scope)
-    tables.plotly(
-        heltid.figure_heltid_per_aldersgrupp(alder, scope_text, f.period, narrow=True), "heltid_alder"
+    tables.chart(
+        "heltid_alder", heltid.figure_heltid_per_aldersgrupp, alder, scope_text, f.period, narrow=True
     )
     tables.show_data(heltid.tabell_heltid_per_aldersgrupp(alder), "Heltid per åldersgrupp", "heltid_alder")
 with right:
     deltid = compute.call(heltid.deltid_per_manad, f.period, f.scope)
-    tables.plotly(
-        heltid.figure_deltid_per_manad(deltid, scope_text, f.period, narrow=True), "deltid_per_manad"
+    tables.chart(
+        "deltid_per_manad", heltid.figure_deltid_per_manad, deltid, scope_text, f.period, narrow=True
     )
     tables.show_data(heltid.tabell_deltid_per_manad(deltid), "Deltidsanställda per månad", "deltid_per_manad")
 
 st.subheader("Per avdelning")
 avdelningar = compute.call(heltid.heltid_per_avdelning, f.period, f.scope)
 colors = charts.color_map(compute.call(analys.organisation_avdelningar))
-tables.plotly(
-    heltid.figure_heltid_per_avdelning(
-        avdelningar, scope_text, f.period, colors, targets.get("heltid_andel_pct")
-    ),
+tables.chart(
     "heltid_avdelning",
+    heltid.figure_heltid_per_avdelning,
+    avdelningar,
+    scope_text,
+    f.period,
+    colors,
+    targets.get("heltid_andel_pct"),
 )
 st.dataframe(
     heltid.tabell_heltid_per_avdelning(avdelningar, faktisk, formatted=True),
@@ -93,7 +100,7 @@ if not faktisk:
     )
 else:
     arbetande = compute.call(heltid.heltidsarbetande_per_manad, f.period, f.scope)
-    tables.plotly(heltid.figure_heltidsarbetande(arbetande, scope_text, f.period), "heltidsarbetande")
+    tables.chart("heltidsarbetande", heltid.figure_heltidsarbetande, arbetande, scope_text, f.period)
     tables.show_data(
         heltid.tabell_heltidsarbetande(arbetande), "Heltidsanställda och heltidsarbetande", "heltidsarbetande"
     )

@@ -26,10 +26,10 @@ accumulated = st.toggle(
 tertialer = compute.call(incidenter.per_tertial, f.period, f.scope, accumulated=accumulated)
 left, right = st.columns(2)
 with left:
-    tables.plotly(incidenter.figure_per_tertial(tertialer, scope_text, f.period), "inc_per_tertial")
+    tables.chart("inc_per_tertial", incidenter.figure_per_tertial, tertialer, scope_text, f.period)
 with right:
-    tables.plotly(
-        incidenter.figure_per_tertial(tertialer, scope_text, f.period, "hot_och_vald"), "inc_hot_per_tertial"
+    tables.chart(
+        "inc_hot_per_tertial", incidenter.figure_per_tertial, tertialer, scope_text, f.period, "hot_och_vald"
     )
 tables.show_data(incidenter.tabell_per_tertial(tertialer), "Incidenter per tertial", "inc_per_tertial")
 st.caption(
@@ -45,17 +45,17 @@ st.subheader(f"Typ och orsak, {period_text}")
 left, right = st.columns(2)
 with left:
     per_typ = incidenter.per_typ(typ_orsak)
-    tables.plotly(incidenter.figure_per_typ(per_typ, scope_text, f.period), "inc_per_typ")
+    tables.chart("inc_per_typ", incidenter.figure_per_typ, per_typ, scope_text, f.period)
     tables.show_data(incidenter.tabell_per_typ(per_typ), "Incidenter per typ", "inc_per_typ")
 with right:
     per_orsak = incidenter.per_orsak(typ_orsak)
-    tables.plotly(incidenter.figure_per_orsak(per_orsak, scope_text, f.period), "inc_per_orsak")
+    tables.chart("inc_per_orsak", incidenter.figure_per_orsak, per_orsak, scope_text, f.period)
     tables.show_data(incidenter.tabell_per_orsak(per_orsak), "Incidenter per orsak", "inc_per_orsak")
 
 niva = incidenter.level(f.scope)
 st.subheader(f"Per {niva}, {period_text}")
 per_avdelning = compute.call(incidenter.per_avdelning, f.period, f.scope)
-tables.plotly(incidenter.figure_per_avdelning(per_avdelning, scope_text, f.period), "inc_per_avdelning")
+tables.chart("inc_per_avdelning", incidenter.figure_per_avdelning, per_avdelning, scope_text, f.period)
 tables.show_data(
     incidenter.tabell_per_avdelning(per_avdelning), f"Incidenter per {niva}", "inc_per_avdelning"
 )
@@ -63,9 +63,7 @@ tables.show_data(
 st.subheader(f"Per befattning, {period_text}")
 if data.column_present("incidenter", "befattning"):
     per_befattning = compute.call(incidenter.per_befattning, f.period, f.scope)
-    tables.plotly(
-        incidenter.figure_per_befattning(per_befattning, scope_text, f.period), "inc_per_befattning"
-    )
+    tables.chart("inc_per_befattning", incidenter.figure_per_befattning, per_befattning, scope_text, f.period)
     tables.show_data(
         incidenter.tabell_per_befattning(per_befattning), "Incidenter per befattning", "inc_per_befattning"
     )

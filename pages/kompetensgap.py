@@ -36,13 +36,25 @@ else:
     )
     pension = compute.call(kompetensgap.pension_inom_tre_ar, f.period, f.scope, pensionsalder=pensionsalder)
     omraden = compute.call(kompetensgap.aktiviteter_per_omrade, f.period, f.scope) if has_plan else None
-    tables.plotly(
-        kompetensgap.figure_gap_heatmap(gap, scope_text, pension=pension, aktiviteter=omraden),
+    shown, niva = kompetensgap.heatmap_per(gap)
+    if niva == "forvaltning":
+        st.caption(
+            "Urvalet har fler avdelningar än en översikt kan visa, så gapet visas per förvaltning. "
+            "Välj en förvaltning i sidopanelen för att se dess avdelningar."
+        )
+    tables.chart(
         "gap_avdelning",
+        kompetensgap.figure_gap_heatmap,
+        shown,
+        scope_text,
+        niva=niva,
+        pension=pension,
+        aktiviteter=omraden,
     )
-    tables.show_data(kompetensgap.tabell_gap(gap), "Kompetensgap per avdelning", "gap_avdelning")
+    what = "förvaltning" if niva == "forvaltning" else "avdelning"
+    tables.show_data(kompetensgap.tabell_gap(shown, niva=niva), f"Kompetensgap per {what}", "gap_avdelning")
     st.caption(
-        f"Under avdelningens namn: andelen tillsvidareanställda i {manad(f.period)} som redan fyllt "
+        f"Under {what}ens namn: andelen tillsvidareanställda i {manad(f.period)} som redan fyllt "
         f"{pensionsalder} år eller fyller det t.o.m. {f.period.year + 3}."
         + (
             " Till höger: antalet aktiviteter i handlingsplanen som är kopplade till området."
@@ -54,11 +66,15 @@ else:
     left, right = st.columns(2)
     with left:
         colors = charts.color_map(compute.call(analys.organisation_avdelningar))
-        tables.plotly(
-            kompetensgap.figure_pension_andel(
-                pension, scope_text, f.period, pensionsalder, colors, narrow=True
-            ),
+        tables.chart(
             "pension_andel",
+            kompetensgap.figure_pension_andel,
+            pension,
+            scope_text,
+            f.period,
+            pensionsalder,
+            colors,
+            narrow=True,
         )
         tables.show_data(
             kompetensgap.tabell_pension_andel(pension, f.period),
@@ -69,8 +85,8 @@ else:
         if omraden is None:
             st.info("Extrakten innehåller ingen handlingsplan (tabellen aktiviteter saknas).")
         else:
-            tables.plotly(
-                kompetensgap.figure_gap_och_aktiviteter(omraden, scope_text, narrow=True), "gap_aktiviteter"
+            tables.chart(
+                "gap_aktiviteter", kompetensgap.figure_gap_och_aktiviteter, omraden, scope_text, narrow=True
             )
             tables.show_data(
                 kompetensgap.tabell_aktiviteter_per_omrade(omraden),
@@ -84,10 +100,17 @@ else:
     if not avdelningar:
         st.info("Ingen avdelning i urvalet har en kompetensbedömning.")
     else:
-        avdelning = st.selectbox("Avdelning", avdelningar, key="kg_avdelning", width=320)
-        enheter = compute.call(kompetensgap.gap_per_enhet, f.period, f.scope, avdelning=avdelning)
-        tables.plotly(kompetensgap.figure_gap_heatmap(enheter, avdelning, niva="enhet"), "gap_enhet")
-        tables.show_data(
-            kompetensgap.tabell_gap(enheter, niva="enhet"), f"Kompetensgap {avdelning}", "gap_enhet"
+        vald = st.selectbox(
+            "Avdelning",
+            avdelningar,
+            key="kg_avdelning",
+            width=420,
+            format_func=lambda pair: kompetensgap.avdelning_label(pair, avdelningar),
         )
+        namn = kompetensgap.avdelning_label(vald, avdelningar)
+        enheter = compute.call(
+            kompetensgap.gap_per_enhet, f.period, f.scope, avdelning=vald[1], forvaltning=vald[0]
+        )
+        tables.chart("gap_enhet", kompetensgap.figure_gap_heatmap, enheter, namn, niva="enhet")
+        tables.show_data(kompetensgap.tabell_gap(enheter, niva="enhet"), f"Kompetensgap {namn}", "gap_enhet")
         st.caption("Rader utan enhet i kartläggningen visas som «Hela avdelningen».")

@@ -30,7 +30,7 @@ for column, (label, value, help_text) in zip(st.columns(5), medarbetarenkat.kpis
     column.metric(label, value, help=help_text, border=True)
 
 st.subheader("Index över åren")
-tables.plotly(medarbetarenkat.figure_per_ar(per_ar, scope_text, f.period), "enkat_per_ar")
+tables.chart("enkat_per_ar", medarbetarenkat.figure_per_ar, per_ar, scope_text, f.period)
 tables.show_data(medarbetarenkat.tabell_per_ar(per_ar), "Medarbetarindex per år", "enkat_per_ar")
 st.caption(
     "Medarbetarindex är medelvärdet av delindexen motivation, ledarskap och styrning (0–100). Varje "
@@ -42,32 +42,36 @@ st.subheader(f"Starkaste och svagaste frågorna {year}")
 left, right = st.columns(2)
 with left:
     starkaste = medarbetarenkat.starkaste(fragor)
-    tables.plotly(
-        medarbetarenkat.figure_fragor(starkaste, scope_text, "Fem starkaste frågorna"), "enkat_starkaste"
+    tables.chart(
+        "enkat_starkaste", medarbetarenkat.figure_fragor, starkaste, scope_text, "Fem starkaste frågorna"
     )
     tables.show_data(medarbetarenkat.tabell_fragor(starkaste), "Starkaste frågorna", "enkat_starkaste")
 with right:
     svagaste = medarbetarenkat.svagaste(fragor)
-    tables.plotly(
-        medarbetarenkat.figure_fragor(svagaste, scope_text, "Fem svagaste frågorna", strong=False),
+    tables.chart(
         "enkat_svagaste",
+        medarbetarenkat.figure_fragor,
+        svagaste,
+        scope_text,
+        "Fem svagaste frågorna",
+        strong=False,
     )
     tables.show_data(medarbetarenkat.tabell_fragor(svagaste), "Svagaste frågorna", "enkat_svagaste")
 
 st.subheader("Största förändringarna sedan förra enkäten")
 forandringar = medarbetarenkat.storsta_forandringar(fragor)
-tables.plotly(medarbetarenkat.figure_forandringar(forandringar, scope_text), "enkat_forandringar")
+tables.chart("enkat_forandringar", medarbetarenkat.figure_forandringar, forandringar, scope_text)
 tables.show_data(medarbetarenkat.tabell_fragor(forandringar), "Största förändringarna", "enkat_forandringar")
 
 niva = medarbetarenkat.level(f.scope)
 st.subheader(f"Frågor per {niva}")
 celler = compute.call(medarbetarenkat.fraga_per_avdelning, f.period, f.scope)
-tables.plotly(medarbetarenkat.figure_heatmap(celler, scope_text), "enkat_heatmap")
+tables.chart("enkat_heatmap", medarbetarenkat.figure_heatmap, celler, scope_text)
 tables.show_data(medarbetarenkat.tabell_heatmap(celler), f"Frågor per {niva}", "enkat_heatmap")
 
 st.subheader(f"Svarsfrekvens per {niva}")
 svar = compute.call(medarbetarenkat.svar_per_avdelning, f.period, f.scope)
-tables.plotly(medarbetarenkat.figure_svarsfrekvens(svar, scope_text), "enkat_svarsfrekvens")
+tables.chart("enkat_svarsfrekvens", medarbetarenkat.figure_svarsfrekvens, svar, scope_text)
 tables.show_data(
     medarbetarenkat.tabell_svarsfrekvens(svar), f"Svarsfrekvens per {niva}", "enkat_svarsfrekvens"
 )

@@ -29,7 +29,7 @@ for column, kpi in zip(st.columns(5), personal.kpis(now), strict=True):
 
 st.subheader("Anställda över tid")
 per_manad = compute.call(personal.per_manad, f.period, f.scope)
-tables.plotly(personal.figure_per_manad(per_manad, scope_text, f.period), "personal_per_manad")
+tables.chart("personal_per_manad", personal.figure_per_manad, per_manad, scope_text, f.period)
 tables.show_data(
     personal.tabell_per_manad(per_manad), "Anställda per anställningsform och månad", "personal_per_manad"
 )
@@ -38,7 +38,7 @@ st.subheader("Ålder och kön")
 left, right = st.columns([3, 2])
 with left:
     pyramid = compute.call(personal.alderspyramid, f.period, f.scope)
-    tables.plotly(personal.figure_alderspyramid(pyramid, scope_text, f.period, narrow=True), "alderspyramid")
+    tables.chart("alderspyramid", personal.figure_alderspyramid, pyramid, scope_text, f.period, narrow=True)
     tables.show_data(
         personal.tabell_alderspyramid(pyramid), "Månadsavlönade per kön och åldersgrupp", "alderspyramid"
     )
@@ -99,7 +99,7 @@ else:
             "räknas fram ur totalen överst på sidan."
         )
     st.caption(" ".join(notes))
-    tables.plotly(personal.figure_per_avdelning(avdelningar, scope_text, f.period), "personal_per_avdelning")
+    tables.chart("personal_per_avdelning", personal.figure_per_avdelning, avdelningar, scope_text, f.period)
     tables.show_data(
         personal.tabell_per_avdelning(avdelningar), "Anställda per avdelning", "personal_per_avdelning"
     )

@@ -30,9 +30,13 @@ for column, kpi in zip(st.columns(4), rorlighet.kpis(now, before, targets, trend
     )
 
 st.subheader("Personalomsättning")
-tables.plotly(
-    rorlighet.figure_personalomsattning(trend, scope_text, f.period, targets.get("personalomsattning_pct")),
+tables.chart(
     "personalomsattning",
+    rorlighet.figure_personalomsattning,
+    trend,
+    scope_text,
+    f.period,
+    targets.get("personalomsattning_pct"),
 )
 tables.show_data(
     rorlighet.tabell_personalomsattning(trend), "Personalomsättning rullande 12 månader", "personalomsattning"
@@ -44,9 +48,12 @@ st.caption(
 )
 
 per_befattning = compute.call(rorlighet.personalomsattning_per_befattning, f.period, f.scope)
-tables.plotly(
-    rorlighet.figure_personalomsattning_per_befattning(per_befattning, scope_text, f.period),
+tables.chart(
     "personalomsattning_befattning",
+    rorlighet.figure_personalomsattning_per_befattning,
+    per_befattning,
+    scope_text,
+    f.period,
 )
 tables.show_data(
     rorlighet.tabell_personalomsattning_per_befattning(per_befattning),
@@ -73,22 +80,37 @@ vag = compute.call(rorlighet.avgangar_per_vag, f.period, f.scope, anstallningsfo
 rekrytering = compute.call(rorlighet.rekryteringar_per_vag, f.period, f.scope, anstallningsform=form)
 left, right = st.columns(2)
 with left:
-    tables.plotly(
-        rorlighet.figure_jamforelse(orsak, "Avgångar per orsak", scope_text, f.period, narrow=True),
+    tables.chart(
         "avgangar_orsak",
+        rorlighet.figure_jamforelse,
+        orsak,
+        "Avgångar per orsak",
+        scope_text,
+        f.period,
+        narrow=True,
     )
     tables.show_data(rorlighet.tabell_jamforelse(orsak), "Avgångar per orsak", "avgangar_orsak")
 with right:
-    tables.plotly(
-        rorlighet.figure_jamforelse(vag, "Avgångar per väg", scope_text, f.period, narrow=True),
+    tables.chart(
         "avgangar_vag",
+        rorlighet.figure_jamforelse,
+        vag,
+        "Avgångar per väg",
+        scope_text,
+        f.period,
+        narrow=True,
     )
     tables.show_data(rorlighet.tabell_jamforelse(vag), "Avgångar per väg", "avgangar_vag")
 left, right = st.columns(2)
 with left:
-    tables.plotly(
-        rorlighet.figure_jamforelse(rekrytering, "Rekryteringar per väg", scope_text, f.period, narrow=True),
+    tables.chart(
         "rekryteringar_vag",
+        rorlighet.figure_jamforelse,
+        rekrytering,
+        "Rekryteringar per väg",
+        scope_text,
+        f.period,
+        narrow=True,
     )
     tables.show_data(rorlighet.tabell_jamforelse(rekrytering), "Rekryteringar per väg", "rekryteringar_vag")
 with right:
@@ -129,9 +151,13 @@ else:
         height="content",
         key="tabell_pension_avdelning",
     )
-    tables.plotly(
-        rorlighet.figure_pension_per_avdelning(pension, scope_text, f.period, pensionsalder),
+    tables.chart(
         "pension_avdelning",
+        rorlighet.figure_pension_per_avdelning,
+        pension,
+        scope_text,
+        f.period,
+        pensionsalder,
     )
     tables.show_data(
         rorlighet.tabell_pension_per_avdelning(pension, f.period),
@@ -163,7 +189,7 @@ if not data.table_present("personalprognos"):
     st.info("Extrakten innehåller ingen personalprognos (tabellen personalprognos saknas).")
 else:
     prognos = compute.call(rorlighet.personalprognos, f.period, f.scope)
-    tables.plotly(rorlighet.figure_personalprognos(prognos, scope_text, f.period), "personalprognos")
+    tables.chart("personalprognos", rorlighet.figure_personalprognos, prognos, scope_text, f.period)
     tables.show_data(rorlighet.tabell_personalprognos(prognos), "Personalprognos", "personalprognos")
     if f.scope.avdelning or f.scope.enhet:
         st.caption("Prognosen finns per förvaltning; avdelnings- och enhetsurvalet påverkar den inte.")

@@ -29,7 +29,7 @@ for column, (label, value, help_text) in zip(st.columns(3), sjukfranvaro.kpis(gr
 
 st.subheader("Utveckling, rullande 12 månader")
 per_manad = compute.call(sjukfranvaro.per_manad, f.period, f.scope)
-tables.plotly(sjukfranvaro.figure_per_manad(per_manad, scope_text, f.period, targets), "sjuk_per_manad")
+tables.chart("sjuk_per_manad", sjukfranvaro.figure_per_manad, per_manad, scope_text, f.period, targets)
 tables.show_data(
     sjukfranvaro.tabell_per_manad(per_manad), "Sjukfrånvaro rullande 12 månader", "sjuk_per_manad"
 )
@@ -41,14 +41,14 @@ st.caption(
 niva = sjukfranvaro.level(f.scope)
 st.subheader(f"Per {niva} mot målet")
 per_avdelning = compute.call(sjukfranvaro.per_avdelning, f.period, f.scope)
-tables.plotly(sjukfranvaro.figure_per_avdelning(per_avdelning, scope_text, f.period), "sjuk_per_avdelning")
+tables.chart("sjuk_per_avdelning", sjukfranvaro.figure_per_avdelning, per_avdelning, scope_text, f.period)
 tables.show_data(
     sjukfranvaro.tabell_per_avdelning(per_avdelning), f"Sjukfrånvaro per {niva}", "sjuk_per_avdelning"
 )
 st.caption(f"Det röda strecket är {niva}ens mål: avdelningens eget mål om det finns, annars förvaltningens.")
 
 st.subheader("Per kön och ålder")
-tables.plotly(sjukfranvaro.figure_per_grupp(grupper, scope_text, f.period, targets), "sjuk_per_grupp")
+tables.chart("sjuk_per_grupp", sjukfranvaro.figure_per_grupp, grupper, scope_text, f.period, targets)
 st.dataframe(
     sjukfranvaro.tabell_per_grupp(grupper, formatted=True),
     hide_index=True,

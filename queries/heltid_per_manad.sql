@@ -13,19 +13,36 @@ rader as (
       and anstallningsform in ('tillsvidare', 'tidsbegransad')
       and i_scope(forvaltning, avdelning, enhet, $forvaltningar, $avdelningar, $enheter)
 ),
+personer as (
+    -- One row per person and month: a person with several employments counts once in each
+    -- group any of them belongs to (as count(distinct person_id) per group would).
+    select
+        period,
+        person_id,
+        bool_or(sysselsattningsgrad = 100) as heltid,
+        bool_or(sysselsattningsgrad < 100) as deltid,
+        bool_or(kon = 'K') as kvinna,
+        bool_or(kon = 'K' and sysselsattningsgrad = 100) as heltid_kvinna,
+        bool_or(kon = 'M') as man,
+        bool_or(kon = 'M' and sysselsattningsgrad = 100) as heltid_man,
+        bool_or(faktisk_sysselsattningsgrad is not null) as med_faktisk,
+        bool_or(faktisk_sysselsattningsgrad = 100) as heltidsarbetande
+    from rader
+    group by period, person_id
+),
 antal as (
     select
         period,
-        count(distinct person_id) as manadsavlonade,
-        count(distinct person_id) filter (where sysselsattningsgrad = 100) as heltid,
-        count(distinct person_id) filter (where sysselsattningsgrad < 100) as deltid,
-        count(distinct person_id) filter (where kon = 'K') as kvinnor,
-        count(distinct person_id) filter (where kon = 'K' and sysselsattningsgrad = 100) as heltid_kvinnor,
-        count(distinct person_id) filter (where kon = 'M') as man,
-        count(distinct person_id) filter (where kon = 'M' and sysselsattningsgrad = 100) as heltid_man,
-        count(distinct person_id) filter (where faktisk_sysselsattningsgrad is not null) as med_faktisk,
-        count(distinct person_id) filter (where faktisk_sysselsattningsgrad = 100) as heltidsarbetande
-    from rader
+        count(*) as manadsavlonade,
+        count(*) filter (where heltid) as heltid,
+        count(*) filter (where deltid) as deltid,
+        count(*) filter (where kvinna) as kvinnor,
+        count(*) filter (where heltid_kvinna) as heltid_kvinnor,
+        count(*) filter (where man) as man,
+        count(*) filter (where heltid_man) as heltid_man,
+        count(*) filter (where med_faktisk) as med_faktisk,
+        count(*) filter (where heltidsarbetande) as heltidsarbetande
+    from personer
     group by period
 )
 select

@@ -422,7 +422,7 @@ def test_direction(metric_id, then, now, expected):
     [
         ("sjukfranvaro_total_pct", 6.234, "6,2\u00a0%"),
         ("antal_tillsvidare", 1234, "1 234"),
-        ("medelalder", 45.25, "45,2\u00a0år"),
+        ("medelalder", 45.25, "45,3\u00a0år"),  # half away from zero, as Excel
         ("medarbetarindex", 73.468, "73,5"),
         ("heltid_andel_pct", None, "–"),
     ],

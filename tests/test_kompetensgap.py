@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 from fixture_analys import write as write_analys
 
@@ -146,3 +147,64 @@ def test_pension_share_per_avdelning(con):
     fig = kompetensgap.figure_pension_andel(frame.reset_index(), "Alla förvaltningar", P, 65, colors)
     assert list(fig.data[0].marker.color) == [colors[AX], colors[AY], colors[AZ]]
     assert "t.o.m. 2027" in fig.layout.title.text
+
+
+def _gap_frame(rows):
+    """A gap frame as gap_per_avdelning returns it, from (förvaltning, avdelning, område, behov, nuläge, n)."""
+    return pd.DataFrame(
+        [
+            {
+                "ar": 2024,
+                "forvaltning": f,
+                "avdelning": a,
+                "kategori": "Vård och omsorg",
+                "omrade": o,
+                "behov": float(b),
+                "nulage": float(n),
+                "gap": float(b - n),
+                "bedomningar": k,
+            }
+            for f, a, o, b, n, k in rows
+        ]
+    )
+
+
+def test_same_avdelning_name_in_two_forvaltningar_labelled_apart():
+    frame = _gap_frame([(FA, "Förskola", "Demens", 4, 2, 1), (FB, "Förskola", "Demens", 3, 3, 1)])
+    shown, niva = kompetensgap.heatmap_per(frame)
+    assert niva == "avdelning"
+    assert sorted(shown["avdelning"]) == [f"Förskola ({FA})", f"Förskola ({FB})"]
+    pension = pd.DataFrame(
+        {
+            "forvaltning": [FA, FB],
+            "avdelning": ["Förskola", "Förskola"],
+            "antal_tillsvidare": [20, 10],
+            "inom_tre_ar": [5, 1],
+            "andel_pct": [25.0, 10.0],
+        }
+    )
+    fig = kompetensgap.figure_gap_heatmap(frame, "Alla förvaltningar", pension=pension)
+    # Each column keeps its own gap (2 and 0) and its own pension share.
+    assert list(fig.data[0].x) == [f"Förskola ({FA})", f"Förskola ({FB})"]
+    assert list(fig.data[0].z[0]) == [2.0, 0.0]
+    ticks = list(fig.layout.xaxis.ticktext)
+    assert "Pension: 25,0" in ticks[0] and "Pension: 10,0" in ticks[1]
+    pairs = kompetensgap.avdelningar(frame)
+    assert pairs == [(FA, "Förskola"), (FB, "Förskola")]
+    assert kompetensgap.avdelning_label(pairs[1], pairs) == f"Förskola ({FB})"
+
+
+def test_many_avdelningar_shown_per_forvaltning():
+    # 16 (förvaltning, avdelning) columns > MAX_AVDELNINGAR: one column per förvaltning.
+    rows = [(FA, f"A{i:02d}", "Demens", 4, 2, 1) for i in range(8)]
+    rows += [(FB, f"A{i:02d}", "Demens", 3, 3, 1) for i in range(7)]
+    rows += [(FB, "A07", "Demens", 5, 1, 3)]
+    shown, niva = kompetensgap.heatmap_per(_gap_frame(rows))
+    assert niva == "forvaltning"
+    cells = shown.set_index("forvaltning")
+    assert cells.loc[FA, "gap"] == pytest.approx(2.0)
+    # FB: 7 rows with gap 0 and one avdelning of 3 rows with gap 4: (0·7 + 4·3) / 10 = 1,2.
+    assert cells.loc[FB, "gap"] == pytest.approx(1.2)
+    assert cells.loc[FB, "bedomningar"] == 10
+    fig = kompetensgap.figure_gap_heatmap(shown, "Alla förvaltningar", niva="forvaltning")
+    assert list(fig.data[0].x) == [FA, FB] and "per område och förvaltning" in fig.layout.title.text

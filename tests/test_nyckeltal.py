@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from kfp_metrics import aktivitetslogg
+from kfp_metrics import aktivitetslogg, nyckeltal
 from kfp_metrics.extracts import connect
 from kfp_metrics.nyckeltal import compute, scope_warnings, targets
 from kfp_metrics.queries import Scope
@@ -278,3 +278,21 @@ def test_text_stored_numbers_are_cast_to_contract_types(tmp_path, state_dir):
     pq.write_table(table.set_column(index, "fodelsear", as_text), directory / "anstallningar.parquet")
     con = connect(directory)
     assert figures(con, state_dir)["personal"]["medelalder"] == pytest.approx(876 / 19)
+
+
+def test_avdelning_targets_resolve_own_before_forvaltning(con):
+    # TARGETS: Förvaltning A 6,0 with its Avdelning X at 7,5; Förvaltning B 5,0; kort only for A (2,0).
+    pairs = [(FA, "Avdelning X"), (FA, "Avdelning Y"), (FB, "Avdelning Z")]
+    total = nyckeltal.avdelning_targets(con, P, "sjukfranvaro_total_pct", pairs)
+    assert total == {pairs[0]: 7.5, pairs[1]: 6.0, pairs[2]: 5.0}
+    kort = nyckeltal.avdelning_targets(con, P, "sjukfranvaro_kort_pct", pairs)
+    assert kort == {pairs[0]: 2.0, pairs[1]: 2.0, pairs[2]: None}
+    # The same as targets() gives for a scope of each avdelning alone.
+    for f, a in pairs:
+        alone = nyckeltal.targets(con, P, Scope.of([f], [a]))
+        assert total[(f, a)] == alone.get("sjukfranvaro_total_pct")
+        assert kort[(f, a)] == alone.get("sjukfranvaro_kort_pct")
+    # Before the first target year there is none.
+    assert set(
+        nyckeltal.avdelning_targets(con, dt.date(2023, 12, 1), "sjukfranvaro_total_pct", pairs).values()
+    ) == {None}

@@ -104,7 +104,7 @@ def test_personal_page(monkeypatch, analys_dir, state_dir):
     assert metrics["Medelålder"] == "46,1 år"
     top = table_with(at, "Befattning")
     assert top["Befattning"].tolist()[:2] == ["Undersköterska", "Vårdbiträde"]
-    assert top["Andel"].tolist()[0] == "31,2\u00a0%"
+    assert top["Andel"].tolist()[0] == "31,3\u00a0%"  # 5 of 16 = 31,25 %, rounded as Excel does
     per_avdelning = table_with(at, "Avdelning")
     assert per_avdelning["Medelålder"].tolist() == [
         "46,1",

@@ -13,6 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -148,15 +149,14 @@ def logged_in_name() -> str | None:
 # --- the plan table --------------------------------------------------------------------------------
 
 
-def _late_style(row: pd.Series) -> list[str]:
-    if row.get("Försenad") != akt.FORSENAD:
-        return [""] * len(row)
-    return [
-        f"background-color: #FDE7E0; color: {akt.FORSENAD_COLOR}; font-weight: 600"
-        if name in ("Försenad", "Måldatum")
-        else "background-color: #FFF4F0"
-        for name in row.index
-    ]
+def _late_styles(table: pd.DataFrame) -> pd.DataFrame:
+    """Cell styles of a plan table: försenade rows tinted, their Försenad and Måldatum cells marked."""
+    late = (table["Försenad"] == akt.FORSENAD).to_numpy(dtype=bool)
+    marked = np.isin(table.columns, ["Försenad", "Måldatum"])
+    styles = np.full(table.shape, "", dtype=object)
+    styles[late, :] = "background-color: #FFF4F0"
+    styles[np.ix_(late, marked)] = f"background-color: #FDE7E0; color: {akt.FORSENAD_COLOR}; font-weight: 600"
+    return pd.DataFrame(styles, index=table.index, columns=table.columns, dtype=object)
 
 
 PLAN_COLUMNS = {
@@ -181,8 +181,9 @@ def plan_table(frame: pd.DataFrame, texts: dict[str, str], key: str) -> None:
     table = akt.plan_table(frame, texts)
     if not texts:
         table = table.drop(columns="Nyckeltal")
+    late = bool((table["Försenad"] == akt.FORSENAD).any())
     st.dataframe(
-        table.style.apply(_late_style, axis=1),
+        table.style.apply(_late_styles, axis=None) if late else table,
         hide_index=True,
         width="stretch",
         height=ROW_HEIGHT * (len(table) + 1) + 3,
@@ -362,7 +363,7 @@ def linked_metric(row: dict, period: dt.date) -> None:
         )
     if result.target is not None:
         columns[2].metric(f"Mål {period.year}", akt.format_value(result.metric_id, result.target))
-    tables.plotly(akt.trend_figure(result), key="akt_nyckeltal")
+    tables.chart("akt_nyckeltal", akt.trend_figure, result)
     st.caption(" ".join(akt.trend_texts(result)))
 
 

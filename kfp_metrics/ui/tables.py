@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import re
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -22,16 +24,38 @@ def show_data(frame: pd.DataFrame, title: str, key: str) -> None:
         st.dataframe(frame, hide_index=True, width="stretch", key=f"tabell_{key}")
         name = _slug(title) or key
         left, right = st.columns(2)
+        # The files are made when a button is pressed, not on every run of the page.
         left.download_button(
-            "Ladda ner CSV", csv_bytes(frame), file_name=f"{name}.csv", mime="text/csv", key=f"csv_{key}"
+            "Ladda ner CSV",
+            lambda: csv_bytes(frame),
+            file_name=f"{name}.csv",
+            mime="text/csv",
+            key=f"csv_{key}",
         )
         right.download_button(
             "Ladda ner Excel",
-            excel_bytes(frame, title),
+            lambda: excel_bytes(frame, title),
             file_name=f"{name}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"xlsx_{key}",
         )
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _figure(module: str, name: str, args: tuple, kwargs: tuple):
+    function = getattr(importlib.import_module(module), name)
+    return function(*args, **dict(kwargs))
+
+
+def chart(key: str, builder: Callable, *args, **kwargs) -> None:
+    """plotly(builder(*args, **kwargs), key), the figure built once per distinct input and shared.
+
+    Builders are the pure modules' figure_* functions: their figure depends on their arguments
+    alone (frames compared by content), and nothing changes a figure after it is built, so one
+    object serves every run and session; building a large figure costs far more than drawing it."""
+    if not builder.__module__.startswith("kfp_metrics.") or builder.__module__.startswith("kfp_metrics.ui"):
+        raise ValueError(f"Okänd diagramfunktion: {builder.__module__}.{builder.__name__}")
+    plotly(_figure(builder.__module__, builder.__name__, args, tuple(sorted(kwargs.items()))), key)
 
 
 def plotly(fig, key: str) -> None:
