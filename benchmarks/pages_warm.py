@@ -24,7 +24,18 @@ def main() -> None:
     os.chdir(ROOT)
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "tests"))
+    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
+
+    # As tests/apptest_helpers.py: keep AppTest on st.navigation (app.py with its sidebar) on every
+    # run, instead of running the page file alone after the first run.
+    original = PagesManager.__init__
+
+    def init(self, *a, **k):
+        original(self, *a, **k)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = init
 
     pages = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
     result = {}
@@ -43,7 +54,7 @@ def main() -> None:
         result[name] = {
             "cold_s": cold,
             "warm_median_s": statistics.median(warm),
-            "exception": bool(at.exception),
+            "exception": [str(e.value) for e in at.exception],
         }
     print(json.dumps(result))
 

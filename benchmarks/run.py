@@ -2,6 +2,7 @@
 page warm times, and the same figures in plain pandas as the comparison.
 
     python benchmarks/run.py [--scales 1 30 800] [--workdir /tmp/kfp-bench] [--period 2026-10]
+                             [--pages] [--rapport]
 
 Generated data is kept in the workdir between runs and never committed. Prints one table.
 """
@@ -79,6 +80,7 @@ def main() -> None:
         help="address-space cap for the pandas attempt above --pandas-max-scale",
     )
     parser.add_argument("--pages", action="store_true", help="also time every page warm (AppTest)")
+    parser.add_argument("--rapport", action="store_true", help="also time the nämndrapport PDF (scales ≤ 30)")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
 
@@ -147,6 +149,30 @@ def main() -> None:
                     fmt(pd_result.get("peak_mib"), "MiB"),
                 )
             )
+        if args.rapport and scale <= 30:
+            with tempfile.TemporaryDirectory(prefix="kfp-rapport-") as out:
+                rcmd = [
+                    *cmd[:2],
+                    "kfp_metrics",
+                    "rapport",
+                    "--data",
+                    str(data),
+                    "--period",
+                    args.period,
+                    "--out",
+                    str(Path(out) / "rapport.pdf"),
+                ]
+                runs = [measure(rcmd, {"KFP_STATE_DIR": out}) for _ in range(args.repeats)]
+                ok = [r for r in runs if r.get("exit") == 0]
+                rows.append(
+                    (
+                        scale,
+                        f"nämndrapport PDF, alla avsnitt (median av {len(ok)})"
+                        + ("" if ok else " MISSLYCKADES " + (runs[-1].get("stderr") or "")[-200:]),
+                        fmt(statistics.median(r["wall_s"] for r in ok), "s") if ok else "–",
+                        fmt(max(r["peak_mib"] for r in ok), "MiB") if ok else "–",
+                    )
+                )
         if args.pages and scale <= 30:
             pg = subprocess.run(
                 [PY, str(HERE / "pages_warm.py"), "--data", str(data)],
@@ -157,8 +183,14 @@ def main() -> None:
             )
             if pg.returncode == 0:
                 for page, r in json.loads(pg.stdout.strip().splitlines()[-1]).items():
+                    fel = " FEL: " + "; ".join(r["exception"]) if r["exception"] else ""
                     rows.append(
-                        (scale, f"sida {page} varm (median)", fmt(r["warm_median_s"] * 1000, "ms"), "")
+                        (
+                            scale,
+                            f"sida {page}: första visning / varm (median){fel}",
+                            fmt(r["cold_s"] * 1000, "ms") + " / " + fmt(r["warm_median_s"] * 1000, "ms"),
+                            "",
+                        )
                     )
             else:
                 rows.append((scale, "sidor: misslyckades " + pg.stderr[-300:], "", ""))

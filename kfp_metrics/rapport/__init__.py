@@ -6,55 +6,26 @@ it and pdf.Skrivare prints that page with headless Chromium.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+import importlib
 
-import duckdb
-
-from kfp_metrics.periods import format_period
-from kfp_metrics.rapport.content import AVSNITT, NyckeltalRad, Options, Rapport, collect
-
-
-@dataclass(frozen=True)
-class Utskrift:
-    """A finished report without its figure objects: what a page caches and offers for download."""
-
-    titel: str
-    html: str
-    text: str
-    nyckeltal: tuple[NyckeltalRad, ...]
-    sidfot: str
-    filnamn: str
+# Loaded on first use, so that `python -m kfp_metrics nyckeltal` does not import plotly and the
+# report's builders only to register the rapport command.
+_EXPORTS = {
+    "AVSNITT": "kfp_metrics.rapport.avsnitt",
+    "Options": "kfp_metrics.rapport.content",
+    "Rapport": "kfp_metrics.rapport.content",
+    "collect": "kfp_metrics.rapport.content",
+    "Utskrift": "kfp_metrics.rapport.utskrift",
+    "build": "kfp_metrics.rapport.utskrift",
+    "filnamn": "kfp_metrics.rapport.utskrift",
+    "skapa": "kfp_metrics.rapport.utskrift",
+}
 
 
-def build(con: duckdb.DuckDBPyConnection, options: Options) -> tuple[Rapport, str]:
-    """The report's content and its HTML for the options."""
-    from kfp_metrics.rapport.html import render
-
-    rapport = collect(con, options)
-    return rapport, render(rapport)
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def filnamn(options: Options) -> str:
-    """A file name without extension: 'namndrapport_2024-09_avdelning-x'."""
-    scope = options.scope
-    names = scope.enhet or scope.avdelning or scope.forvaltning or ("alla",)
-    slug = "-".join(names).lower().translate(str.maketrans("åäöéü", "aaoeu"))
-    slug = re.sub(r"[^a-z0-9]+", "-", slug).strip("-")[:60] or "urval"
-    return f"namndrapport_{format_period(options.period)}_{slug}"
-
-
-def skapa(con: duckdb.DuckDBPyConnection, options: Options) -> Utskrift:
-    """The finished report: HTML, the nulägesanalys as plain text and the key-figures rows."""
-    rapport, html = build(con, options)
-    return Utskrift(
-        titel=rapport.titel,
-        html=html,
-        text=rapport.nulagesanalys.text(),
-        nyckeltal=tuple(rapport.nyckeltal),
-        sidfot=rapport.sidfot,
-        filnamn=filnamn(options),
-    )
-
-
-__all__ = ["AVSNITT", "Options", "Rapport", "Utskrift", "build", "collect", "filnamn", "skapa"]
+__all__ = sorted(_EXPORTS)

@@ -18,7 +18,7 @@ from kfp_metrics.nyckeltal_cli import (
 )
 from kfp_metrics.periods import format_period, parse_period
 from kfp_metrics.queries import Scope, run
-from kfp_metrics.rapport.content import AVSNITT, Options
+from kfp_metrics.rapport.avsnitt import AVSNITT
 
 EXIT_OK = 0
 EXIT_DATA = 1
@@ -143,6 +143,8 @@ def run_rapport(args) -> int:
             skrivare.warm(warmup_page())
         for warning in scope_warnings(con, scope):
             print(warning, file=sys.stderr)
+        from kfp_metrics.rapport.content import Options  # plotly and the builders: only when making a report
+
         options = Options(
             period=args.period,
             scope=scope,

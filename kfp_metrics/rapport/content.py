@@ -30,21 +30,8 @@ from kfp_metrics.periods import add_months, reference_date, tertial
 from kfp_metrics.plan_io import FORVALTNINGSOVERGRIPANDE, UBARIA, UBARIA_LABELS
 from kfp_metrics.queries import Scope, run
 from kfp_metrics.rapport import nulagesanalys as na
+from kfp_metrics.rapport.avsnitt import AVSNITT
 
-# The report's sections in print order: id → heading.
-AVSNITT: dict[str, str] = {
-    "nyckeltal": "Nyckeltal",
-    "nulagesanalys": "Nulägesanalys (utkast)",
-    "personal": "Personal",
-    "rorlighet": "Rörlighet och pension",
-    "sjukfranvaro": "Sjukfrånvaro",
-    "heltid": "Heltid",
-    "medarbetarenkat": "Medarbetarenkät",
-    "incidenter": "Incidenter",
-    "kompetensgap": "Kompetensgap",
-    "aktiviteter": "Aktivitetsplan",
-    "bilaga": "Bilaga: definitioner och röjandekontroll",
-}
 AREA_SECTIONS = (
     "personal",
     "rorlighet",

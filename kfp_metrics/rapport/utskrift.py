@@ -1,0 +1,53 @@
+"""A finished report: content collected, rendered to HTML, ready to cache, print or download."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import duckdb
+
+from kfp_metrics.periods import format_period
+from kfp_metrics.rapport.content import NyckeltalRad, Options, Rapport, collect
+
+
+@dataclass(frozen=True)
+class Utskrift:
+    """A finished report without its figure objects: what a page caches and offers for download."""
+
+    titel: str
+    html: str
+    text: str
+    nyckeltal: tuple[NyckeltalRad, ...]
+    sidfot: str
+    filnamn: str
+
+
+def build(con: duckdb.DuckDBPyConnection, options: Options) -> tuple[Rapport, str]:
+    """The report's content and its HTML for the options."""
+    from kfp_metrics.rapport.html import render
+
+    rapport = collect(con, options)
+    return rapport, render(rapport)
+
+
+def filnamn(options: Options) -> str:
+    """A file name without extension: 'namndrapport_2024-09_avdelning-x'."""
+    scope = options.scope
+    names = scope.enhet or scope.avdelning or scope.forvaltning or ("alla",)
+    slug = "-".join(names).lower().translate(str.maketrans("åäöéü", "aaoeu"))
+    slug = re.sub(r"[^a-z0-9]+", "-", slug).strip("-")[:60] or "urval"
+    return f"namndrapport_{format_period(options.period)}_{slug}"
+
+
+def skapa(con: duckdb.DuckDBPyConnection, options: Options) -> Utskrift:
+    """The finished report: HTML, the nulägesanalys as plain text and the key-figures rows."""
+    rapport, html = build(con, options)
+    return Utskrift(
+        titel=rapport.titel,
+        html=html,
+        text=rapport.nulagesanalys.text(),
+        nyckeltal=tuple(rapport.nyckeltal),
+        sidfot=rapport.sidfot,
+        filnamn=filnamn(options),
+    )
