@@ -85,6 +85,40 @@ def avdelning_label(pair: tuple[str, str], pairs: list[tuple[str, str]]) -> str:
 
 # More (förvaltning, avdelning) columns than this and the heatmap shows one column per förvaltning.
 MAX_AVDELNINGAR = 15
+# More columns than this and the heatmap's cells carry no figures (hover shows them).
+MANY_COLUMNS = 15
+
+
+def many_columns(frame: pd.DataFrame, niva: str) -> bool:
+    """Whether figure_gap_heatmap draws this frame with figures in the hover text only."""
+    return not frame.empty and frame[niva].nunique() > MANY_COLUMNS
+
+
+def _short_name(name: str) -> str:
+    """A förvaltning's name without the word 'förvaltning' types, for a slanted axis label:
+    'Björkdalens stadsdelsförvaltning' → 'Björkdalens'."""
+    words = str(name).split()
+    if len(words) > 1 and words[-1].lower().endswith("förvaltning"):
+        return " ".join(words[:-1])
+    return str(name)
+
+
+def pension_per(pension: pd.DataFrame, gap_frame: pd.DataFrame) -> pd.DataFrame:
+    """A pension_inom_tre_ar frame at the heatmap's level (heatmap_per of gap_frame): summed per
+    förvaltning, or per avdelning named as the heatmap names it."""
+    _, niva = heatmap_per(gap_frame)
+    if niva == "forvaltning" or (gap_frame.empty and pension["forvaltning"].nunique() > 1):
+        sums = pension.groupby("forvaltning", as_index=False)[["antal_tillsvidare", "inom_tre_ar"]].sum()
+        sums["andel_pct"] = [
+            100.0 * int(i) / int(n) if n else None
+            for i, n in zip(sums["inom_tre_ar"], sums["antal_tillsvidare"], strict=True)
+        ]
+        sums["avdelning"] = [_short_name(f) for f in sums["forvaltning"]]
+        return sums[["forvaltning", "avdelning", "antal_tillsvidare", "inom_tre_ar", "andel_pct"]]
+    pairs = list(zip(pension["forvaltning"], pension["avdelning"], strict=True))
+    out = pension.copy()
+    out["avdelning"] = [avdelning_label(p, pairs) for p in pairs]
+    return out
 
 
 def heatmap_per(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
@@ -161,14 +195,28 @@ def figure_gap_heatmap(
         vertical_spacing=spacing,
         subplot_titles=[k for k, _ in groups] if rows > 1 or groups[0][0] != OVRIGT else None,
     )
+    # Past MANY_COLUMNS (a city's förvaltningar) the cells carry no figures and the columns' pension
+    # shares move from under the names into the hover text; names are written at a slant.
+    many = many_columns(frame, niva)
+    shares = _pension_shares(pension, frame, niva) if pension is not None and niva != "enhet" else {}
+    column_notes = (
+        {u: f"<br>Pension inom tre år: {procent(shares.get(u))}" for u in units} if many and shares else {}
+    )
     for i, (kategori, omraden) in enumerate(groups, start=1):
         part = frame[frame["kategori"] == kategori]
         z, text, custom = [], [], []
         for omrade in omraden:
             cells = part[part["omrade"] == omrade].set_index(niva)
             z.append([cells["gap"].get(u) for u in units])
-            text.append(["" if pd.isna(cells["gap"].get(u)) else tal(cells["gap"].get(u), 1) for u in units])
-            custom.append([[_num(cells["behov"].get(u)), _num(cells["nulage"].get(u))] for u in units])
+            text.append(
+                ["" if many or pd.isna(cells["gap"].get(u)) else tal(cells["gap"].get(u), 1) for u in units]
+            )
+            custom.append(
+                [
+                    [_num(cells["behov"].get(u)), _num(cells["nulage"].get(u)), column_notes.get(u, "")]
+                    for u in units
+                ]
+            )
         fig.add_trace(
             go.Heatmap(
                 z=z,
@@ -182,7 +230,7 @@ def figure_gap_heatmap(
                 ygap=2,
                 hovertemplate=(
                     f"<b>%{{y}}</b> ({kategori})<br>%{{x}}<br>Gap %{{z:.1f}}: behov %{{customdata[0]}}, "
-                    "nuläge %{customdata[1]}<extra></extra>"
+                    "nuläge %{customdata[1]}%{customdata[2]}<extra></extra>"
                 ),
             ),
             row=i,
@@ -217,8 +265,10 @@ def figure_gap_heatmap(
     for annotation in fig.layout.annotations:
         if annotation.text in {k for k, _ in groups}:
             annotation.update(x=0, xanchor="left", font={"size": 13, "color": "#333"})
-    if niva in ("avdelning", "forvaltning") and pension is not None:
-        shares = _pension_shares(pension, frame, niva)
+    if many:
+        fig.update_xaxes(tickvals=units, ticktext=[_short_name(u) for u in units], tickangle=-45)
+        fig.update_layout(margin={"b": 130}, height=height + 70)
+    elif pension is not None and niva != "enhet":
         fig.update_xaxes(
             tickvals=units,
             ticktext=[

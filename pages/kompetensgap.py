@@ -53,9 +53,16 @@ else:
     )
     what = "förvaltning" if niva == "forvaltning" else "avdelning"
     tables.show_data(kompetensgap.tabell_gap(shown, niva=niva), f"Kompetensgap per {what}", "gap_avdelning")
+    share_text = (
+        f"andelen tillsvidareanställda i {manad(f.period)} som redan fyllt {pensionsalder} år eller fyller "
+        f"det t.o.m. {f.period.year + 3}."
+    )
     st.caption(
-        f"Under {what}ens namn: andelen tillsvidareanställda i {manad(f.period)} som redan fyllt "
-        f"{pensionsalder} år eller fyller det t.o.m. {f.period.year + 3}."
+        (
+            f"Håll muspekaren över en ruta för att se förvaltningens {share_text}"
+            if kompetensgap.many_columns(shown, niva)
+            else f"Under {what}ens namn: {share_text}"
+        )
         + (
             " Till höger: antalet aktiviteter i handlingsplanen som är kopplade till området."
             if has_plan
@@ -66,10 +73,11 @@ else:
     left, right = st.columns(2)
     with left:
         colors = charts.color_map(compute.call(analys.organisation_avdelningar))
+        pension_shown = kompetensgap.pension_per(pension, gap)
         tables.chart(
             "pension_andel",
             kompetensgap.figure_pension_andel,
-            pension,
+            pension_shown,
             scope_text,
             f.period,
             pensionsalder,
@@ -77,7 +85,7 @@ else:
             narrow=True,
         )
         tables.show_data(
-            kompetensgap.tabell_pension_andel(pension, f.period),
+            kompetensgap.tabell_pension_andel(pension_shown, f.period),
             "Pensionsavgångar inom tre år",
             "pension_andel",
         )

@@ -208,3 +208,48 @@ def test_many_avdelningar_shown_per_forvaltning():
     assert cells.loc[FB, "bedomningar"] == 10
     fig = kompetensgap.figure_gap_heatmap(shown, "Alla förvaltningar", niva="forvaltning")
     assert list(fig.data[0].x) == [FA, FB] and "per område och förvaltning" in fig.layout.title.text
+
+
+def test_pension_share_at_the_heatmaps_level():
+    pension = pd.DataFrame(
+        {
+            "forvaltning": [FA, FA, FB],
+            "avdelning": ["Förskola", "Stab", "Förskola"],
+            "antal_tillsvidare": [20, 10, 10],
+            "inom_tre_ar": [5, 1, 1],
+            "andel_pct": [25.0, 10.0, 10.0],
+        }
+    )
+    few = _gap_frame([(FA, "Förskola", "Demens", 4, 2, 1), (FB, "Förskola", "Demens", 3, 3, 1)])
+    named = kompetensgap.pension_per(pension, few)
+    assert list(named["avdelning"]) == [f"Förskola ({FA})", "Stab", f"Förskola ({FB})"]
+    many = _gap_frame([(f, f"A{i:02d}", "Demens", 4, 2, 1) for f in (FA, FB) for i in range(8)])
+    per_forvaltning = kompetensgap.pension_per(pension, many).set_index("forvaltning")
+    # Förvaltning A: (5 + 1) of (20 + 10) = 20 %; B: 1 of 10.
+    assert per_forvaltning.loc[FA, "andel_pct"] == pytest.approx(20.0)
+    assert per_forvaltning.loc[FB, "andel_pct"] == pytest.approx(10.0)
+    shown, niva = kompetensgap.heatmap_per(many)
+    fig = kompetensgap.figure_gap_heatmap(shown, "Alla förvaltningar", niva=niva, pension=pension)
+    # Two columns: figures in the cells, pension under the names.
+    assert list(fig.data[0].text[0]) == ["2,0", "2,0"]
+    assert "Pension: 20,0" in fig.layout.xaxis.ticktext[0]
+
+
+def test_heatmap_with_many_columns_moves_figures_to_hover():
+    rows = [(f"Förvaltning {i:02d} stadsdelsförvaltning", "Stab", "Demens", 4, 2, 1) for i in range(16)]
+    frame = _gap_frame(rows)
+    pension = pd.DataFrame(
+        {
+            "forvaltning": [r[0] for r in rows],
+            "avdelning": ["Stab"] * 16,
+            "antal_tillsvidare": [10] * 16,
+            "inom_tre_ar": [3] * 16,
+            "andel_pct": [30.0] * 16,
+        }
+    )
+    shown, niva = kompetensgap.heatmap_per(frame)
+    assert niva == "forvaltning"
+    fig = kompetensgap.figure_gap_heatmap(shown, "Alla förvaltningar", niva=niva, pension=pension)
+    assert set(fig.data[0].text[0]) == {""}
+    assert fig.layout.xaxis.ticktext[0] == "Förvaltning 00" and fig.layout.xaxis.tickangle == -45
+    assert "Pension inom tre år: 30,0" in fig.data[0].customdata[0][0][2]
