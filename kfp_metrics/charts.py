@@ -109,6 +109,15 @@ def month_axis(fig: go.Figure) -> go.Figure:
     return fig
 
 
+def short_org_name(name: str) -> str:
+    """An organisation name without its trailing 'förvaltning' word, for crowded axes:
+    'Björkdalens stadsdelsförvaltning' → 'Björkdalens'."""
+    words = str(name).split()
+    if len(words) > 1 and words[-1].lower().endswith("förvaltning"):
+        return " ".join(words[:-1])
+    return str(name)
+
+
 def wrap_label(text: str, width: int = 16) -> str:
     """A category label broken into lines of about `width` characters (<br>), so axis labels of
     organisation names need not be rotated or cut."""

@@ -94,15 +94,6 @@ def many_columns(frame: pd.DataFrame, niva: str) -> bool:
     return not frame.empty and frame[niva].nunique() > MANY_COLUMNS
 
 
-def _short_name(name: str) -> str:
-    """A förvaltning's name without the word 'förvaltning' types, for a slanted axis label:
-    'Björkdalens stadsdelsförvaltning' → 'Björkdalens'."""
-    words = str(name).split()
-    if len(words) > 1 and words[-1].lower().endswith("förvaltning"):
-        return " ".join(words[:-1])
-    return str(name)
-
-
 def pension_per(pension: pd.DataFrame, gap_frame: pd.DataFrame) -> pd.DataFrame:
     """A pension_inom_tre_ar frame at the heatmap's level (heatmap_per of gap_frame): summed per
     förvaltning, or per avdelning named as the heatmap names it."""
@@ -113,7 +104,7 @@ def pension_per(pension: pd.DataFrame, gap_frame: pd.DataFrame) -> pd.DataFrame:
             100.0 * int(i) / int(n) if n else None
             for i, n in zip(sums["inom_tre_ar"], sums["antal_tillsvidare"], strict=True)
         ]
-        sums["avdelning"] = [_short_name(f) for f in sums["forvaltning"]]
+        sums["avdelning"] = [charts.short_org_name(f) for f in sums["forvaltning"]]
         return sums[["forvaltning", "avdelning", "antal_tillsvidare", "inom_tre_ar", "andel_pct"]]
     pairs = list(zip(pension["forvaltning"], pension["avdelning"], strict=True))
     out = pension.copy()
@@ -266,7 +257,7 @@ def figure_gap_heatmap(
         if annotation.text in {k for k, _ in groups}:
             annotation.update(x=0, xanchor="left", font={"size": 13, "color": "#333"})
     if many:
-        fig.update_xaxes(tickvals=units, ticktext=[_short_name(u) for u in units], tickangle=-45)
+        fig.update_xaxes(tickvals=units, ticktext=[charts.short_org_name(u) for u in units], tickangle=-45)
         fig.update_layout(margin={"b": 130}, height=height + 70)
     elif pension is not None and niva != "enhet":
         fig.update_xaxes(

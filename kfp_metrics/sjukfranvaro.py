@@ -184,9 +184,22 @@ def tabell_per_manad(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFra
 # --- Per avdelning (per enhet within one avdelning) against target --------------------------------
 
 
+# More avdelningar than this in the scope and the chart shows one bar per förvaltning.
+MAX_AVDELNINGAR = 15
+
+
 def level(scope: Scope) -> str:
-    """'enhet' when the scope is one avdelning or names enheter, else 'avdelning'."""
+    """'enhet' when the scope is one avdelning or names enheter, else 'avdelning' (per_avdelning
+    moves on to 'forvaltning' for a scope of several förvaltningar and many avdelningar)."""
     return "enhet" if len(scope.avdelning) == 1 or scope.enhet else "avdelning"
+
+
+LEVEL_NAMES = {"enhet": "enhet", "avdelning": "avdelning", "forvaltning": "förvaltning"}
+
+
+def shown_level(frame: pd.DataFrame, scope: Scope) -> str:
+    """The Swedish name of the level a per_avdelning frame shows: enhet, avdelning or förvaltning."""
+    return LEVEL_NAMES[frame["niva"].iloc[0] if len(frame) else level(scope)]
 
 
 def _scope_total_persons(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope) -> int:
@@ -198,10 +211,14 @@ def _scope_total_persons(con: duckdb.DuckDBPyConnection, period: dt.date, scope:
 
 def per_avdelning(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope) -> pd.DataFrame:
     """Sjukfrånvaro for the 12 months ending P per avdelning of the scope (per enhet when the scope is
-    one avdelning), each with its target: the avdelning's own, else its förvaltning's."""
-    niva = level(scope)
+    one avdelning; per förvaltning when it spans several förvaltningar with more than
+    MAX_AVDELNINGAR avdelningar), each with its target: the avdelning's own, else its förvaltning's."""
     fran, till = window_12(period)
+    niva = level(scope)
     raw = run(con, f"sjukfranvaro_per_{niva}", scope, fran=fran, till=till)
+    if niva == "avdelning" and len(raw) > MAX_AVDELNINGAR and raw["forvaltning"].nunique() > 1:
+        niva = "forvaltning"
+        raw = run(con, "sjukfranvaro_per_forvaltning", scope, fran=fran, till=till)
     columns = [
         "forvaltning",
         "avdelning",
@@ -217,13 +234,17 @@ def per_avdelning(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope)
     if raw.empty:
         return pd.DataFrame(columns=columns)
     names = raw[niva].astype(str)
-    if names.duplicated().any():
+    if niva == "forvaltning":
+        short = names.map(charts.short_org_name)
+        names = names if short.duplicated().any() else short
+    elif names.duplicated().any():
         names = names + " (" + raw["forvaltning" if niva == "avdelning" else "avdelning"] + ")"
-    colors = (
-        charts.color_map(organisation_avdelningar(con) + list(raw["avdelning"]))
-        if niva == "avdelning"
-        else charts.color_map(names)
-    )
+    if niva == "avdelning":
+        colors = charts.color_map(organisation_avdelningar(con) + list(raw["avdelning"]))
+    elif niva == "forvaltning":
+        colors = dict.fromkeys(names, charts.NEUTRAL_COLOR)  # thirty colours would tell nothing
+    else:
+        colors = charts.color_map(names)
     goals = nyckeltal.avdelning_targets(
         con, period, "sjukfranvaro_total_pct", zip(raw["forvaltning"], raw["avdelning"], strict=True)
     )
@@ -264,7 +285,7 @@ def _withheld_marks(fig: go.Figure, frame: pd.DataFrame, labels: list[str]) -> N
 
 def figure_per_avdelning(frame: pd.DataFrame, scope_text: str, period: dt.date) -> go.Figure:
     """A bar per avdelning (or enhet) of sjukfrånvaro with its own target marker; withheld bars absent."""
-    what = "enhet" if len(frame) and frame["niva"].iloc[0] == "enhet" else "avdelning"
+    what = LEVEL_NAMES[frame["niva"].iloc[0]] if len(frame) else "avdelning"
     heading = title(f"Sjukfrånvaro per {what}, 12 månader", scope_text, period, through=True)
     if frame.empty:
         return charts.empty_figure("Urvalet har ingen schemalagd arbetstid under perioden.", heading)
@@ -321,8 +342,8 @@ TABELL_PER_AVDELNING = (
 def tabell_per_avdelning(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame:
     """The table behind figure_per_avdelning (first column 'Enhet' at enhet level)."""
     out = table(frame, TABELL_PER_AVDELNING, formatted)
-    if len(frame) and frame["niva"].iloc[0] == "enhet":
-        out = out.rename(columns={"Avdelning": "Enhet"})
+    if len(frame) and frame["niva"].iloc[0] != "avdelning":
+        out = out.rename(columns={"Avdelning": LEVEL_NAMES[frame["niva"].iloc[0]].capitalize()})
     return out
 
 

@@ -38,14 +38,23 @@ st.caption(
     "har samma mål."
 )
 
-niva = sjukfranvaro.level(f.scope)
-st.subheader(f"Per {niva} mot målet")
 per_avdelning = compute.call(sjukfranvaro.per_avdelning, f.period, f.scope)
+niva = sjukfranvaro.shown_level(per_avdelning, f.scope)
+st.subheader(f"Per {niva} mot målet")
+if niva == "förvaltning":
+    st.caption(
+        "Urvalet har fler avdelningar än ett diagram kan visa, så sjukfrånvaron visas per förvaltning. "
+        "Välj en förvaltning i sidopanelen för att se dess avdelningar."
+    )
 tables.chart("sjuk_per_avdelning", sjukfranvaro.figure_per_avdelning, per_avdelning, scope_text, f.period)
 tables.show_data(
     sjukfranvaro.tabell_per_avdelning(per_avdelning), f"Sjukfrånvaro per {niva}", "sjuk_per_avdelning"
 )
-st.caption(f"Det röda strecket är {niva}ens mål: avdelningens eget mål om det finns, annars förvaltningens.")
+st.caption(
+    "Det röda strecket är förvaltningens mål."
+    if niva == "förvaltning"
+    else f"Det röda strecket är {niva}ens mål: avdelningens eget mål om det finns, annars förvaltningens."
+)
 
 st.subheader("Per kön och ålder")
 tables.chart("sjuk_per_grupp", sjukfranvaro.figure_per_grupp, grupper, scope_text, f.period, targets)

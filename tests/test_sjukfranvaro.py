@@ -306,3 +306,23 @@ def test_suppression_note(con):
     note = sjukfranvaro.suppression_note(whole)
     assert note and "10 eller färre" in note and "sekundär" in note
     assert sjukfranvaro.suppression_note(sjukfranvaro.per_manad(con, P, Scope())) is None
+
+
+def test_per_forvaltning_when_the_scope_has_many_avdelningar(con, monkeypatch):
+    # With at most one avdelning per chart, the fixture's three avdelningar are shown per förvaltning:
+    # A = X (16) + Y (4) = 20 persons, B = Z = 5 persons, withheld; B would follow from the total
+    # (25 persons, shown) and A, so A is withheld too. Targets are the förvaltningar's own.
+    monkeypatch.setattr(sjukfranvaro, "MAX_AVDELNINGAR", 1)
+    frame = sjukfranvaro.per_avdelning(con, P, Scope())
+    rows = by(frame, "namn")
+    assert list(rows) == [FA, FB]
+    assert set(frame["niva"]) == {"forvaltning"}
+    assert (rows[FA]["personer"], rows[FB]["personer"]) == (20, 5)
+    assert (rows[FB]["skal"], rows[FA]["skal"]) == (PRIMAR, SEKUNDAR)
+    assert (rows[FA]["mal"], rows[FB]["mal"]) == (6.0, 5.0)
+    assert sjukfranvaro.shown_level(frame, Scope()) == "förvaltning"
+    fig = sjukfranvaro.figure_per_avdelning(frame, "Alla förvaltningar", P)
+    assert "per förvaltning" in fig.layout.title.text
+    assert list(sjukfranvaro.tabell_per_avdelning(frame).columns)[0] == "Förvaltning"
+    # One förvaltning chosen: its avdelningar again.
+    assert set(sjukfranvaro.per_avdelning(con, P, Scope.of([FA]))["niva"]) == {"avdelning"}
