@@ -489,18 +489,60 @@ def heltid_per_avdelning(con: duckdb.DuckDBPyConnection, period: dt.date, scope:
     return frame
 
 
+# More avdelningar than this in a scope of several förvaltningar and the chart shows förvaltningar.
+MAX_AVDELNINGAR = 15
+
+
+def per_forvaltning(frame: pd.DataFrame) -> pd.DataFrame:
+    """A heltid_per_avdelning frame summed per förvaltning ((period, person) is unique, so counts add
+    up). A withheld avdelning's counts are not in the frame, so a förvaltning holding one is
+    withheld as a whole, as is one under the group minimum."""
+    sums = frame.groupby("forvaltning", as_index=False)["manadsavlonade"].sum()
+    heltid = frame.assign(h=frame["heltid"].fillna(0), d=frame["deltid"].fillna(0))
+    has_hidden = frame.groupby("forvaltning")["undertryckt"].any()
+    totals = heltid.groupby("forvaltning")[["h", "d"]].sum()
+    rows = []
+    for f, bas in zip(sums["forvaltning"], sums["manadsavlonade"], strict=True):
+        hide = bool(has_hidden[f]) or int(bas) < MIN_GRUPP
+        h, d = int(totals.loc[f, "h"]), int(totals.loc[f, "d"])
+        rows.append(
+            {
+                "forvaltning": f,
+                "avdelning": None,
+                "manadsavlonade": int(bas),
+                "heltid": None if hide else h,
+                "deltid": None if hide else d,
+                "andel_pct": None if hide else share(h, int(bas)),
+                "heltidsarbetande_pct": None,
+                "undertryckt": hide,
+            }
+        )
+    out = pd.DataFrame(rows, columns=list(frame.columns))
+    out["andel_pct"] = out["andel_pct"].astype(float)
+    return out
+
+
 def figure_heltid_per_avdelning(
     frame: pd.DataFrame, scope_text: str, period: dt.date, colors: dict[str, str], target: float | None = None
 ) -> go.Figure:
-    """Bars of andel heltidsanställda per avdelning in the avdelning's own colour."""
-    heading = title("Andel heltidsanställda per avdelning", scope_text, period)
+    """Bars of andel heltidsanställda per avdelning in the avdelning's own colour; an avdelning whose
+    name recurs in another förvaltning is named 'Avdelning (Förvaltning)', and a scope of several
+    förvaltningar with more than MAX_AVDELNINGAR avdelningar is shown per förvaltning."""
+    many = len(frame) > MAX_AVDELNINGAR and frame["forvaltning"].nunique() > 1
+    what = "förvaltning" if many else "avdelning"
+    heading = title(f"Andel heltidsanställda per {what}", scope_text, period)
     if frame.empty:
         return empty("Urvalet har inga månadsavlönade i perioden.", heading)
-    fig = go.Figure(
-        _share_bar(
-            frame, frame["avdelning"], [colors.get(a, charts.NEUTRAL_COLOR) for a in frame["avdelning"]]
-        )
-    )
+    if many:
+        frame = per_forvaltning(frame)
+        labels = [charts.short_org_name(f) for f in frame["forvaltning"]]
+        bar_colors = [charts.NEUTRAL_COLOR] * len(frame)
+    else:
+        labels = list(frame["avdelning"])
+        if len(set(labels)) < len(labels):
+            labels = [f"{a} ({f})" for f, a in zip(frame["forvaltning"], frame["avdelning"], strict=True)]
+        bar_colors = [colors.get(a, charts.NEUTRAL_COLOR) for a in frame["avdelning"]]
+    fig = go.Figure(_share_bar(frame, labels, bar_colors))
     if len(frame) <= 2:
         fig.update_traces(width=0.35)  # one or two avdelningar: no wall-to-wall bar
     charts.style(fig, heading, y_title="Procent", percent=True, legend=False)

@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 
 from kfp_metrics import charts, nyckeltal
 from kfp_metrics.analys import Column, organisation_avdelningar, table
-from kfp_metrics.format import MANADER, manad
+from kfp_metrics.format import MANADER, manad, tal
 from kfp_metrics.periods import month_end, tertial, tertial_start_month
 from kfp_metrics.queries import Scope, run
 
@@ -144,10 +144,10 @@ def figure_per_tertial(
                 name=name,
                 marker_color=color,
                 customdata=notes,
-                text=list(part[measure]),
+                text=[tal(v) for v in part[measure]],
                 textposition="outside",
                 cliponaxis=False,
-                hovertemplate=f"<b>{name}</b><br>%{{x}}%{{customdata}}: %{{y}} anmälningar<extra></extra>",
+                hovertemplate=f"<b>{name}</b><br>%{{x}}%{{customdata}}: %{{y:,.0f}} anmälningar<extra></extra>",
             )
         )
     if frame["pagar"].any():
@@ -265,11 +265,11 @@ def figure_per_orsak(frame: pd.DataFrame, scope_text: str, period: dt.date) -> g
             x=list(frame["antal"]),
             orientation="h",
             marker_color=colors,
-            text=list(frame["antal"]),
+            text=[tal(v) for v in frame["antal"]],
             textposition="outside",
             cliponaxis=False,
             showlegend=False,
-            hovertemplate="<b>%{y}</b>: %{x} anmälningar<extra></extra>",
+            hovertemplate="<b>%{y}</b>: %{x:,.0f} anmälningar<extra></extra>",
         )
     )
     charts.style(fig, heading, x_title="Antal anmälningar", legend=False, height=420)
@@ -308,9 +308,14 @@ def level(scope: Scope) -> str:
     return "enhet" if len(scope.avdelning) == 1 or scope.enhet else "avdelning"
 
 
+# More avdelningar than this in a scope of several förvaltningar and the chart shows förvaltningar.
+MAX_AVDELNINGAR = 15
+
+
 def per_avdelning(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope) -> pd.DataFrame:
-    """Reports per avdelning in the year to date (per enhet when the scope is one avdelning), with
-    hot och våld and the avdelning's colour."""
+    """Reports per avdelning in the year to date (per enhet when the scope is one avdelning; per
+    förvaltning when it spans several with more than MAX_AVDELNINGAR avdelningar), with hot och
+    våld and the avdelning's colour."""
     niva = level(scope)
     fran, slut = year_to_date(period)
     raw = run(con, f"incidenter_per_{niva}", scope, fran=fran, slut=slut)
@@ -318,6 +323,14 @@ def per_avdelning(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope)
     if raw.empty:
         return pd.DataFrame(columns=columns)
     frame = raw.copy()
+    if niva == "avdelning" and len(frame) > MAX_AVDELNINGAR and frame["forvaltning"].nunique() > 1:
+        # Reports are events: a förvaltning's count is the sum of its avdelningar's.
+        frame = frame.groupby("forvaltning", as_index=False)[["antal", "hot_och_vald"]].sum()
+        frame["avdelning"] = None
+        frame["namn"] = [charts.short_org_name(f) for f in frame["forvaltning"]]
+        frame["farg"] = charts.NEUTRAL_COLOR
+        frame["niva"] = "forvaltning"
+        return frame[columns]
     names = frame[niva].astype(str)
     if names.duplicated().any():
         names = names + " (" + frame["forvaltning" if niva == "avdelning" else "avdelning"] + ")"
@@ -336,7 +349,11 @@ def per_avdelning(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope)
 
 def figure_per_avdelning(frame: pd.DataFrame, scope_text: str, period: dt.date) -> go.Figure:
     """Bars per avdelning (or enhet) in its colour, with hot och våld marked on each bar."""
-    niva = "enhet" if len(frame) and frame["niva"].iloc[0] == "enhet" else "avdelning"
+    niva = (
+        {"enhet": "enhet", "forvaltning": "förvaltning"}.get(frame["niva"].iloc[0], "avdelning")
+        if len(frame)
+        else "avdelning"
+    )
     heading = f"Incidenter per {niva} – {scope_text}, {period_text(period)}"
     if frame.empty:
         return charts.empty_figure(f"Inga anmälda incidenter {period_text(period)} i urvalet.", heading)
@@ -349,7 +366,7 @@ def figure_per_avdelning(frame: pd.DataFrame, scope_text: str, period: dt.date) 
             marker_color=list(frame["farg"]),
             customdata=list(frame["hot_och_vald"]),
             showlegend=False,
-            hovertemplate="<b>%{x}</b><br>%{y} anmälningar, varav hot och våld %{customdata}<extra></extra>",
+            hovertemplate="<b>%{x}</b><br>%{y:,.0f} anmälningar, varav hot och våld %{customdata:,.0f}<extra></extra>",
         )
     )
     fig.add_trace(
@@ -364,7 +381,7 @@ def figure_per_avdelning(frame: pd.DataFrame, scope_text: str, period: dt.date) 
                 "color": charts.HOT_OCH_VALD_COLOR,
                 "line": {"width": 1, "color": "white"},
             },
-            hovertemplate="<b>%{x}</b><br>Hot och våld: %{y}<extra></extra>",
+            hovertemplate="<b>%{x}</b><br>Hot och våld: %{y:,.0f}<extra></extra>",
         )
     )
     charts.style(fig, heading, y_title="Antal anmälningar")
@@ -385,9 +402,15 @@ def tabell_per_avdelning(frame: pd.DataFrame, formatted: bool = False) -> pd.Dat
         ),
         formatted,
     )
-    if len(frame) and frame["niva"].iloc[0] == "enhet":
-        out = out.rename(columns={"Avdelning": "Enhet"})
+    if len(frame) and frame["niva"].iloc[0] != "avdelning":
+        out = out.rename(columns={"Avdelning": shown_level(frame, Scope()).capitalize()})
     return out
+
+
+def shown_level(frame: pd.DataFrame, scope: Scope) -> str:
+    """The Swedish name of the level a per_avdelning frame shows: enhet, avdelning or förvaltning."""
+    niva = frame["niva"].iloc[0] if len(frame) else level(scope)
+    return {"enhet": "enhet", "forvaltning": "förvaltning"}.get(niva, "avdelning")
 
 
 def per_befattning(

@@ -625,7 +625,7 @@ def figure_svarsfrekvens(frame: pd.DataFrame, scope_text: str) -> go.Figure:
                 for s, i in zip(frame["svarande"], frame["inbjudna"], strict=True)
             ],
             hovertemplate=(
-                "<b>%{x}</b><br>Svarsfrekvens: %{y:.0f} %<br>%{customdata[0]} svarande av "
+                "<b>%{x}</b><br>Svarsfrekvens: %{y:.0f} %<br>%{customdata[0]:,.0f} svarande av "
                 "%{customdata[1]} inbjudna<extra></extra>"
             ),
             showlegend=False,

@@ -307,7 +307,7 @@ def figure_per_avdelning(frame: pd.DataFrame, scope_text: str, period: dt.date) 
             name="Sjukfrånvaro",
             marker_color=list(frame["farg"]),
             customdata=list(frame["personer"]),
-            hovertemplate="<b>%{x}</b><br>Sjukfrånvaro: %{y:.1f} %<br>%{customdata} personer<extra></extra>",
+            hovertemplate="<b>%{x}</b><br>Sjukfrånvaro: %{y:.1f} %<br>%{customdata:,.0f} personer<extra></extra>",
             showlegend=False,
         )
     )
@@ -394,7 +394,7 @@ def figure_per_grupp(
             y=[None if math.isnan(v) else v for v in frame["total_pct"]],
             marker_color=[GROUP_COLORS[b] for b in frame["uppdelning"]],
             customdata=list(frame["personer"]),
-            hovertemplate="<b>%{x}</b><br>Sjukfrånvaro: %{y:.1f} %<br>%{customdata} personer<extra></extra>",
+            hovertemplate="<b>%{x}</b><br>Sjukfrånvaro: %{y:.1f} %<br>%{customdata:,.0f} personer<extra></extra>",
             showlegend=False,
             name="Sjukfrånvaro",
         )

@@ -52,9 +52,9 @@ with right:
     tables.chart("inc_per_orsak", incidenter.figure_per_orsak, per_orsak, scope_text, f.period)
     tables.show_data(incidenter.tabell_per_orsak(per_orsak), "Incidenter per orsak", "inc_per_orsak")
 
-niva = incidenter.level(f.scope)
-st.subheader(f"Per {niva}, {period_text}")
 per_avdelning = compute.call(incidenter.per_avdelning, f.period, f.scope)
+niva = incidenter.shown_level(per_avdelning, f.scope)
+st.subheader(f"Per {niva}, {period_text}")
 tables.chart("inc_per_avdelning", incidenter.figure_per_avdelning, per_avdelning, scope_text, f.period)
 tables.show_data(
     incidenter.tabell_per_avdelning(per_avdelning), f"Incidenter per {niva}", "inc_per_avdelning"

@@ -163,3 +163,48 @@ def test_deltid_per_manad(con):
     assert frame["deltid"].iloc[-1] == 4
     assert frame["undertryckt"].sum() == 0
     assert analys.MIN_GRUPP == 5
+
+
+def _avdelning_rows(rows):
+    """A heltid_per_avdelning frame from (förvaltning, avdelning, månadsavlönade, heltid)."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        [
+            {
+                "forvaltning": f,
+                "avdelning": a,
+                "manadsavlonade": n,
+                "heltid": h,
+                "deltid": n - h,
+                "andel_pct": 100.0 * h / n,
+                "heltidsarbetande_pct": None,
+                "undertryckt": False,
+            }
+            for f, a, n, h in rows
+        ]
+    )
+
+
+def test_heltid_per_avdelning_same_name_in_two_forvaltningar():
+    frame = _avdelning_rows([(FA, "Förskola", 20, 15), (FB, "Förskola", 10, 5)])
+    fig = heltid.figure_heltid_per_avdelning(frame, "Alla förvaltningar", P, {})
+    # Two bars, not one drawn over the other.
+    assert list(fig.data[0].x) == [f"Förskola ({FA})", f"Förskola ({FB})"]
+    assert list(fig.data[0].text) == ["75,0 %", "50,0 %"]
+
+
+def test_heltid_per_forvaltning_when_many_avdelningar():
+    rows = [(f"{f} stadsdelsförvaltning", f"Avd {i}", 10, 6) for f in ("Norra", "Södra") for i in range(8)]
+    rows[0] = ("Norra stadsdelsförvaltning", "Avd 0", 10, 10)
+    frame = _avdelning_rows(rows)
+    fig = heltid.figure_heltid_per_avdelning(frame, "Alla förvaltningar", P, {})
+    assert "per förvaltning" in fig.layout.title.text
+    assert list(fig.data[0].x) == ["Norra", "Södra"]
+    # Norra: (10 + 7 · 6) of 80 = 65 %; Södra: 48 of 80 = 60 %.
+    assert list(fig.data[0].text) == ["65,0 %", "60,0 %"]
+    # A förvaltning holding a withheld avdelning is withheld as a whole.
+    frame.loc[1, ["heltid", "deltid", "andel_pct", "undertryckt"]] = [None, None, None, True]
+    summed = heltid.per_forvaltning(frame).set_index("forvaltning")
+    assert summed.loc["Norra stadsdelsförvaltning", "undertryckt"]
+    assert pytest.approx(60.0) == summed.loc["Södra stadsdelsförvaltning", "andel_pct"]

@@ -16,7 +16,7 @@ from kfp_metrics import charts, incidenter
 from kfp_metrics.extracts import connect
 from kfp_metrics.queries import Scope
 
-FA = "Förvaltning A"
+FA, FB = "Förvaltning A", "Förvaltning B"
 AX, AY, AZ = "Avdelning X", "Avdelning Y", "Avdelning Z"
 P = dt.date(2024, 9, 1)
 
@@ -108,6 +108,8 @@ def test_per_tertial_figure(con):
     last_year, this_year = fig.data
     assert last_year.name == "2023" and this_year.name == "2024 (t.o.m. september 2024)"
     assert list(last_year.y) == [1, 2, 0] and list(this_year.y) == [2, 1, 1]
+    # Bar labels are Swedish text, hover counts use the layout's separators (5 105, not 5105).
+    assert list(this_year.text) == ["2", "1", "1"] and ":,.0f" in this_year.hovertemplate
     assert list(this_year.x) == ["T1 jan–apr", "T2 maj–aug", "T3 sep–dec"]
     assert fig.layout.barmode == "group"
     assert any("pågår" in a.text for a in fig.layout.annotations)
@@ -172,6 +174,18 @@ def test_per_avdelning_and_per_enhet(con):
     enhet = incidenter.per_avdelning(con, P, Scope.of([FA], [AX]))
     assert rows(enhet, "namn", "antal") == [("Enhet X1", 2)]
     assert list(incidenter.tabell_per_avdelning(enhet).columns)[0] == "Enhet"
+
+
+def test_per_forvaltning_when_many_avdelningar(con, monkeypatch):
+    # With at most one avdelning per chart: A = X (2, 1 hot och våld) + Y (1, 0); B = Z (1, 1).
+    monkeypatch.setattr(incidenter, "MAX_AVDELNINGAR", 1)
+    frame = incidenter.per_avdelning(con, P, Scope())
+    assert rows(frame, "forvaltning", "antal", "hot_och_vald") == [(FA, 3, 1), (FB, 1, 1)]
+    assert incidenter.shown_level(frame, Scope()) == "förvaltning"
+    assert "Incidenter per förvaltning" in incidenter.figure_per_avdelning(frame, "Alla", P).layout.title.text
+    assert list(incidenter.tabell_per_avdelning(frame).columns)[0] == "Förvaltning"
+    # One förvaltning: its avdelningar.
+    assert incidenter.shown_level(incidenter.per_avdelning(con, P, Scope.of([FA])), Scope()) == "avdelning"
 
 
 def test_per_befattning(con):
