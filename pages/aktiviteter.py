@@ -87,7 +87,9 @@ with lista:
         if part.empty:
             st.caption("Inga aktiviteter i urvalet.")
             continue
-        form.plan_table(part, texts, key=f"akt_plan_{code or 'ovrigt'}")
+        form.plan_table(
+            part, texts, key=f"akt_plan_{code or 'ovrigt'}", tint=len(shown) <= form.TINT_MAX_ROWS
+        )
     if texts and with_values:
         st.caption(
             f"Nyckeltal = det nyckeltal aktiviteten ska påverka, för aktivitetens förvaltning eller avdelning "

@@ -176,12 +176,18 @@ PLAN_COLUMNS = {
 ROW_HEIGHT = 35
 
 
-def plan_table(frame: pd.DataFrame, texts: dict[str, str], key: str) -> None:
-    """The activities of one UBARIA area, every row shown; försenade rows tinted and marked."""
+# Tinting rows costs a styled table per run; past this many activities on the page (a whole city's
+# plans) the rows are marked by the Försenad column alone.
+TINT_MAX_ROWS = 300
+
+
+def plan_table(frame: pd.DataFrame, texts: dict[str, str], key: str, tint: bool = True) -> None:
+    """The activities of one UBARIA area, every row shown; försenade rows marked, and tinted
+    when tint is set."""
     table = akt.plan_table(frame, texts)
     if not texts:
         table = table.drop(columns="Nyckeltal")
-    late = bool((table["Försenad"] == akt.FORSENAD).any())
+    late = tint and bool((table["Försenad"] == akt.FORSENAD).any())
     st.dataframe(
         table.style.apply(_late_styles, axis=None) if late else table,
         hide_index=True,
