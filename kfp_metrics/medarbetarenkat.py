@@ -415,8 +415,19 @@ def tabell_fragor(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame:
 
 
 def level(scope: Scope) -> str:
-    """'enhet' when the scope is one avdelning or names enheter, else 'avdelning'."""
+    """'enhet' when the scope is one avdelning or names enheter, else 'avdelning' (fraga_per_avdelning
+    moves on to 'forvaltning' for a scope of several förvaltningar and many avdelningar)."""
     return "enhet" if len(scope.avdelning) == 1 or scope.enhet else "avdelning"
+
+
+# More avdelningar than this in a scope of several förvaltningar and the grid shows förvaltningar.
+MAX_AVDELNINGAR = 15
+LEVEL_NAMES = {"enhet": "enhet", "avdelning": "avdelning", "forvaltning": "förvaltning"}
+
+
+def shown_level(frame: pd.DataFrame, scope: Scope) -> str:
+    """The Swedish name of the level a fraga_per_avdelning (or svar_per_avdelning) frame shows."""
+    return LEVEL_NAMES[frame["niva"].iloc[0] if len(frame) else level(scope)]
 
 
 def fraga_per_avdelning(
@@ -426,6 +437,10 @@ def fraga_per_avdelning(
     survey year ≤ year(P), with primary and secondary suppression per question."""
     niva = level(scope)
     raw = run(con, f"medarbetarenkat_fraga_per_{niva}", scope, ar=period.year)
+    if niva == "avdelning" and raw["forvaltning"].nunique() > 1:
+        if len(raw[["forvaltning", "avdelning"]].drop_duplicates()) > MAX_AVDELNINGAR:
+            niva = "forvaltning"
+            raw = run(con, "medarbetarenkat_fraga_per_forvaltning", scope, ar=period.year)
     columns = [
         "ar",
         "fraga_id",
@@ -446,10 +461,14 @@ def fraga_per_avdelning(
         return pd.DataFrame(columns=columns)
     frame = raw.copy()
     keys = frame[niva].astype(str)
-    other = "forvaltning" if niva == "avdelning" else "avdelning"
-    pairs = frame[[niva, other]].drop_duplicates()
-    if pairs[niva].duplicated().any():
-        keys = keys + " (" + frame[other] + ")"
+    if niva == "forvaltning":
+        short = keys.map(charts.short_org_name)
+        keys = keys if short.nunique() < keys.nunique() else short
+    else:
+        other = "forvaltning" if niva == "avdelning" else "avdelning"
+        pairs = frame[[niva, other]].drop_duplicates()
+        if pairs[niva].duplicated().any():
+            keys = keys + " (" + frame[other] + ")"
     frame["kolumn"] = keys
     frame["niva"] = niva
     frame["index"] = frame["index"].astype(float)
@@ -477,7 +496,7 @@ def fraga_per_avdelning(
 
 def figure_heatmap(frame: pd.DataFrame, scope_text: str) -> go.Figure:
     """A question × avdelning (or enhet) grid of index values; withheld cells blank with '..'."""
-    niva = "enhet" if len(frame) and frame["niva"].iloc[0] == "enhet" else "avdelning"
+    niva = shown_level(frame, Scope())
     heading = _title(f"Frågor per {niva}", scope_text, latest_year(frame))
     if frame.empty:
         return charts.empty_figure("Urvalet har ingen medarbetarenkät.", heading)
@@ -539,6 +558,11 @@ def figure_heatmap(frame: pd.DataFrame, scope_text: str) -> go.Figure:
     fig.update_yaxes(autorange="reversed", automargin=True, gridcolor=None, rangemode=None)
     fig.update_xaxes(side="bottom", type="category")
     fig.update_layout(margin={"l": 10, "t": 60}, plot_bgcolor="#F4F4F4")
+    if len(kolumner) > 12:
+        # Many columns (a city's förvaltningar): names on one slanted line, cells without figures.
+        fig.update_traces(x=kolumner, texttemplate=None, text=None)
+        fig.update_xaxes(tickangle=-45)
+        fig.update_layout(height=height + 90, margin={"b": 130})
     return fig
 
 
@@ -599,6 +623,8 @@ def svar_per_avdelning(
     if frame["niva"].iloc[0] == "avdelning":
         colors = charts.color_map(organisation_avdelningar(con) + list(frame["avdelning"]))
         frame["farg"] = [colors[a] for a in frame["avdelning"]]
+    elif frame["niva"].iloc[0] == "forvaltning":
+        frame["farg"] = charts.NEUTRAL_COLOR
     else:
         colors = charts.color_map(frame["kolumn"])
         frame["farg"] = [colors[k] for k in frame["kolumn"]]
@@ -607,7 +633,7 @@ def svar_per_avdelning(
 
 def figure_svarsfrekvens(frame: pd.DataFrame, scope_text: str) -> go.Figure:
     """Bars of svarsfrekvens per avdelning (or enhet), respondents in the hover."""
-    niva = "enhet" if len(frame) and frame["niva"].iloc[0] == "enhet" else "avdelning"
+    niva = shown_level(frame, Scope())
     heading = _title(f"Svarsfrekvens per {niva}", scope_text, latest_year(frame))
     if frame.empty:
         return charts.empty_figure("Urvalet har ingen medarbetarenkät.", heading)
@@ -648,8 +674,8 @@ TABELL_SVAR = (
 def tabell_svarsfrekvens(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame:
     """The table behind figure_svarsfrekvens (first column 'Enhet' at enhet level)."""
     out = table(frame, TABELL_SVAR, formatted)
-    if len(frame) and frame["niva"].iloc[0] == "enhet":
-        out = out.rename(columns={"Avdelning": "Enhet"})
+    if len(frame) and frame["niva"].iloc[0] != "avdelning":
+        out = out.rename(columns={"Avdelning": shown_level(frame, Scope()).capitalize()})
     return out
 
 

@@ -63,9 +63,14 @@ forandringar = medarbetarenkat.storsta_forandringar(fragor)
 tables.chart("enkat_forandringar", medarbetarenkat.figure_forandringar, forandringar, scope_text)
 tables.show_data(medarbetarenkat.tabell_fragor(forandringar), "Största förändringarna", "enkat_forandringar")
 
-niva = medarbetarenkat.level(f.scope)
-st.subheader(f"Frågor per {niva}")
 celler = compute.call(medarbetarenkat.fraga_per_avdelning, f.period, f.scope)
+niva = medarbetarenkat.shown_level(celler, f.scope)
+st.subheader(f"Frågor per {niva}")
+if niva == "förvaltning":
+    st.caption(
+        "Urvalet har fler avdelningar än tabellen kan visa, så frågorna visas per förvaltning. "
+        "Välj en förvaltning i sidopanelen för att se dess avdelningar."
+    )
 tables.chart("enkat_heatmap", medarbetarenkat.figure_heatmap, celler, scope_text)
 tables.show_data(medarbetarenkat.tabell_heatmap(celler), f"Frågor per {niva}", "enkat_heatmap")
 

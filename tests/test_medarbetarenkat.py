@@ -20,7 +20,7 @@ from kfp_metrics.extracts import connect
 from kfp_metrics.format import SUPPRESSED
 from kfp_metrics.queries import Scope
 
-FA = "Förvaltning A"
+FA, FB = "Förvaltning A", "Förvaltning B"
 AX, AY = "Avdelning X", "Avdelning Y"
 P = dt.date(2024, 9, 1)
 Q1, Q2, Q3, Q4, Q5 = 920 / 12, 730 / 11, 1040 / 12, 560 / 9, 580 / 12
@@ -195,3 +195,47 @@ def test_suppression_note(con):
     note = medarbetarenkat.suppression_note(whole)
     assert "färre än 5" in note and "sekundär" in note
     assert medarbetarenkat.suppression_note(medarbetarenkat.per_ar(con, P, Scope())) is None
+
+
+def test_grid_per_forvaltning_when_many_avdelningar(tmp_path, monkeypatch):
+    """The fixture's survey plus Förvaltning B's Enhet Z1 answering q1 (index 70, 8 of 10 svar)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from fixture_data import QUESTIONS, tables, write
+
+    directory = write(tmp_path / "extrakt")
+    survey = tables()["medarbetarenkat"].to_pylist()
+    survey.append(
+        {
+            "ar": 2024,
+            "forvaltning": FB,
+            "avdelning": "Avdelning Z",
+            "enhet": "Enhet Z1",
+            "fraga_id": "q1",
+            "fraga": QUESTIONS["q1"],
+            "delindex": "motivation",
+            "index": 70.0,
+            "antal_svar": 8,
+            "antal_inbjudna": 10,
+        }
+    )
+    pq.write_table(
+        pa.Table.from_pylist(survey, tables()["medarbetarenkat"].schema),
+        directory / "medarbetarenkat.parquet",
+    )
+    c = connect(directory)
+    monkeypatch.setattr(medarbetarenkat, "MAX_AVDELNINGAR", 1)
+    frame = medarbetarenkat.fraga_per_avdelning(c, P, Scope(), min_svar=2)
+    assert set(frame["niva"]) == {"forvaltning"}
+    q1 = frame[frame["fraga_id"] == "q1"].set_index("kolumn")
+    # A: X 80 (10 svar) and Y 60 (2 svar) → (800 + 120) / 12; B: Z 70 (8 svar).
+    assert q1.loc[FA, "index"] == pytest.approx(920 / 12)
+    assert q1.loc[FB, "index"] == pytest.approx(70.0)
+    assert (q1.loc[FA, "svarande"], q1.loc[FA, "inbjudna"]) == (12, 15)
+    assert medarbetarenkat.shown_level(frame, Scope()) == "förvaltning"
+    assert "Frågor per förvaltning" in medarbetarenkat.figure_heatmap(frame, "Alla").layout.title.text
+    svar = medarbetarenkat.svar_per_avdelning(c, P, Scope(), min_svar=2)
+    assert list(medarbetarenkat.tabell_svarsfrekvens(svar).columns)[0] == "Förvaltning"
+    # One förvaltning chosen: its avdelningar.
+    assert set(medarbetarenkat.fraga_per_avdelning(c, P, Scope.of([FA]), min_svar=2)["niva"]) == {"avdelning"}
+    c.close()
