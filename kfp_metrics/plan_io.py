@@ -478,6 +478,7 @@ def import_plan(path, forvaltning=None) -> tuple[pd.DataFrame, list[str]]:
         for name in ("aktivitet_id", "forvaltning", "avdelning", "mal", "aktivitet", "ansvarig",
                      "uppfoljning", "nyckeltal", "kompetensomrade"):  # fmt: skip
             rec[name] = _text(cell(row, name))
+        rec["nyckeltal"] = _metric_id(rec["nyckeltal"])
         if rec["avdelning"] and _fold(rec["avdelning"]) in ("forvaltningsovergripande", "hela forvaltningen"):
             rec["avdelning"] = None
         rec["forvaltning"] = rec["forvaltning"] or (forvaltning.strip() if forvaltning else None)
@@ -657,7 +658,28 @@ EXPORT_HEADERS = (
     ("Senaste uppföljning", 45),
     ("Försenad", 10),
     ("Id", 10),
+    ("Nyckeltal", 28),
+    ("Kompetensområde", 24),
 )
+
+
+def _metric_label(value) -> str | None:
+    """A nyckeltal id as its Swedish label for the sheet (the importer maps it back)."""
+    from kfp_metrics import catalog
+
+    text = _text(value)
+    return catalog.BY_ID[text].label if text in catalog.BY_ID else text
+
+
+def _metric_id(value) -> str | None:
+    """A Nyckeltal cell as a metric id: an id as it is, a catalog label (any case) as its id."""
+    from kfp_metrics import catalog
+
+    text = _text(value)
+    if text is None or text in catalog.BY_ID:
+        return text
+    by_label = {m.label.casefold(): m.id for m in catalog.METRICS}
+    return by_label.get(text.casefold(), text)
 
 
 def _sheet_text(value) -> str | None:
@@ -730,6 +752,8 @@ def export_plan_bytes(plan_df: pd.DataFrame, referensdatum: dt.date | None = Non
                 _sheet_text(rec.get(note_col)),
                 "Ja" if late.iloc[i] else "Nej",
                 _sheet_text(rec.get("aktivitet_id")),
+                _sheet_text(_metric_label(rec.get("nyckeltal"))),
+                _sheet_text(rec.get("kompetensomrade")),
             ]
             for col, value in enumerate(values, start=1):
                 c = ws.cell(row, col, value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 import pyarrow as pa
@@ -434,7 +435,7 @@ def test_export_layout(fixture_plan, tmp_path):
     ws = wb["Aktivitetsplan"]
     header = [c.value for c in ws[4]]
     assert header == ["Mål", "Aktivitet", "Måldatum", "Ansvarig", "Avdelning", "Status", "Senaste uppföljning",
-                      "Försenad", "Id"]  # fmt: skip
+                      "Försenad", "Id", "Nyckeltal", "Kompetensområde"]  # fmt: skip
     assert all(c.font.b for c in ws[4])
     assert ws.column_dimensions["B"].width >= 40
     assert ws["A1"].value == "Aktivitetsplan – Socialförvaltningen"
@@ -469,6 +470,21 @@ def test_export_then_import_gives_the_same_activities(fixture_plan, tmp_path):
     again, warnings = import_plan(tmp_path / "export.xlsx", forvaltning="Socialförvaltningen")
     assert warnings == []
     assert again.to_dict("records") == plan.to_dict("records")
+
+
+def test_export_import_keeps_the_links_to_nyckeltal_and_kompetensomrade(fixture_plan, tmp_path):
+    plan, _ = fixture_plan
+    linked = plan.copy()
+    linked.loc[0, ["nyckeltal", "kompetensomrade"]] = ["sjukfranvaro_kort_pct", "Ledarskap"]
+    data = export_plan_bytes(linked, referensdatum=D(2026, 1, 1))
+    ws = load_workbook(io.BytesIO(data))["Aktivitetsplan"]
+    row = next(r for r in ws.iter_rows(min_row=5) if r[8].value == linked.loc[0, "aktivitet_id"])
+    # The nämnd reads the metric's Swedish name; the import maps it back to its id.
+    assert (row[9].value, row[10].value) == ("Sjukfrånvaro dag 1–14", "Ledarskap")
+    (tmp_path / "plan.xlsx").write_bytes(data)
+    again, _ = import_plan(tmp_path / "plan.xlsx", forvaltning="Socialförvaltningen")
+    first = again.set_index("aktivitet_id").loc[linked.loc[0, "aktivitet_id"]]
+    assert (first["nyckeltal"], first["kompetensomrade"]) == ("sjukfranvaro_kort_pct", "Ledarskap")
 
 
 def test_export_import_carries_the_current_status(fixture_plan, tmp_path):
