@@ -23,7 +23,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from kfp_metrics import charts
+from kfp_metrics import charts, suppression
 from kfp_metrics.analys import (
     ALDERSGRUPPER_10,
     MIN_GRUPP,
@@ -455,7 +455,12 @@ def heltid_per_avdelning(con: duckdb.DuckDBPyConnection, period: dt.date, scope:
     raw = run(con, "heltid_per_avdelning", scope, period=period)
     faktisk = has_faktisk(con)
     keys = [f"{f}\x1f{a}" for f, a in zip(raw["forvaltning"], raw["avdelning"], strict=True)]
-    hidden = withheld(dict(zip(keys, raw["manadsavlonade"].astype(int), strict=True)))
+    sizes = dict(zip(keys, raw["manadsavlonade"].astype(int), strict=True))
+    hidden = withheld(sizes)
+    if raw["forvaltning"].nunique() > 1:
+        # Each förvaltning's own total is published too: no lone hidden avdelning within one.
+        groups = dict(zip(keys, raw["forvaltning"], strict=True))
+        hidden = suppression.secondary_within(sizes, groups, hidden)
     rows = []
     for key, r in zip(keys, raw.itertuples(index=False), strict=True):
         hide = key in hidden

@@ -485,6 +485,10 @@ def fraga_per_avdelning(
         total_shown = not suppression.enkat_suppressed(total, min_svar)
         sizes = {k: int(n) for k, n in zip(group["kolumn"], group["antal_svar"], strict=True)}
         extra = suppression.secondary(sizes, small) - small if total_shown else set()
+        if niva == "avdelning" and group["forvaltning"].nunique() > 1:
+            # Each förvaltning's own result is published too: no lone hidden avdelning within one.
+            groups = dict(zip(group["kolumn"], group["forvaltning"], strict=True))
+            extra |= suppression.secondary_within(sizes, groups, small | extra) - small
         hidden.update({(fraga_id, k): PRIMAR for k in small})
         hidden.update({(fraga_id, k): SEKUNDAR for k in extra if k != suppression.TOTAL})
     rule = [hidden.get((q, k), "") for q, k in zip(frame["fraga_id"], frame["kolumn"], strict=True)]

@@ -265,7 +265,12 @@ def per_avdelning(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope)
         )
     frame = pd.DataFrame(rows)
     total_shown = not suppression.sjuk_suppressed(_scope_total_persons(con, period, scope))
-    hidden = hidden_parts(dict(zip(frame["namn"], frame["personer"], strict=True)), total_shown)
+    sizes = dict(zip(frame["namn"], frame["personer"], strict=True))
+    hidden = hidden_parts(sizes, total_shown)
+    if niva == "avdelning" and frame["forvaltning"].nunique() > 1:
+        groups = dict(zip(frame["namn"], frame["forvaltning"], strict=True))
+        for key in suppression.secondary_within(sizes, groups, hidden) - set(hidden):
+            hidden[key] = SEKUNDAR
     return _withhold(frame, hidden)[columns]
 
 

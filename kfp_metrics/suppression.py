@@ -49,3 +49,26 @@ def secondary(parts: Mapping[str, int], suppressed: Iterable[str]) -> set[str]:
     others = sorted((size, key) for key, size in parts.items() if key not in hidden and size > 0)
     hidden.add(others[0][1] if others else TOTAL)
     return hidden
+
+
+def secondary_within(
+    parts: Mapping[str, int], groups: Mapping[str, str], hidden: Iterable[str]
+) -> set[str]:
+    """hidden, plus one more part in every group left with exactly one hidden part.
+
+    Where a breakdown spans several förvaltningar, each förvaltning's total is published on its own
+    (its page, its report), so within each förvaltning, too, a lone hidden avdelning must not follow
+    from that total and the förvaltning's shown avdelningar. parts maps each part to its size and
+    groups maps it to its förvaltning; the smallest other non-empty part of the group is hidden."""
+    out = set(hidden)
+    members: dict[str, list[str]] = {}
+    for key, group in groups.items():
+        members.setdefault(group, []).append(key)
+    for keys in members.values():
+        inside = [k for k in keys if k in out]
+        if len(inside) != 1:
+            continue
+        others = sorted((parts[k], k) for k in keys if k not in out and parts.get(k, 0) > 0)
+        if others:
+            out.add(others[0][1])
+    return out

@@ -21,7 +21,7 @@ from kfp_metrics.format import SUPPRESSED
 from kfp_metrics.queries import Scope
 
 FA, FB = "Förvaltning A", "Förvaltning B"
-AX, AY = "Avdelning X", "Avdelning Y"
+AX, AY, AZ = "Avdelning X", "Avdelning Y", "Avdelning Z"
 P = dt.date(2024, 9, 1)
 Q1, Q2, Q3, Q4, Q5 = 920 / 12, 730 / 11, 1040 / 12, 560 / 9, 580 / 12
 FEWER = medarbetarenkat.reasons()[medarbetarenkat.PRIMAR]
@@ -197,13 +197,13 @@ def test_suppression_note(con):
     assert medarbetarenkat.suppression_note(medarbetarenkat.per_ar(con, P, Scope())) is None
 
 
-def test_grid_per_forvaltning_when_many_avdelningar(tmp_path, monkeypatch):
-    """The fixture's survey plus Förvaltning B's Enhet Z1 answering q1 (index 70, 8 of 10 svar)."""
+def _with_forvaltning_b(directory):
+    """The fixture's extracts with Förvaltning B's Enhet Z1 answering q1 (index 70, 8 of 10 svar)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
     from fixture_data import QUESTIONS, tables, write
 
-    directory = write(tmp_path / "extrakt")
+    directory = write(directory)
     survey = tables()["medarbetarenkat"].to_pylist()
     survey.append(
         {
@@ -223,7 +223,11 @@ def test_grid_per_forvaltning_when_many_avdelningar(tmp_path, monkeypatch):
         pa.Table.from_pylist(survey, tables()["medarbetarenkat"].schema),
         directory / "medarbetarenkat.parquet",
     )
-    c = connect(directory)
+    return directory
+
+
+def test_grid_per_forvaltning_when_many_avdelningar(tmp_path, monkeypatch):
+    c = connect(_with_forvaltning_b(tmp_path / "extrakt"))
     monkeypatch.setattr(medarbetarenkat, "MAX_AVDELNINGAR", 1)
     frame = medarbetarenkat.fraga_per_avdelning(c, P, Scope(), min_svar=2)
     assert set(frame["niva"]) == {"forvaltning"}
@@ -238,4 +242,16 @@ def test_grid_per_forvaltning_when_many_avdelningar(tmp_path, monkeypatch):
     assert list(medarbetarenkat.tabell_svarsfrekvens(svar).columns)[0] == "Förvaltning"
     # One förvaltning chosen: its avdelningar.
     assert set(medarbetarenkat.fraga_per_avdelning(c, P, Scope.of([FA]), min_svar=2)["niva"]) == {"avdelning"}
+    c.close()
+
+
+def test_lone_hidden_avdelning_within_a_forvaltning_gets_a_partner(tmp_path):
+    # q1: X 10 svar, Y 2 (withheld), Z 8 in Förvaltning B. Across the scope Z is the smallest other
+    # part and is withheld as the second; but Förvaltning A's own q1 (12 svar) is shown on its own
+    # view, and with X shown Y's 60 would follow from it: X is withheld too.
+    c = connect(_with_forvaltning_b(tmp_path / "extrakt"))
+    frame = medarbetarenkat.fraga_per_avdelning(c, P, Scope())
+    q1 = frame[frame["fraga_id"] == "q1"].set_index("kolumn")
+    assert (q1.loc[AY, "skal"], q1.loc[AX, "skal"], q1.loc[AZ, "skal"]) == (FEWER, SECONDARY, SECONDARY)
+    assert q1["index"].isna().all()
     c.close()

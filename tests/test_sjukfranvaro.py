@@ -17,11 +17,11 @@ import pandas as pd
 import pytest
 from figure_helpers import assert_absent, contents, target_lines
 
-from kfp_metrics import nyckeltal, sjukfranvaro
+from kfp_metrics import nyckeltal, sjukfranvaro, suppression
 from kfp_metrics.exports import csv_bytes, excel_bytes
 from kfp_metrics.extracts import connect
 from kfp_metrics.format import SUPPRESSED
-from kfp_metrics.queries import Scope
+from kfp_metrics.queries import Scope, run
 
 FA, FB = "Förvaltning A", "Förvaltning B"
 AX, AY, AZ = "Avdelning X", "Avdelning Y", "Avdelning Z"
@@ -127,17 +127,25 @@ def test_per_avdelning_with_targets_and_suppression(con):
     frame = sjukfranvaro.per_avdelning(con, P, Scope())
     rows = by(frame, "namn")
     assert list(rows) == [AX, AY, AZ]
-    assert rows[AX]["total_pct"] == pytest.approx(100 * 469 / 15440)
-    assert rows[AX]["kort_pct"] == pytest.approx(100 * 169 / 15440)
-    assert rows[AX]["personer"] == 16
-    # Y (4 persons) and Z (5) are withheld; two parts hidden, so no secondary suppression.
+    # Y (4 persons) and Z (5) are withheld. Across the whole scope two parts are hidden, but
+    # Förvaltning A's own total (20 persons) is published on its own view, and with X shown Y would
+    # follow from it: X is withheld as Förvaltning A's other part.
     for name, persons in ((AY, 4), (AZ, 5)):
         assert rows[name]["undertryckt"] and pd.isna(rows[name]["total_pct"])
         assert rows[name]["skal"] == PRIMAR
         assert rows[name]["personer"] == persons
-    assert not rows[AX]["undertryckt"]
+    assert rows[AX]["skal"] == SEKUNDAR and pd.isna(rows[AX]["total_pct"])
+    assert rows[AX]["personer"] == 16
     # X's own target overrides its förvaltning's; Y has A's, Z has B's.
     assert (rows[AX]["mal"], rows[AY]["mal"], rows[AZ]["mal"]) == (7.5, 6.0, 5.0)
+
+
+def test_per_avdelning_values_where_nothing_is_withheld(con):
+    # The hours behind X's figure, as the query sums them: 469 sick of 15 440 scheduled, 169 short.
+    frame = run(con, "sjukfranvaro_per_avdelning", Scope(), fran=dt.date(2023, 10, 1), till=P)
+    x = frame.set_index("avdelning").loc[AX]
+    assert (x["sjuk_timmar"], x["ordinarie_timmar"], x["sjuk_kort_timmar"]) == (469, 15440, 169)
+    assert x["personer"] == 16
 
 
 def test_per_avdelning_secondary_suppression(con):
@@ -160,22 +168,36 @@ def test_per_avdelning_figure_hides_withheld_bars(con):
         fig.layout.title.text
         == "Sjukfrånvaro per avdelning, 12 månader – Alla förvaltningar, t.o.m. september 2024"
     )
-    bars, goals = fig.data
-    assert list(bars.x) == [AX, AY, AZ]
-    assert bars.y[0] == pytest.approx(100 * 469 / 15440)
-    assert bars.y[1] is None and bars.y[2] is None
-    assert list(goals.y) == [7.5, 6.0, 5.0] and goals.name == "Mål"
-    marks = {a.x: a for a in fig.layout.annotations if a.text == SUPPRESSED}
-    assert set(marks) == {AY, AZ}
-    assert marks[AY].hovertext == "Visas inte: gruppen har 10 eller färre personer"
+    # Every avdelning is withheld (two primary, X secondary): no bars, a reason instead.
+    assert not fig.data
+    assert "Visas inte" in fig.layout.annotations[0].text
+    assert_absent(fig, 100 * 469 / 15440, ("3,0",))
     assert_absent(fig, Y_PCT, ("1,1",))
     assert_absent(fig, Z_PCT, ("0,9",))
     # Colours are per avdelning over the whole organisation, the same on every page.
-    assert list(bars.marker.color) == ["#0072B2", "#E69F00", "#009E73"]
+    assert list(frame["farg"]) == ["#0072B2", "#E69F00", "#009E73"]
 
 
-def test_per_avdelning_table_and_downloads_keep_dots(con):
-    table = sjukfranvaro.tabell_per_avdelning(sjukfranvaro.per_avdelning(con, P, Scope()))
+def test_per_avdelning_figure_bars_and_targets_when_nothing_is_withheld(con, monkeypatch):
+    # With the limit lowered to 3 persons no avdelning (X 16, Y 4, Z 5) is withheld.
+    monkeypatch.setattr(suppression, "SJUK_MAX_UNDERTRYCKT", 3)
+    frame = sjukfranvaro.per_avdelning(con, P, Scope())
+    fig = sjukfranvaro.figure_per_avdelning(frame, "Alla förvaltningar", P)
+    bars, goals = fig.data
+    assert list(bars.x) == [AX, AY, AZ]
+    assert list(bars.y) == pytest.approx([100 * 469 / 15440, Y_PCT, Z_PCT])
+    assert list(goals.y) == [7.5, 6.0, 5.0] and goals.name == "Mål"
+    assert not [a for a in fig.layout.annotations if a.text == SUPPRESSED]
+
+
+def test_per_avdelning_table_and_downloads_keep_dots(con, monkeypatch):
+    # X shown, Y and Z withheld: with the limit at 3 nothing is withheld, then Y and Z are marked.
+    monkeypatch.setattr(suppression, "SJUK_MAX_UNDERTRYCKT", 3)
+    frame = sjukfranvaro.per_avdelning(con, P, Scope())
+    hidden = frame["namn"].isin([AY, AZ])
+    frame.loc[hidden, "undertryckt"] = True
+    frame.loc[hidden, ["total_pct", "kort_pct", "lang_andel_pct"]] = float("nan")
+    table = sjukfranvaro.tabell_per_avdelning(frame)
     # A column holding '..' is text throughout, with a decimal comma.
     assert list(table["Sjukfrånvaro totalt (%)"]) == ["3,0", SUPPRESSED, SUPPRESSED]
     assert list(table["Mål (%)"]) == [7.5, 6.0, 5.0]
