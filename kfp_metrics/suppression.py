@@ -51,9 +51,7 @@ def secondary(parts: Mapping[str, int], suppressed: Iterable[str]) -> set[str]:
     return hidden
 
 
-def secondary_within(
-    parts: Mapping[str, int], groups: Mapping[str, str], hidden: Iterable[str]
-) -> set[str]:
+def secondary_within(parts: Mapping[str, int], groups: Mapping[str, str], hidden: Iterable[str]) -> set[str]:
     """hidden, plus one more part in every group left with exactly one hidden part.
 
     Where a breakdown spans several förvaltningar, each förvaltning's total is published on its own
