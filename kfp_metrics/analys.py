@@ -142,6 +142,49 @@ def any_withheld(*frames: pd.DataFrame) -> bool:
     return any(len(f) and "undertryckt" in f and bool(f["undertryckt"].any()) for f in frames)
 
 
+# --- The level a per-avdelning breakdown is shown at ------------------------------------------------
+
+# More (förvaltning, avdelning) pairs than this in a scope of several förvaltningar (a whole city)
+# and a per-avdelning chart shows one bar or column per förvaltning instead.
+MAX_AVDELNINGAR = 15
+LEVEL_NAMES = {"enhet": "enhet", "avdelning": "avdelning", "forvaltning": "förvaltning"}
+
+
+def level(scope: Scope) -> str:
+    """'enhet' when the scope is one avdelning or names enheter, else 'avdelning' (a breakdown of
+    many avdelningar over several förvaltningar moves on to 'forvaltning', see per_forvaltning_instead)."""
+    return "enhet" if len(scope.avdelning) == 1 or scope.enhet else "avdelning"
+
+
+def per_forvaltning_instead(frame: pd.DataFrame) -> bool:
+    """Whether a per-avdelning frame (columns forvaltning, avdelning) spans several förvaltningar
+    with more than MAX_AVDELNINGAR avdelningar, and is better shown per förvaltning."""
+    if frame.empty or frame["forvaltning"].nunique() < 2:
+        return False
+    return len(frame[["forvaltning", "avdelning"]].drop_duplicates()) > MAX_AVDELNINGAR
+
+
+def shown_level(frame: pd.DataFrame, scope: Scope) -> str:
+    """The Swedish name of the level a breakdown frame (its 'niva' column) shows: enhet, avdelning
+    or förvaltning; for an empty frame, the scope's level."""
+    return LEVEL_NAMES[frame["niva"].iloc[0] if len(frame) else level(scope)]
+
+
+def unit_names(frame: pd.DataFrame, niva: str) -> pd.Series:
+    """The names a breakdown's bars or columns carry, one per row of frame (columns forvaltning,
+    avdelning and niva's own). Förvaltningar go without their trailing 'förvaltning' word unless two would then
+    read alike; where an avdelning's (or enhet's) name recurs, every name gets its förvaltning (or
+    avdelning) in brackets, so no two units share a bar."""
+    names = frame[niva].astype(str)
+    if niva == "forvaltning":
+        short = names.map(charts.short_org_name)
+        return names if short.nunique() < names.nunique() else short
+    parent = frame["forvaltning" if niva == "avdelning" else "avdelning"].astype(str)
+    # A frame may hold several rows per unit (one per question): look at the distinct units.
+    units = pd.DataFrame({"namn": names, "over": parent}).drop_duplicates()
+    return names + " (" + parent + ")" if units["namn"].duplicated().any() else names
+
+
 def organisation_avdelningar(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Every avdelning of the extracts, whatever the scope: the key of the colour per avdelning."""
     return sorted(set(run(con, "organisation", Scope())["avdelning"]))

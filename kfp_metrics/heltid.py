@@ -32,9 +32,11 @@ from kfp_metrics.analys import (
     band_of,
     empty,
     finish,
+    per_forvaltning_instead,
     share,
     table,
     title,
+    unit_names,
     withheld,
 )
 from kfp_metrics.extracts import has_column
@@ -494,10 +496,6 @@ def heltid_per_avdelning(con: duckdb.DuckDBPyConnection, period: dt.date, scope:
     return frame
 
 
-# More avdelningar than this in a scope of several förvaltningar and the chart shows förvaltningar.
-MAX_AVDELNINGAR = 15
-
-
 def per_forvaltning(frame: pd.DataFrame) -> pd.DataFrame:
     """A heltid_per_avdelning frame summed per förvaltning ((period, person) is unique, so counts add
     up). A withheld avdelning's counts are not in the frame, so a förvaltning holding one is
@@ -532,21 +530,18 @@ def figure_heltid_per_avdelning(
 ) -> go.Figure:
     """Bars of andel heltidsanställda per avdelning in the avdelning's own colour; an avdelning whose
     name recurs in another förvaltning is named 'Avdelning (Förvaltning)', and a scope of several
-    förvaltningar with more than MAX_AVDELNINGAR avdelningar is shown per förvaltning."""
-    many = len(frame) > MAX_AVDELNINGAR and frame["forvaltning"].nunique() > 1
+    förvaltningar with more than analys.MAX_AVDELNINGAR avdelningar is shown per förvaltning."""
+    many = per_forvaltning_instead(frame)
     what = "förvaltning" if many else "avdelning"
     heading = title(f"Andel heltidsanställda per {what}", scope_text, period)
     if frame.empty:
         return empty("Urvalet har inga månadsavlönade i perioden.", heading)
     if many:
         frame = per_forvaltning(frame)
-        labels = [charts.short_org_name(f) for f in frame["forvaltning"]]
         bar_colors = [charts.NEUTRAL_COLOR] * len(frame)
     else:
-        labels = list(frame["avdelning"])
-        if len(set(labels)) < len(labels):
-            labels = [f"{a} ({f})" for f, a in zip(frame["forvaltning"], frame["avdelning"], strict=True)]
         bar_colors = [colors.get(a, charts.NEUTRAL_COLOR) for a in frame["avdelning"]]
+    labels = list(unit_names(frame, "forvaltning" if many else "avdelning"))
     fig = go.Figure(_share_bar(frame, labels, bar_colors))
     if len(frame) <= 2:
         fig.update_traces(width=0.35)  # one or two avdelningar: no wall-to-wall bar

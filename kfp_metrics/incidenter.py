@@ -21,7 +21,15 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kfp_metrics import charts, nyckeltal
-from kfp_metrics.analys import Column, organisation_avdelningar, table
+from kfp_metrics.analys import (
+    Column,
+    level,
+    organisation_avdelningar,
+    per_forvaltning_instead,
+    shown_level,
+    table,
+    unit_names,
+)
 from kfp_metrics.format import MANADER, manad, tal
 from kfp_metrics.periods import month_end, tertial, tertial_start_month
 from kfp_metrics.queries import Scope, run
@@ -303,18 +311,9 @@ def tabell_per_orsak(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFra
 # --- Per avdelning (per enhet within one avdelning) and per befattning ------------------------------
 
 
-def level(scope: Scope) -> str:
-    """'enhet' when the scope is one avdelning or names enheter, else 'avdelning'."""
-    return "enhet" if len(scope.avdelning) == 1 or scope.enhet else "avdelning"
-
-
-# More avdelningar than this in a scope of several förvaltningar and the chart shows förvaltningar.
-MAX_AVDELNINGAR = 15
-
-
 def per_avdelning(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope) -> pd.DataFrame:
     """Reports per avdelning in the year to date (per enhet when the scope is one avdelning; per
-    förvaltning when it spans several with more than MAX_AVDELNINGAR avdelningar), with hot och
+    förvaltning when it spans several with more than analys.MAX_AVDELNINGAR avdelningar), with hot och
     våld and the avdelning's colour."""
     niva = level(scope)
     fran, slut = year_to_date(period)
@@ -323,18 +322,15 @@ def per_avdelning(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope)
     if raw.empty:
         return pd.DataFrame(columns=columns)
     frame = raw.copy()
-    if niva == "avdelning" and len(frame) > MAX_AVDELNINGAR and frame["forvaltning"].nunique() > 1:
+    if niva == "avdelning" and per_forvaltning_instead(frame):
         # Reports are events: a förvaltning's count is the sum of its avdelningar's.
         frame = frame.groupby("forvaltning", as_index=False)[["antal", "hot_och_vald"]].sum()
         frame["avdelning"] = None
-        frame["namn"] = [charts.short_org_name(f) for f in frame["forvaltning"]]
+        frame["namn"] = unit_names(frame, "forvaltning")
         frame["farg"] = charts.NEUTRAL_COLOR
         frame["niva"] = "forvaltning"
         return frame[columns]
-    names = frame[niva].astype(str)
-    if names.duplicated().any():
-        names = names + " (" + frame["forvaltning" if niva == "avdelning" else "avdelning"] + ")"
-    frame["namn"] = names
+    frame["namn"] = unit_names(frame, niva)
     if niva == "avdelning":
         colors = charts.color_map(organisation_avdelningar(con) + list(frame["avdelning"]))
         frame["farg"] = [colors[a] for a in frame["avdelning"]]
@@ -405,12 +401,6 @@ def tabell_per_avdelning(frame: pd.DataFrame, formatted: bool = False) -> pd.Dat
     if len(frame) and frame["niva"].iloc[0] != "avdelning":
         out = out.rename(columns={"Avdelning": shown_level(frame, Scope()).capitalize()})
     return out
-
-
-def shown_level(frame: pd.DataFrame, scope: Scope) -> str:
-    """The Swedish name of the level a per_avdelning frame shows: enhet, avdelning or förvaltning."""
-    niva = frame["niva"].iloc[0] if len(frame) else level(scope)
-    return {"enhet": "enhet", "forvaltning": "förvaltning"}.get(niva, "avdelning")
 
 
 def per_befattning(

@@ -23,8 +23,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from kfp_metrics import charts, rorlighet
-from kfp_metrics.analys import Column, empty, finish, table
+from kfp_metrics import analys, charts, rorlighet
+from kfp_metrics.analys import Column, empty, finish, share, table
 from kfp_metrics.extracts import has_table
 from kfp_metrics.format import procent, tal
 from kfp_metrics.queries import Scope, run
@@ -83,8 +83,6 @@ def avdelning_label(pair: tuple[str, str], pairs: list[tuple[str, str]]) -> str:
     return f"{avdelning} ({forvaltning})" if same_name > 1 else avdelning
 
 
-# More (förvaltning, avdelning) columns than this and the heatmap shows one column per förvaltning.
-MAX_AVDELNINGAR = 15
 # More columns than this and the heatmap's cells carry no figures (hover shows them).
 MANY_COLUMNS = 15
 
@@ -94,16 +92,21 @@ def many_columns(frame: pd.DataFrame, niva: str) -> bool:
     return not frame.empty and frame[niva].nunique() > MANY_COLUMNS
 
 
+def _pension_per_forvaltning(pension: pd.DataFrame) -> pd.DataFrame:
+    """A pension_inom_tre_ar frame summed per förvaltning, with the share recomputed from the sums."""
+    sums = pension.groupby("forvaltning", as_index=False)[["antal_tillsvidare", "inom_tre_ar"]].sum()
+    sums["andel_pct"] = [
+        share(i, n) for i, n in zip(sums["inom_tre_ar"], sums["antal_tillsvidare"], strict=True)
+    ]
+    return sums
+
+
 def pension_per(pension: pd.DataFrame, gap_frame: pd.DataFrame) -> pd.DataFrame:
     """A pension_inom_tre_ar frame at the heatmap's level (heatmap_per of gap_frame): summed per
     förvaltning, or per avdelning named as the heatmap names it."""
     _, niva = heatmap_per(gap_frame)
     if niva == "forvaltning" or (gap_frame.empty and pension["forvaltning"].nunique() > 1):
-        sums = pension.groupby("forvaltning", as_index=False)[["antal_tillsvidare", "inom_tre_ar"]].sum()
-        sums["andel_pct"] = [
-            100.0 * int(i) / int(n) if n else None
-            for i, n in zip(sums["inom_tre_ar"], sums["antal_tillsvidare"], strict=True)
-        ]
+        sums = _pension_per_forvaltning(pension)
         sums["avdelning"] = [charts.short_org_name(f) for f in sums["forvaltning"]]
         return sums[["forvaltning", "avdelning", "antal_tillsvidare", "inom_tre_ar", "andel_pct"]]
     pairs = list(zip(pension["forvaltning"], pension["avdelning"], strict=True))
@@ -122,7 +125,7 @@ def heatmap_per(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     if frame.empty:
         return frame, "avdelning"
     pairs = avdelningar(frame)
-    if len(pairs) <= MAX_AVDELNINGAR:
+    if len(pairs) <= analys.MAX_AVDELNINGAR:
         labels = {p: avdelning_label(p, pairs) for p in pairs}
         out = frame.copy()
         out["avdelning_namn"] = frame["avdelning"]
@@ -289,11 +292,8 @@ def _pension_shares(pension: pd.DataFrame, frame: pd.DataFrame, niva: str) -> di
     """Pension share per heatmap column: per förvaltning summed over its avdelningar, per avdelning
     under the heatmap's label for it ('Avdelning (Förvaltning)' where names recur)."""
     if niva == "forvaltning":
-        sums = pension.groupby("forvaltning")[["inom_tre_ar", "antal_tillsvidare"]].sum()
-        return {
-            f: (100.0 * int(r.inom_tre_ar) / int(r.antal_tillsvidare) if r.antal_tillsvidare else None)
-            for f, r in sums.iterrows()
-        }
+        sums = _pension_per_forvaltning(pension)
+        return dict(zip(sums["forvaltning"], sums["andel_pct"], strict=True))
     names = frame["avdelning_namn"] if "avdelning_namn" in frame else frame["avdelning"]
     labels = dict(zip(zip(frame["forvaltning"], names, strict=True), frame["avdelning"], strict=True))
     pairs = zip(pension["forvaltning"], pension["avdelning"], strict=True)

@@ -26,7 +26,15 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kfp_metrics import charts, suppression
-from kfp_metrics.analys import Column, organisation_avdelningar, table
+from kfp_metrics.analys import (
+    Column,
+    level,
+    organisation_avdelningar,
+    per_forvaltning_instead,
+    shown_level,
+    table,
+    unit_names,
+)
 from kfp_metrics.format import SUPPRESSED, forandring, procent, tal
 from kfp_metrics.nyckeltal import DELINDEX, ratio
 from kfp_metrics.queries import Scope, run
@@ -414,22 +422,6 @@ def tabell_fragor(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame:
 # --- Questions per avdelning (or enhet) --------------------------------------------------------------
 
 
-def level(scope: Scope) -> str:
-    """'enhet' when the scope is one avdelning or names enheter, else 'avdelning' (fraga_per_avdelning
-    moves on to 'forvaltning' for a scope of several förvaltningar and many avdelningar)."""
-    return "enhet" if len(scope.avdelning) == 1 or scope.enhet else "avdelning"
-
-
-# More avdelningar than this in a scope of several förvaltningar and the grid shows förvaltningar.
-MAX_AVDELNINGAR = 15
-LEVEL_NAMES = {"enhet": "enhet", "avdelning": "avdelning", "forvaltning": "förvaltning"}
-
-
-def shown_level(frame: pd.DataFrame, scope: Scope) -> str:
-    """The Swedish name of the level a fraga_per_avdelning (or svar_per_avdelning) frame shows."""
-    return LEVEL_NAMES[frame["niva"].iloc[0] if len(frame) else level(scope)]
-
-
 def fraga_per_avdelning(
     con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, min_svar: int = suppression.ENKAT_MIN_SVAR
 ) -> pd.DataFrame:
@@ -437,10 +429,9 @@ def fraga_per_avdelning(
     survey year ≤ year(P), with primary and secondary suppression per question."""
     niva = level(scope)
     raw = run(con, f"medarbetarenkat_fraga_per_{niva}", scope, ar=period.year)
-    if niva == "avdelning" and raw["forvaltning"].nunique() > 1:
-        if len(raw[["forvaltning", "avdelning"]].drop_duplicates()) > MAX_AVDELNINGAR:
-            niva = "forvaltning"
-            raw = run(con, "medarbetarenkat_fraga_per_forvaltning", scope, ar=period.year)
+    if niva == "avdelning" and per_forvaltning_instead(raw):
+        niva = "forvaltning"
+        raw = run(con, "medarbetarenkat_fraga_per_forvaltning", scope, ar=period.year)
     columns = [
         "ar",
         "fraga_id",
@@ -460,16 +451,7 @@ def fraga_per_avdelning(
     if raw.empty:
         return pd.DataFrame(columns=columns)
     frame = raw.copy()
-    keys = frame[niva].astype(str)
-    if niva == "forvaltning":
-        short = keys.map(charts.short_org_name)
-        keys = keys if short.nunique() < keys.nunique() else short
-    else:
-        other = "forvaltning" if niva == "avdelning" else "avdelning"
-        pairs = frame[[niva, other]].drop_duplicates()
-        if pairs[niva].duplicated().any():
-            keys = keys + " (" + frame[other] + ")"
-    frame["kolumn"] = keys
+    frame["kolumn"] = unit_names(frame, niva)
     frame["niva"] = niva
     frame["index"] = frame["index"].astype(float)
     texts = reasons(min_svar)

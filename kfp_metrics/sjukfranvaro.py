@@ -22,7 +22,16 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kfp_metrics import charts, nyckeltal, suppression
-from kfp_metrics.analys import Column, organisation_avdelningar, table, title
+from kfp_metrics.analys import (
+    Column,
+    level,
+    organisation_avdelningar,
+    per_forvaltning_instead,
+    shown_level,
+    table,
+    title,
+    unit_names,
+)
 from kfp_metrics.format import SUPPRESSED, manad, procent
 from kfp_metrics.nyckeltal import ratio
 from kfp_metrics.periods import add_months, window_12
@@ -184,24 +193,6 @@ def tabell_per_manad(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFra
 # --- Per avdelning (per enhet within one avdelning) against target --------------------------------
 
 
-# More avdelningar than this in the scope and the chart shows one bar per förvaltning.
-MAX_AVDELNINGAR = 15
-
-
-def level(scope: Scope) -> str:
-    """'enhet' when the scope is one avdelning or names enheter, else 'avdelning' (per_avdelning
-    moves on to 'forvaltning' for a scope of several förvaltningar and many avdelningar)."""
-    return "enhet" if len(scope.avdelning) == 1 or scope.enhet else "avdelning"
-
-
-LEVEL_NAMES = {"enhet": "enhet", "avdelning": "avdelning", "forvaltning": "förvaltning"}
-
-
-def shown_level(frame: pd.DataFrame, scope: Scope) -> str:
-    """The Swedish name of the level a per_avdelning frame shows: enhet, avdelning or förvaltning."""
-    return LEVEL_NAMES[frame["niva"].iloc[0] if len(frame) else level(scope)]
-
-
 def _scope_total_persons(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope) -> int:
     fran, till = window_12(period)
     frame = run(con, "sjukfranvaro_per_grupp", scope, fran=fran, till=till)
@@ -212,11 +203,11 @@ def _scope_total_persons(con: duckdb.DuckDBPyConnection, period: dt.date, scope:
 def per_avdelning(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope) -> pd.DataFrame:
     """Sjukfrånvaro for the 12 months ending P per avdelning of the scope (per enhet when the scope is
     one avdelning; per förvaltning when it spans several förvaltningar with more than
-    MAX_AVDELNINGAR avdelningar), each with its target: the avdelning's own, else its förvaltning's."""
+    analys.MAX_AVDELNINGAR avdelningar), each with its target: the avdelning's own, else its förvaltning's."""
     fran, till = window_12(period)
     niva = level(scope)
     raw = run(con, f"sjukfranvaro_per_{niva}", scope, fran=fran, till=till)
-    if niva == "avdelning" and len(raw) > MAX_AVDELNINGAR and raw["forvaltning"].nunique() > 1:
+    if niva == "avdelning" and per_forvaltning_instead(raw):
         niva = "forvaltning"
         raw = run(con, "sjukfranvaro_per_forvaltning", scope, fran=fran, till=till)
     columns = [
@@ -233,12 +224,7 @@ def per_avdelning(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope)
     ]
     if raw.empty:
         return pd.DataFrame(columns=columns)
-    names = raw[niva].astype(str)
-    if niva == "forvaltning":
-        short = names.map(charts.short_org_name)
-        names = names if short.duplicated().any() else short
-    elif names.duplicated().any():
-        names = names + " (" + raw["forvaltning" if niva == "avdelning" else "avdelning"] + ")"
+    names = unit_names(raw, niva)
     if niva == "avdelning":
         colors = charts.color_map(organisation_avdelningar(con) + list(raw["avdelning"]))
     elif niva == "forvaltning":
@@ -290,7 +276,7 @@ def _withheld_marks(fig: go.Figure, frame: pd.DataFrame, labels: list[str]) -> N
 
 def figure_per_avdelning(frame: pd.DataFrame, scope_text: str, period: dt.date) -> go.Figure:
     """A bar per avdelning (or enhet) of sjukfrånvaro with its own target marker; withheld bars absent."""
-    what = LEVEL_NAMES[frame["niva"].iloc[0]] if len(frame) else "avdelning"
+    what = shown_level(frame, Scope())
     heading = title(f"Sjukfrånvaro per {what}, 12 månader", scope_text, period, through=True)
     if frame.empty:
         return charts.empty_figure("Urvalet har ingen schemalagd arbetstid under perioden.", heading)
@@ -348,7 +334,7 @@ def tabell_per_avdelning(frame: pd.DataFrame, formatted: bool = False) -> pd.Dat
     """The table behind figure_per_avdelning (first column 'Enhet' at enhet level)."""
     out = table(frame, TABELL_PER_AVDELNING, formatted)
     if len(frame) and frame["niva"].iloc[0] != "avdelning":
-        out = out.rename(columns={"Avdelning": LEVEL_NAMES[frame["niva"].iloc[0]].capitalize()})
+        out = out.rename(columns={"Avdelning": shown_level(frame, Scope()).capitalize()})
     return out
 
 

@@ -38,10 +38,7 @@ else:
     omraden = compute.call(kompetensgap.aktiviteter_per_omrade, f.period, f.scope) if has_plan else None
     shown, niva = kompetensgap.heatmap_per(gap)
     if niva == "forvaltning":
-        st.caption(
-            "Urvalet har fler avdelningar än en översikt kan visa, så gapet visas per förvaltning. "
-            "Välj en förvaltning i sidopanelen för att se dess avdelningar."
-        )
+        tables.per_forvaltning_note("gapet", "en översikt")
     tables.chart(
         "gap_avdelning",
         kompetensgap.figure_gap_heatmap,

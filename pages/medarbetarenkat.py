@@ -67,10 +67,7 @@ celler = compute.call(medarbetarenkat.fraga_per_avdelning, f.period, f.scope)
 niva = medarbetarenkat.shown_level(celler, f.scope)
 st.subheader(f"Frågor per {niva}")
 if niva == "förvaltning":
-    st.caption(
-        "Urvalet har fler avdelningar än tabellen kan visa, så frågorna visas per förvaltning. "
-        "Välj en förvaltning i sidopanelen för att se dess avdelningar."
-    )
+    tables.per_forvaltning_note("frågorna", "tabellen")
 tables.chart("enkat_heatmap", medarbetarenkat.figure_heatmap, celler, scope_text)
 tables.show_data(medarbetarenkat.tabell_heatmap(celler), f"Frågor per {niva}", "enkat_heatmap")
 

@@ -42,10 +42,7 @@ per_avdelning = compute.call(sjukfranvaro.per_avdelning, f.period, f.scope)
 niva = sjukfranvaro.shown_level(per_avdelning, f.scope)
 st.subheader(f"Per {niva} mot målet")
 if niva == "förvaltning":
-    st.caption(
-        "Urvalet har fler avdelningar än ett diagram kan visa, så sjukfrånvaron visas per förvaltning. "
-        "Välj en förvaltning i sidopanelen för att se dess avdelningar."
-    )
+    tables.per_forvaltning_note("sjukfrånvaron")
 tables.chart("sjuk_per_avdelning", sjukfranvaro.figure_per_avdelning, per_avdelning, scope_text, f.period)
 tables.show_data(
     sjukfranvaro.tabell_per_avdelning(per_avdelning), f"Sjukfrånvaro per {niva}", "sjuk_per_avdelning"

@@ -12,7 +12,7 @@ import datetime as dt
 
 import pytest
 
-from kfp_metrics import charts, incidenter
+from kfp_metrics import analys, charts, incidenter
 from kfp_metrics.extracts import connect
 from kfp_metrics.queries import Scope
 
@@ -178,7 +178,7 @@ def test_per_avdelning_and_per_enhet(con):
 
 def test_per_forvaltning_when_many_avdelningar(con, monkeypatch):
     # With at most one avdelning per chart: A = X (2, 1 hot och våld) + Y (1, 0); B = Z (1, 1).
-    monkeypatch.setattr(incidenter, "MAX_AVDELNINGAR", 1)
+    monkeypatch.setattr(analys, "MAX_AVDELNINGAR", 1)
     frame = incidenter.per_avdelning(con, P, Scope())
     assert rows(frame, "forvaltning", "antal", "hot_och_vald") == [(FA, 3, 1), (FB, 1, 1)]
     assert incidenter.shown_level(frame, Scope()) == "förvaltning"

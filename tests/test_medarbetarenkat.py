@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from figure_helpers import assert_absent, contents
 
-from kfp_metrics import medarbetarenkat, nyckeltal
+from kfp_metrics import analys, medarbetarenkat, nyckeltal
 from kfp_metrics.exports import csv_bytes
 from kfp_metrics.extracts import connect
 from kfp_metrics.format import SUPPRESSED
@@ -228,7 +228,7 @@ def _with_forvaltning_b(directory):
 
 def test_grid_per_forvaltning_when_many_avdelningar(tmp_path, monkeypatch):
     c = connect(_with_forvaltning_b(tmp_path / "extrakt"))
-    monkeypatch.setattr(medarbetarenkat, "MAX_AVDELNINGAR", 1)
+    monkeypatch.setattr(analys, "MAX_AVDELNINGAR", 1)
     frame = medarbetarenkat.fraga_per_avdelning(c, P, Scope(), min_svar=2)
     assert set(frame["niva"]) == {"forvaltning"}
     q1 = frame[frame["fraga_id"] == "q1"].set_index("kolumn")

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from figure_helpers import assert_absent, contents, target_lines
 
-from kfp_metrics import nyckeltal, sjukfranvaro, suppression
+from kfp_metrics import analys, nyckeltal, sjukfranvaro, suppression
 from kfp_metrics.exports import csv_bytes, excel_bytes
 from kfp_metrics.extracts import connect
 from kfp_metrics.format import SUPPRESSED
@@ -334,7 +334,7 @@ def test_per_forvaltning_when_the_scope_has_many_avdelningar(con, monkeypatch):
     # With at most one avdelning per chart, the fixture's three avdelningar are shown per förvaltning:
     # A = X (16) + Y (4) = 20 persons, B = Z = 5 persons, withheld; B would follow from the total
     # (25 persons, shown) and A, so A is withheld too. Targets are the förvaltningar's own.
-    monkeypatch.setattr(sjukfranvaro, "MAX_AVDELNINGAR", 1)
+    monkeypatch.setattr(analys, "MAX_AVDELNINGAR", 1)
     frame = sjukfranvaro.per_avdelning(con, P, Scope())
     rows = by(frame, "namn")
     assert list(rows) == [FA, FB]

@@ -58,6 +58,15 @@ def chart(key: str, builder: Callable, *args, **kwargs) -> None:
     plotly(_figure(builder.__module__, builder.__name__, args, tuple(sorted(kwargs.items()))), key)
 
 
+def per_forvaltning_note(what: str, shown_as: str = "ett diagram") -> None:
+    """The caption under a breakdown shown per förvaltning because the scope holds a whole city's
+    avdelningar (analys.per_forvaltning_instead); what is the figure shown, e.g. 'sjukfrånvaron'."""
+    st.caption(
+        f"Urvalet har fler avdelningar än {shown_as} kan visa, så {what} visas per förvaltning. "
+        "Välj en förvaltning i sidopanelen för att se dess avdelningar."
+    )
+
+
 def plotly(fig, key: str) -> None:
     """A Plotly chart at full width with the Swedish locale for its built-in texts."""
     st.plotly_chart(
