@@ -105,7 +105,7 @@ def pension_per(pension: pd.DataFrame, gap_frame: pd.DataFrame) -> pd.DataFrame:
     """A pension_inom_tre_ar frame at the heatmap's level (heatmap_per of gap_frame): summed per
     förvaltning, or per avdelning named as the heatmap names it."""
     _, niva = heatmap_per(gap_frame)
-    if niva == "forvaltning" or (gap_frame.empty and pension["forvaltning"].nunique() > 1):
+    if niva == "forvaltning" or (gap_frame.empty and analys.per_forvaltning_instead(pension)):
         sums = _pension_per_forvaltning(pension)
         sums["avdelning"] = [charts.short_org_name(f) for f in sums["forvaltning"]]
         return sums[["forvaltning", "avdelning", "antal_tillsvidare", "inom_tre_ar", "andel_pct"]]
@@ -117,15 +117,16 @@ def pension_per(pension: pd.DataFrame, gap_frame: pd.DataFrame) -> pd.DataFrame:
 
 def heatmap_per(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     """The frame the overview heatmap shows and its level: per avdelning, or per förvaltning when the
-    scope holds more avdelningar than a heatmap can show legibly (a whole city's förvaltningar).
+    scope spans several förvaltningar with more avdelningar than a heatmap can show legibly (a whole
+    city, analys.per_forvaltning_instead).
 
     Per förvaltning, behov, nuläge and gap are the means over all assessment rows of the
     förvaltning (weighted by bedömningar), as the avdelning's values are over its rows. Per avdelning,
     an avdelning whose name recurs in another förvaltning is labelled 'Avdelning (Förvaltning)'."""
     if frame.empty:
         return frame, "avdelning"
-    pairs = avdelningar(frame)
-    if len(pairs) <= analys.MAX_AVDELNINGAR:
+    if not analys.per_forvaltning_instead(frame):
+        pairs = avdelningar(frame)
         labels = {p: avdelning_label(p, pairs) for p in pairs}
         out = frame.copy()
         out["avdelning_namn"] = frame["avdelning"]

@@ -253,3 +253,12 @@ def test_heatmap_with_many_columns_moves_figures_to_hover():
     assert set(fig.data[0].text[0]) == {""}
     assert fig.layout.xaxis.ticktext[0] == "Förvaltning 00" and fig.layout.xaxis.tickangle == -45
     assert "Pension inom tre år: 30,0" in fig.data[0].customdata[0][0][2]
+
+
+def test_one_forvaltning_with_many_avdelningar_keeps_its_avdelningar():
+    # 16 avdelningar of one förvaltning: still one column each (choosing it could show no more),
+    # drawn with the figures in the hover text.
+    frame = _gap_frame([(FA, f"A{i:02d}", "Demens", 4, 2, 1) for i in range(16)])
+    shown, niva = kompetensgap.heatmap_per(frame)
+    assert niva == "avdelning" and len(set(shown["avdelning"])) == 16
+    assert kompetensgap.many_columns(shown, niva)
