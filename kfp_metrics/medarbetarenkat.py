@@ -521,13 +521,15 @@ def figure_heatmap(frame: pd.DataFrame, scope_text: str) -> go.Figure:
     if all(v is None for row in z for v in row):
         message = reasons()[PRIMAR] if frame["undertryckt"].any() else "Inga indexvärden att visa."
         return charts.empty_figure(f"{message} i någon {niva}.", heading)
+    # Many columns (a city's förvaltningar): names on one slanted line, cells without figures.
+    many = len(kolumner) > 12
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=[charts.wrap_label(k) for k in kolumner],
+            x=kolumner if many else [charts.wrap_label(k) for k in kolumner],
             y=labels,
-            text=text,
-            texttemplate="%{text}",
+            text=None if many else text,
+            texttemplate=None if many else "%{text}",
             customdata=hover,
             hovertemplate="%{customdata}<extra></extra>",
             colorscale="Blues",
@@ -539,16 +541,11 @@ def figure_heatmap(frame: pd.DataFrame, scope_text: str) -> go.Figure:
             hoverongaps=True,
         )
     )
-    height = max(320, 90 + 34 * len(labels))
+    height = max(320, 90 + 34 * len(labels)) + (90 if many else 0)
     charts.style(fig, heading, height=height, legend=False)
     fig.update_yaxes(autorange="reversed", automargin=True, gridcolor=None, rangemode=None)
-    fig.update_xaxes(side="bottom", type="category")
-    fig.update_layout(margin={"l": 10, "t": 60}, plot_bgcolor="#F4F4F4")
-    if len(kolumner) > 12:
-        # Many columns (a city's förvaltningar): names on one slanted line, cells without figures.
-        fig.update_traces(x=kolumner, texttemplate=None, text=None)
-        fig.update_xaxes(tickangle=-45)
-        fig.update_layout(height=height + 90, margin={"b": 130})
+    fig.update_xaxes(side="bottom", type="category", tickangle=-45 if many else None)
+    fig.update_layout(margin={"l": 10, "t": 60, **({"b": 130} if many else {})}, plot_bgcolor="#F4F4F4")
     return fig
 
 
