@@ -3,7 +3,7 @@ import streamlit as st
 from kfp_metrics import analys, charts, heltid
 from kfp_metrics.format import manad
 from kfp_metrics.periods import add_months
-from kfp_metrics.ui import compute, data, filters, tables
+from kfp_metrics.ui import cards, compute, data, filters, tables
 
 f = filters.current()
 scope_text = f.describe()
@@ -20,17 +20,7 @@ if now["personal"]["antal_manadsavlonade"] == 0:
 
 per_manad = compute.call(heltid.heltid_per_manad, f.period, f.scope)
 kpis = heltid.kpis(now, before, targets, faktisk, per_manad)
-for column, kpi in zip(st.columns(len(kpis)), kpis, strict=True):
-    column.metric(
-        kpi.label,
-        kpi.value,
-        kpi.delta,
-        delta_color=kpi.color,
-        help=kpi.help,
-        border=True,
-        delta_arrow=kpi.arrow,
-        delta_description=kpi.description,
-    )
+cards.kpi_row(kpis)
 
 st.subheader("Heltidsanställda över tid")
 tables.chart(

@@ -2,7 +2,7 @@ import streamlit as st
 
 from kfp_metrics import analys, personal
 from kfp_metrics.format import manad
-from kfp_metrics.ui import compute, data, filters, tables
+from kfp_metrics.ui import cards, compute, data, filters, tables
 
 f = filters.current()
 scope_text = f.describe()
@@ -15,17 +15,7 @@ if now["personal"]["antal_manadsavlonade"] + now["personal"]["antal_timavlonade"
         f"Urvalet har inga anställda i {manad(f.period)}. Välj en annan period eller ett bredare urval."
     )
 
-for column, kpi in zip(st.columns(5), personal.kpis(now), strict=True):
-    column.metric(
-        kpi.label,
-        kpi.value,
-        kpi.delta,
-        delta_color=kpi.color,
-        help=kpi.help,
-        border=True,
-        delta_arrow=kpi.arrow,
-        delta_description=kpi.description,
-    )
+cards.kpi_row(personal.kpis(now))
 
 st.subheader("Anställda över tid")
 per_manad = compute.call(personal.per_manad, f.period, f.scope)

@@ -3,7 +3,7 @@ import streamlit as st
 from kfp_metrics import analys, rorlighet
 from kfp_metrics.format import manad
 from kfp_metrics.periods import add_months
-from kfp_metrics.ui import compute, data, filters, tables
+from kfp_metrics.ui import cards, compute, data, filters, tables
 
 f = filters.current()
 scope_text = f.describe()
@@ -17,17 +17,7 @@ last_year = add_months(f.period, -12)
 before = data.key_figures(last_year, f.scope) if last_year >= f.first_period else None
 targets = data.targets(f.period, f.scope)
 trend = compute.call(rorlighet.personalomsattning_per_manad, f.period, f.scope)
-for column, kpi in zip(st.columns(4), rorlighet.kpis(now, before, targets, trend), strict=True):
-    column.metric(
-        kpi.label,
-        kpi.value,
-        kpi.delta,
-        delta_color=kpi.color,
-        help=kpi.help,
-        border=True,
-        delta_arrow=kpi.arrow,
-        delta_description=kpi.description,
-    )
+cards.kpi_row(rorlighet.kpis(now, before, targets, trend))
 
 st.subheader("Personalomsättning")
 tables.chart(

@@ -6,6 +6,7 @@ import streamlit as st
 
 from kfp_metrics import catalog
 from kfp_metrics.oversikt import Card
+from kfp_metrics.personal import Kpi
 
 _COLORS = {"gron": "green", "gul": "orange", "rod": "red"}
 
@@ -28,3 +29,18 @@ def render(card: Card) -> None:
             st.caption(card.note)
         if card.page:
             st.page_link(card.page, label=card.page_label or "Visa sidan", icon=":material/arrow_forward:")
+
+
+def kpi_row(kpis: list[Kpi]) -> None:
+    """A page's key figures side by side, one bordered st.metric box each."""
+    for column, kpi in zip(st.columns(len(kpis)), kpis, strict=True):
+        column.metric(
+            kpi.label,
+            kpi.value,
+            kpi.delta,
+            delta_color=kpi.color,
+            help=kpi.help,
+            border=True,
+            delta_arrow=kpi.arrow,
+            delta_description=kpi.description,
+        )
