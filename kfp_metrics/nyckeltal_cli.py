@@ -15,7 +15,8 @@ from kfp_metrics.queries import Scope
 CLI_MEMORY_LIMIT = "1200MB"
 
 
-def _pensionsalder(text: str) -> int:
+def pensionsalder_arg(text: str) -> int:
+    """argparse type of --pensionsalder: an integer within PENSIONSALDER_RANGE, else a Swedish error."""
     low, high = PENSIONSALDER_RANGE
     try:
         value = int(text)
@@ -26,7 +27,8 @@ def _pensionsalder(text: str) -> int:
     return value
 
 
-def _period(text: str):
+def period_arg(text: str):
+    """argparse type of --period: YYYY-MM as a date, else the Swedish error of parse_period."""
     try:
         return parse_period(text)
     except ValueError as exc:
@@ -71,12 +73,12 @@ def register(sub) -> None:
     )
     add_data_argument(parser)
     parser.add_argument(
-        "--period", required=True, type=_period, metavar="ÅÅÅÅ-MM", help="månaden, t.ex. 2024-09"
+        "--period", required=True, type=period_arg, metavar="ÅÅÅÅ-MM", help="månaden, t.ex. 2024-09"
     )
     add_scope_arguments(parser)
     parser.add_argument(
         "--pensionsalder",
-        type=_pensionsalder,
+        type=pensionsalder_arg,
         default=DEFAULT_PENSIONSALDER,
         metavar="ÅR",
         help=f"pensionsålder 65–69 (standard {DEFAULT_PENSIONSALDER})",

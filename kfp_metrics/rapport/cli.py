@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
 
 from kfp_metrics.extracts import connect, content_fingerprint
 from kfp_metrics.format import manad
-from kfp_metrics.nyckeltal import DEFAULT_PENSIONSALDER, PENSIONSALDER_RANGE, scope_warnings
+from kfp_metrics.nyckeltal import DEFAULT_PENSIONSALDER, scope_warnings
 from kfp_metrics.nyckeltal_cli import (
     add_data_argument,
     add_scope_arguments,
     check_data_dir,
+    pensionsalder_arg,
+    period_arg,
     validated_or_message,
 )
-from kfp_metrics.periods import format_period, parse_period
+from kfp_metrics.periods import format_period
 from kfp_metrics.queries import Scope, run
 from kfp_metrics.rapport.avsnitt import AVSNITT
 
@@ -24,24 +25,6 @@ EXIT_OK = 0
 EXIT_DATA = 1
 EXIT_BROWSER = 3
 EXIT_WRITE = 4
-
-
-def _period(text: str):
-    try:
-        return parse_period(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _pensionsalder(text: str) -> int:
-    low, high = PENSIONSALDER_RANGE
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"pensionsåldern måste vara ett heltal {low}–{high}") from None
-    if not low <= value <= high:
-        raise argparse.ArgumentTypeError(f"pensionsåldern måste vara {low}–{high}, inte {value}")
-    return value
 
 
 def register(sub) -> None:
@@ -58,7 +41,7 @@ def register(sub) -> None:
     )
     add_data_argument(parser)
     parser.add_argument(
-        "--period", required=True, type=_period, metavar="ÅÅÅÅ-MM", help="månaden, t.ex. 2024-09"
+        "--period", required=True, type=period_arg, metavar="ÅÅÅÅ-MM", help="månaden, t.ex. 2024-09"
     )
     add_scope_arguments(parser)
     parser.add_argument(
@@ -75,7 +58,7 @@ def register(sub) -> None:
     )
     parser.add_argument(
         "--pensionsalder",
-        type=_pensionsalder,
+        type=pensionsalder_arg,
         default=DEFAULT_PENSIONSALDER,
         metavar="ÅR",
         help=f"pensionsålder 65–69 (standard {DEFAULT_PENSIONSALDER})",
