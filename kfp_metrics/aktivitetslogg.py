@@ -298,7 +298,7 @@ def _query_aktiviteter(con_or_data_dir, select: str, fetch):
 
     from kfp_metrics.extracts import locate_tables
 
-    if isinstance(con_or_data_dir, duckdb.DuckDBPyConnection):
+    if hasattr(con_or_data_dir, "cursor"):  # a DuckDB connection, or the access layer's filtered one
         cur = con_or_data_dir.cursor()
         try:
             found = cur.execute(

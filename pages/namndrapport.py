@@ -11,7 +11,7 @@ from kfp_metrics.queries import Scope
 from kfp_metrics.rapport import AVSNITT, Options, skapa
 from kfp_metrics.rapport import pdf as utskrift
 from kfp_metrics.rapport.content import default_title
-from kfp_metrics.ui import data, filters
+from kfp_metrics.ui import data, filters, inloggning
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -22,7 +22,15 @@ def _fingerprint(directory: str, fp: str) -> str:
 # The activity log's token and today's date are part of the key: statuses and "försenad" change with them.
 @st.cache_data(max_entries=16, show_spinner="Sammanställer rapporten …")
 def _report(
-    directory: str, fp: str, log: int, period: str, scope: tuple, avsnitt: tuple, titel: str, today: str
+    directory: str,
+    fp: str,
+    grant: tuple,
+    log: int,
+    period: str,
+    scope: tuple,
+    avsnitt: tuple,
+    titel: str,
+    today: str,
 ):
     options = Options(
         period=dt.date.fromisoformat(period),
@@ -32,7 +40,7 @@ def _report(
         skapad=dt.datetime.now().replace(microsecond=0),
         fingeravtryck=_fingerprint(directory, fp),
     )
-    return skapa(data.connection(), options)
+    return skapa(data.connection_for(directory, fp, grant), options)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -85,6 +93,8 @@ html_col.download_button(
     file_name=f"{rapport.filnamn}.html",
     mime="text/html",
     key="rapport_html",
+    on_click=inloggning.log_download,
+    args=(f"{rapport.filnamn}.html",),
     icon=":material/code:",
     width="stretch",
     help="Fristående sida med diagrammen; skriv ut den från webbläsaren (A4, stående).",
@@ -111,6 +121,8 @@ if utskrift.browser_available():
             file_name=f"{rapport.filnamn}.pdf",
             mime="application/pdf",
             key="rapport_pdf_ladda",
+            on_click=inloggning.log_download,
+            args=(f"{rapport.filnamn}.pdf",),
             icon=":material/download:",
             width="stretch",
         )

@@ -53,3 +53,61 @@ def all_text(at: AppTest) -> str:
     for m in at.metric:
         parts.append(f"{m.label} {m.value}")
     return "\n".join(parts)
+
+
+AUTH_SECRETS = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "en-lång-hemlighet-för-tester-som-räcker-till-32-byte",
+    "entra": {
+        "client_id": "kfp-test",
+        "client_secret": "hemligt",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+    },
+}
+
+
+def logged_in_app(
+    monkeypatch,
+    data_dir: Path,
+    state_dir: Path,
+    user: dict | None,
+    access: str | None,
+    query: dict | None = None,
+) -> AppTest:
+    """An AppTest with login configured: user is st.user's claims (None = logged out), access
+    the text of the access file (None = no file)."""
+    at = app_test(monkeypatch, data_dir, state_dir, query)
+    path = state_dir / "behorighet.toml"
+    if access is not None:
+        path.write_text(access, encoding="utf-8")
+    monkeypatch.setenv("KFP_BEHORIGHET", str(path))
+    at.secrets["auth"] = AUTH_SECRETS
+    at.user = {"is_logged_in": False} if user is None else {"is_logged_in": True, **user}
+    return at
+
+
+def everything_shown(at: AppTest) -> str:
+    """Every text a person could read or scrape from the last run: texts, metrics, tables (cells
+    and headers), widget options and values, chart JSON and download file names."""
+    parts = [all_text(at)]
+    for frame in at.dataframe:
+        value = frame.value
+        parts.append(" ".join(map(str, value.columns)))
+        parts.append(value.to_csv(index=False))
+    for table in at.table:
+        parts.append(table.value.to_csv(index=False))
+    for kind in ("selectbox", "multiselect", "radio"):
+        for widget in getattr(at, kind):
+            parts.extend(str(o) for o in getattr(widget, "options", []))
+            parts.append(str(widget.value))
+    for element in at.get("plotly_chart"):
+        parts.append(element.proto.spec)
+    for element in at.get("download_button"):
+        parts.append(str(element.proto))
+    for element in at.get("code"):
+        parts.append(str(getattr(element, "value", "")))
+    for element in at.get("iframe"):
+        parts.append(str(element.proto))
+    for element in at.get("text"):
+        parts.append(str(getattr(element, "value", "")))
+    return "\n".join(parts)

@@ -34,17 +34,21 @@ def require_chromium() -> None:
         pytest.skip("chromium saknas (apt-get install chromium); scripts/setup.sh installerar den")
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
 @contextmanager
-def running_app(data_dir: Path, state_dir: Path):
-    """Start the app on a free loopback port; yield its URL; stop it afterwards."""
-    port = _free_port()
-    env = {**os.environ, "KFP_DATA_DIR": str(data_dir), "KFP_STATE_DIR": str(state_dir)}
+def running_app(
+    data_dir: Path, state_dir: Path, secrets: Path | None = None, port: int | None = None, env=None
+):
+    """Start the app on a free loopback port; yield its URL; stop it afterwards.
+
+    secrets: a secrets.toml to use (login configured) instead of none (local mode)."""
+    port = port or free_port()
+    env = {**os.environ, "KFP_DATA_DIR": str(data_dir), "KFP_STATE_DIR": str(state_dir), **(env or {})}
     cmd = [
         sys.executable,
         "-m",
@@ -60,6 +64,8 @@ def running_app(data_dir: Path, state_dir: Path):
         "--browser.gatherUsageStats",
         "false",
     ]
+    if secrets is not None:
+        cmd += ["--secrets.files", str(secrets)]
     log = open(state_dir / "streamlit.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

@@ -23,7 +23,7 @@ from kfp_metrics.aktivitetslogg import STATUS_LABELS, STATUSES
 from kfp_metrics.format import datum
 from kfp_metrics.periods import format_period
 from kfp_metrics.queries import Scope
-from kfp_metrics.ui import data, tables
+from kfp_metrics.ui import data, inloggning, tables
 
 # Session state keys (also the widgets' keys, so tests can drive them).
 VAL = "akt_val"
@@ -57,8 +57,10 @@ def _scope_key(scope: Scope) -> tuple:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _plan(directory: str, fp: str, state: str, token: tuple, scope: tuple, referensdatum: str):
-    frame = akt.plan_for_scope(data.connection(), Scope(*scope), dt.date.fromisoformat(referensdatum), state)
+def _plan(directory: str, fp: str, grant: tuple, state: str, token: tuple, scope: tuple, referensdatum: str):
+    frame = akt.plan_for_scope(
+        data.connection_for(directory, fp, grant), Scope(*scope), dt.date.fromisoformat(referensdatum), state
+    )
     return frame, list(frame.attrs.get("varningar", []))
 
 
@@ -85,9 +87,13 @@ def _activity(key: tuple) -> dict:
 
 
 @st.cache_data(max_entries=32, show_spinner="Beräknar nyckeltalen …")
-def _metric_texts(directory: str, fp: str, rows: tuple, period: str, with_values: bool) -> dict[str, str]:
+def _metric_texts(
+    directory: str, fp: str, grant: tuple, rows: tuple, period: str, with_values: bool
+) -> dict[str, str]:
     frame = pd.DataFrame([_activity(r) for r in rows], columns=list(ACTIVITY_FIELDS))
-    return akt.metric_texts(data.connection(), frame, dt.date.fromisoformat(period), with_values)
+    return akt.metric_texts(
+        data.connection_for(directory, fp, grant), frame, dt.date.fromisoformat(period), with_values
+    )
 
 
 def metric_texts(frame: pd.DataFrame, period: dt.date) -> tuple[dict[str, str], bool]:
@@ -101,8 +107,8 @@ def metric_texts(frame: pd.DataFrame, period: dt.date) -> tuple[dict[str, str], 
 
 
 @st.cache_data(max_entries=64, show_spinner="Hämtar nyckeltalet …")
-def _trend(directory: str, fp: str, key: tuple, period: str) -> akt.MetricTrend:
-    con = data.connection()
+def _trend(directory: str, fp: str, grant: tuple, key: tuple, period: str) -> akt.MetricTrend:
+    con = data.connection_for(directory, fp, grant)
     row = _activity(key)
     return akt.metric_trend(
         con,
@@ -119,8 +125,10 @@ def trend(row, period: dt.date) -> akt.MetricTrend:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _gap(directory: str, fp: str, key: tuple, period: str) -> akt.GapResult:
-    return akt.kompetensgap(data.connection(), _activity(key), dt.date.fromisoformat(period))
+def _gap(directory: str, fp: str, grant: tuple, key: tuple, period: str) -> akt.GapResult:
+    return akt.kompetensgap(
+        data.connection_for(directory, fp, grant), _activity(key), dt.date.fromisoformat(period)
+    )
 
 
 def gap(row, period: dt.date) -> akt.GapResult:
@@ -132,18 +140,15 @@ def gap(row, period: dt.date) -> akt.GapResult:
 
 
 def logged_in_name() -> str | None:
-    """The logged-in user's name where authentication is configured, else None (never raises)."""
-    try:
-        user = st.user
-        if not user.get("is_logged_in"):
-            return None
-        for key in ("name", "email", "preferred_username"):
-            value = user.get(key)
-            if isinstance(value, str) and value.strip():
-                return value.strip()
-    except Exception:  # no auth configured, or a host without st.user: fall back to the name field
-        return None
-    return None
+    """The logged-in person's name where login is configured, else None (local mode)."""
+    person = inloggning.person()
+    return None if person.local else person.identity.namn
+
+
+def _may_change(row: dict) -> bool:
+    """Whether the person may change this activity: andra_aktiviteter for its förvaltning/avdelning."""
+    avdelning = None if akt.is_blank(row.get("avdelning")) else str(row["avdelning"])
+    return inloggning.person().permission.changes(str(row["forvaltning"]), avdelning)
 
 
 # --- the plan table --------------------------------------------------------------------------------
@@ -212,21 +217,25 @@ def _prepare(row: dict) -> None:
         state[FORM_FOR] = aktivitet_id
 
 
-def _save(aktivitet_id: str, current_status: str, user: str | None) -> None:
+def _save(row: dict, current_status: str, user: str | None) -> None:
     """Form callback: log the change and report; nothing is written when the input is refused."""
+    aktivitet_id = str(row["aktivitet_id"])
     state = st.session_state
     status = state.get(STATUS)
     kommentar = state.get(KOMMENTAR) or ""
     kommentar = kommentar if kommentar.strip() else None
+    person = inloggning.person()
     av = user or (state.get(NAMN) or "")
     problem = akt.change_problem(current_status, status, kommentar)
+    if problem is None and not _may_change(row):
+        problem = "Du har inte behörighet att ändra den här aktiviteten."
     if problem is None and not av.strip():
         problem = "Fyll i Ditt namn: varje ändring sparas med vem som gjorde den."
     if problem:
         state[MEDDELANDE] = (aktivitet_id, "error", akt.md_escape(problem) + " Ingenting sparades.")
         return
     try:
-        change = aktivitetslogg.append_change(aktivitet_id, status, kommentar, av)
+        change = aktivitetslogg.append_change(aktivitet_id, status, kommentar, av, **_author_id(person))
     except aktivitetslogg.LogLockedError:
         state[MEDDELANDE] = (aktivitet_id, "error", akt.md_escape(LOCKED_TEXT))
         return
@@ -254,10 +263,26 @@ def _save(aktivitet_id: str, current_status: str, user: str | None) -> None:
     _plan.clear()
 
 
+def _author_id(person) -> dict:
+    """The logged-in person's id for the change log (none in local mode)."""
+    return {} if person.local else {"av_id": person.identity.id}
+
+
 def edit_form(row: dict) -> None:
     """Status and uppföljning for one activity in a form; logged with who and when on submit."""
     aktivitet_id = str(row["aktivitet_id"])
     user = logged_in_name()
+    if not _may_change(row):
+        st.info(
+            "Du kan följa aktiviteten men inte registrera uppföljning: din behörighet omfattar inte "
+            "ändringar av den här aktiviteten."
+            + (
+                " En förvaltningsövergripande aktivitet ändras av den som har behörighet för hela förvaltningen."
+                if akt.is_blank(row.get("avdelning"))
+                else ""
+            )
+        )
+        return
     _prepare(row)
     with st.form("akt_form", enter_to_submit=False):
         st.selectbox(
@@ -288,7 +313,7 @@ def edit_form(row: dict) -> None:
             type="primary",
             key=SPARA,
             on_click=_save,
-            args=(aktivitet_id, str(row["status"]), user),
+            args=(row, str(row["status"]), user),
         )
     message = st.session_state.get(MEDDELANDE)
     if message and message[0] == aktivitet_id:
@@ -394,6 +419,9 @@ def linked_gap(row: dict, period: dt.date) -> None:
 
 def export_button(frame: pd.DataFrame, referensdatum: dt.date, period: dt.date) -> None:
     """'Exportera planen till Excel': the scope's plan with current status, grouped by UBARIA."""
+    if not inloggning.person().permission.may_change:
+        st.info("Export av planen kräver behörighet att ändra aktiviteter.")
+        return
     st.download_button(
         "Exportera planen till Excel",
         data=lambda: plan_io.export_plan_bytes(frame, referensdatum),  # built when clicked
@@ -401,7 +429,8 @@ def export_button(frame: pd.DataFrame, referensdatum: dt.date, period: dt.date) 
         mime=XLSX_MIME,
         key="plan_export",
         icon=":material/download:",
-        on_click="ignore",
+        on_click=inloggning.log_download,
+        args=(f"aktivitetsplan_{format_period(period)}.xlsx",),
     )
 
 
@@ -416,7 +445,15 @@ def _parse(content: bytes, name: str, forvaltning: str | None, digest: str):
 
 
 def import_section(forvaltningar: list[str], default_forvaltning: str | None) -> None:
-    """Upload an .xlsx or .csv plan, preview it and write it as the aktiviteter table on confirm."""
+    """Upload an .xlsx or .csv plan, preview it and write it as the aktiviteter table on confirm.
+
+    A plan replaces whole förvaltningars plans, so a person may import only for förvaltningar
+    whose every activity they may change, and replace the whole table only with a grant for all."""
+    permission = inloggning.person().permission
+    forvaltningar = [f for f in forvaltningar if permission.changes_whole(f)]
+    if not forvaltningar:
+        st.info("Import av en aktivitetsplan kräver behörighet att ändra aktiviteter för en hel förvaltning.")
+        return
     done = st.session_state.pop(IMPORT_MEDDELANDE, None)
     if done:
         st.success(done)
@@ -453,16 +490,29 @@ def import_section(forvaltningar: list[str], default_forvaltning: str | None) ->
         st.warning("Att kontrollera:\n\n" + "\n".join(f"- {akt.md_escape(w)}" for w in warnings))
     st.dataframe(akt.preview_table(imported), hide_index=True, width="stretch", key="plan_forhandsvisning")
 
-    existing = data.query("aktiviteter_i_scope", Scope()) if data.table_present("aktiviteter") else None
     covered = sorted({str(f) for f in imported["forvaltning"] if not akt.is_blank(f)})
+    outside = [f for f in covered if f not in forvaltningar]
+    if outside:
+        st.error(
+            akt.md_escape(
+                f"Filen har aktiviteter för {', '.join(outside)}, där du inte har behörighet att ändra "
+                "planen. Ingenting sparades; ta bort de raderna eller be om behörighet."
+            )
+        )
+        return
+    # Merging keeps every other förvaltning's activities, so it reads the whole table; nothing of
+    # it outside the person's grant is shown.
+    existing = data.all_activities() if data.table_present("aktiviteter") else None
     others = 0 if existing is None else int((~existing["forvaltning"].isin(covered)).sum())
+    modes = ["forvaltningar", "allt"] if permission.andra_alla else ["forvaltningar"]
     mode = st.radio(
         "Hur ska planen sparas?",
-        ["forvaltningar", "allt"],
+        modes,
         key="plan_lage",
         horizontal=True,
         format_func=lambda m: (
-            f"Ersätt planen för {', '.join(covered)} (behåll {others} andra aktiviteter)"
+            f"Ersätt planen för {', '.join(covered)}"
+            + (f" (behåll {others} andra aktiviteter)" if permission.alla else "")
             if m == "forvaltningar"
             else "Ersätt hela tabellen aktiviteter"
         ),

@@ -18,11 +18,20 @@ def _allowed(module: str) -> bool:
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def _call(directory: str, fp: str, module: str, name: str, period: str | None, scope: tuple, params: tuple):
+def _call(
+    directory: str,
+    fp: str,
+    grant: tuple,
+    module: str,
+    name: str,
+    period: str | None,
+    scope: tuple,
+    params: tuple,
+):
     if not _allowed(module):
         raise ValueError(f"Okänd modul: {module}")
     function = getattr(importlib.import_module(module), name)
-    con = data.connection()
+    con = data.connection_for(directory, fp, grant)
     if period is None:
         return function(con, **dict(params))
     return function(con, dt.date.fromisoformat(period), Scope(*scope), **dict(params))

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from kfp_metrics import aktivitetslogg, nyckeltal
+from kfp_metrics.behorighet import Permission, atkomst
 from kfp_metrics.extracts import connect, data_dir_from_env, fingerprint, has_column, has_table
 from kfp_metrics.queries import Scope, run
 from kfp_metrics.validation import ValidationReport, validate_cached
@@ -20,20 +21,57 @@ def data_dir() -> Path:
     return data_dir_from_env()
 
 
-def data_key() -> tuple[str, str]:
-    """The extracts directory and its fingerprint: the cache key of everything read from it."""
+def _permission_key() -> tuple:
+    """The session's permission as a cache key; no session permission means nothing is read."""
+    from kfp_metrics.ui import inloggning
+
+    return inloggning.person().permission.key()
+
+
+def data_key() -> tuple[str, str, tuple]:
+    """The extracts directory, its fingerprint and the person's permission: the cache key of
+    everything read from the extracts, so that two persons never share a cached result."""
     directory = data_dir()
-    return str(directory), fingerprint(directory)
+    return str(directory), fingerprint(directory), _permission_key()
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _connection(directory: str, fp: str):
+def _base(directory: str, fp: str):
     return connect(directory)
 
 
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _connection(directory: str, fp: str, grant: tuple):
+    return atkomst.scoped(_base(directory, fp), Permission.from_key(grant))
+
+
 def connection():
-    """The shared DuckDB connection for the current extracts (queries use their own cursor)."""
+    """The DuckDB connection for the current extracts holding only what the person may see
+    (queries use their own cursor)."""
     return _connection(*data_key())
+
+
+def connection_for(directory: str, fp: str, grant: tuple):
+    """connection() for a data_key() taken earlier: what cached functions use with their key."""
+    return _connection(directory, fp, grant)
+
+
+def all_activities() -> pd.DataFrame:
+    """The whole aktiviteter table, for merging an imported plan into it (never to be shown):
+    the activities outside the person's grant are kept as they are."""
+    directory = data_dir()
+    return run(_base(str(directory), fingerprint(directory)), "aktiviteter_i_scope", Scope())
+
+
+def organisation_units() -> list[tuple[str, str, str]]:
+    """Every unit the extracts name, for checking the access file's grants (never shown)."""
+    directory = data_dir()
+    return _units(str(directory), fingerprint(directory))
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _units(directory: str, fp: str) -> list[tuple[str, str, str]]:
+    return atkomst.organisation_units(_base(directory, fp))
 
 
 @st.cache_data(max_entries=8, show_spinner="Validerar extrakten …")
@@ -43,12 +81,13 @@ def _validation(directory: str, fp: str) -> dict:
 
 def validation() -> ValidationReport:
     """The validation report of the current extracts, cached by fingerprint."""
-    return ValidationReport.from_dict(_validation(*data_key()))
+    directory = data_dir()
+    return ValidationReport.from_dict(_validation(str(directory), fingerprint(directory)))
 
 
 @st.cache_data(max_entries=1024, show_spinner=False)
-def _query(directory: str, fp: str, name: str, scope: tuple, params: tuple) -> pd.DataFrame:
-    con = _connection(directory, fp)
+def _query(directory: str, fp: str, grant: tuple, name: str, scope: tuple, params: tuple) -> pd.DataFrame:
+    con = _connection(directory, fp, grant)
     return run(con, name, Scope(*scope), **dict(params))
 
 
@@ -78,9 +117,9 @@ def _log_token() -> int:
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _nyckeltal(
-    directory: str, fp: str, log: int, period: str, scope: tuple, pensionsalder: int, today: str
+    directory: str, fp: str, grant: tuple, log: int, period: str, scope: tuple, pensionsalder: int, today: str
 ) -> dict:
-    con = _connection(directory, fp)
+    con = _connection(directory, fp, grant)
     return nyckeltal.compute(
         con,
         dt.date.fromisoformat(period),
@@ -99,8 +138,8 @@ def key_figures(period: dt.date, scope: Scope, pensionsalder: int = nyckeltal.DE
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _targets(directory: str, fp: str, period: str, scope: tuple) -> dict:
-    return nyckeltal.targets(_connection(directory, fp), dt.date.fromisoformat(period), Scope(*scope))
+def _targets(directory: str, fp: str, grant: tuple, period: str, scope: tuple) -> dict:
+    return nyckeltal.targets(_connection(directory, fp, grant), dt.date.fromisoformat(period), Scope(*scope))
 
 
 def targets(period: dt.date, scope: Scope) -> dict[str, float]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from kfp_metrics.behorighet import ALLA, Permission
 from kfp_metrics.format import manad
 from kfp_metrics.periods import format_period
 from kfp_metrics.queries import Scope
@@ -30,20 +31,44 @@ class Filters:
     scope: Scope
     first_period: dt.date
     last_period: dt.date
+    permission: Permission = ALLA
 
     @property
     def period_text(self) -> str:
         return format_period(self.period)
 
-    def describe(self) -> str:
-        """The scope in words, for titles: 'Avdelning X, Y' or the förvaltning."""
+    def _chosen(self) -> str | None:
         if self.scope.enhet:
             return ", ".join(self.scope.enhet)
         if self.scope.avdelning:
             return ", ".join(self.scope.avdelning)
         if self.scope.forvaltning:
             return ", ".join(self.scope.forvaltning)
-        return "Alla förvaltningar"
+        return None
+
+    def _wholly_permitted(self) -> bool:
+        """Whether the chosen units lie whole inside the grant, so their names alone are true."""
+        p, s = self.permission, self.scope
+        if p.alla:
+            return True
+        if s.enhet:
+            return True  # an enhet is the smallest unit: chosen means permitted in full
+        if s.avdelning and s.forvaltning:
+            return all(p.covers_whole(s.forvaltning[0], a) for a in s.avdelning)
+        if s.forvaltning:
+            return p.covers_whole(s.forvaltning[0])
+        return False
+
+    def describe(self) -> str:
+        """The scope in words, for titles: 'Avdelning X, Y' or the förvaltning; for a person who
+        may see part of the organisation, 'Ditt urval: …' wherever the names alone would say more."""
+        chosen = self._chosen()
+        if self.permission.alla:
+            return chosen or "Alla förvaltningar"
+        if chosen and self._wholly_permitted():
+            return chosen
+        mine = f"Ditt urval: {self.permission.describe()}"
+        return f"{chosen} ({mine[0].lower()}{mine[1:]})" if chosen else mine
 
 
 def _shown(value: str, limit: int = 60) -> str:
@@ -110,13 +135,17 @@ def _write_url(period: str, latest: str, forvaltning: str, avdelningar: list[str
                 st.query_params[key] = value
 
 
-def sidebar() -> Filters | None:
-    """Render the global filters in the sidebar and return the selection (None without data)."""
+def sidebar(permission: Permission = ALLA) -> Filters | None:
+    """Render the global filters in the sidebar and return the selection (None without data).
+
+    The organisation tree comes through the person's connection, so it holds only the units
+    they may see: a URL naming any other unit gets the same notice as a name that does not exist."""
     periods_df = data.query("perioder", Scope())
     org = data.query("organisation", Scope())
     if periods_df.empty:
         st.sidebar.warning("Extrakten innehåller inga månader i tabellen anstallningar.")
         return None
+    alla_text = "Alla förvaltningar" if permission.alla else "Alla du har behörighet till"
     periods = [format_period(p) for p in periods_df["period"]]
     latest = periods[-1]
     if not st.session_state.get(_SEEDED):
@@ -139,7 +168,7 @@ def sidebar() -> Filters | None:
         "Förvaltning",
         [ALL, *forvaltningar],
         key="f_forvaltning",
-        format_func=lambda v: v or "Alla förvaltningar",
+        format_func=lambda v: v or alla_text,
     )
     in_forv = org if not forvaltning else org[org["forvaltning"] == forvaltning]
     avd_options = sorted(in_forv["avdelning"].unique())
@@ -164,6 +193,7 @@ def sidebar() -> Filters | None:
         scope=Scope.of([forvaltning] if forvaltning else [], avdelningar, [enhet] if enhet else []),
         first_period=dt.date.fromisoformat(periods[0] + "-01"),
         last_period=dt.date.fromisoformat(latest + "-01"),
+        permission=permission,
     )
     st.session_state[_STATE] = filters
     return filters

@@ -1,4 +1,5 @@
-"""What every page shares: validation at start, the sidebar filters and the data-status line."""
+"""What every page shares: login and permission, validation at start, the sidebar filters and the
+data-status line."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import streamlit as st
 
 from kfp_metrics.extracts import locate_tables
 from kfp_metrics.format import manad
-from kfp_metrics.ui import data, filters, navigation
+from kfp_metrics.periods import format_period
+from kfp_metrics.ui import data, filters, inloggning, navigation
 
 
 def _error_page(title: str, body: str) -> None:
@@ -21,27 +23,38 @@ def _error_page(title: str, body: str) -> None:
 
 
 def start() -> bool:
-    """Validate the extracts and draw the sidebar; False (with a Swedish error page) when unusable."""
+    """Let the person in, validate the extracts and draw the sidebar; False (with a Swedish page
+    drawn) when nothing may or can be shown."""
     st.set_page_config(page_title=navigation.PAGE_TITLE, page_icon=navigation.PAGE_ICON, layout="wide")
-    navigation.sidebar_menu()
     directory = data.data_dir()
-    if not directory.is_dir() or not locate_tables(directory):
+    readable = directory.is_dir() and bool(locate_tables(directory))
+    report = data.validation() if readable else None
+    usable = report is not None and report.ok
+    person = inloggning.gate(data.organisation_units if usable else None)
+    if person is None:
+        return False
+    navigation.sidebar_menu()
+    if not readable:
         _error_page(
             f"Katalogen {directory} finns inte eller innehåller inga extrakt.",
             "Ange katalogen med miljövariabeln KFP_DATA_DIR.",
         )
         return False
-    report = data.validation()
-    if not report.ok:
-        _error_page(f"Extrakten i {directory} klarar inte valideringen.", report.to_text())
+    if not usable:
+        if person.permission.alla:
+            _error_page(f"Extrakten i {directory} klarar inte valideringen.", report.to_text())
+        else:
+            # The report quotes values and unit names from the whole organisation.
+            _error_page("Extrakten klarar inte valideringen.", "")
         return False
-    selected = filters.sidebar()
+    selected = filters.sidebar(person.permission)
     if selected is None:
         return False
+    inloggning.log_view(selected.scope.as_dict(), format_period(selected.period))
     warnings = len(report.warnings)
     state = "validerade, inga fel" + (f", {warnings} varningar" if warnings else "")
     st.sidebar.caption(f"Extrakt: {manad(selected.first_period)} – {manad(selected.last_period)} · {state}")
-    if warnings:
+    if warnings and person.permission.alla:
         with st.sidebar.expander("Valideringens varningar"):
             st.text(report.to_text())
     return True

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from kfp_metrics.exports import csv_bytes, excel_bytes
+from kfp_metrics.ui import inloggning
 
 
 def _slug(text: str) -> str:
@@ -31,6 +32,8 @@ def show_data(frame: pd.DataFrame, title: str, key: str) -> None:
             file_name=f"{name}.csv",
             mime="text/csv",
             key=f"csv_{key}",
+            on_click=inloggning.log_download,
+            args=(f"{name}.csv",),
         )
         right.download_button(
             "Ladda ner Excel",
@@ -38,6 +41,8 @@ def show_data(frame: pd.DataFrame, title: str, key: str) -> None:
             file_name=f"{name}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"xlsx_{key}",
+            on_click=inloggning.log_download,
+            args=(f"{name}.xlsx",),
         )
 
 

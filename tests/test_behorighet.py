@@ -1,0 +1,229 @@
+"""The access file and grant resolution (contract section 4), and the filtered connection."""
+
+from __future__ import annotations
+
+import pytest
+from fixture_data import AX, AY, AZ, FA, FB
+
+from kfp_metrics.behorighet import AccessFileError, Box, Identity, Permission, atkomst, parse, resolve
+from kfp_metrics.extracts import connect
+from kfp_metrics.queries import Scope, run
+
+UNITS = [
+    (FA, AX, "Enhet X1"),
+    (FA, AX, "Enhet X2"),
+    (FA, AY, "Enhet Y1"),
+    (FB, AZ, "Enhet Z1"),
+]
+
+FILE = f"""
+kontakt = "HR-avdelningen"
+
+[[roll]]
+namn = "KFP.HR"
+urval = "alla"
+andra_aktiviteter = true
+
+[[roll]]
+namn = "KFP.Lasare.B"
+forvaltning = ["{FB}"]
+
+[[anvandare]]
+id = "Chef.Y@Kommun.se"
+forvaltning = ["{FA}"]
+avdelning = ["{AY}"]
+andra_aktiviteter = true
+
+[[anvandare]]
+id = "enhetschef@kommun.se"
+forvaltning = ["{FA}"]
+avdelning = ["{AX}"]
+enhet = ["Enhet X2"]
+
+[[anvandare]]
+id = "tva@kommun.se"
+forvaltning = ["{FA}"]
+avdelning = ["{AX}"]
+
+[[anvandare]]
+id = "tva@kommun.se"
+forvaltning = ["{FB}"]
+avdelning = []
+enhet = []
+
+[[anvandare]]
+id = "okand@kommun.se"
+forvaltning = ["{FA}"]
+avdelning = ["Avdelning som inte finns"]
+
+[[anvandare]]
+id = "blandad@kommun.se"
+forvaltning = ["{FA}"]
+avdelning = ["{AY}", "Avdelning som inte finns"]
+
+[[anvandare]]
+id = "blandad@kommun.se"
+forvaltning = ["{FB}"]
+"""
+
+
+def who(**claims) -> Identity:
+    return Identity.from_claims(claims)
+
+
+@pytest.mark.parametrize(
+    ("claims", "alla", "boxes", "andra"),
+    [
+        # role only
+        ({"oid": "x", "roles": ["KFP.HR"]}, True, (), True),
+        ({"oid": "x", "roles": ["KFP.Lasare.B"]}, False, (Box((FB,)),), False),
+        # role values are matched exactly
+        ({"oid": "x", "roles": ["kfp.hr"]}, False, (), False),
+        # person only, matched case-insensitively on any of oid, sub, email
+        ({"email": "chef.y@kommun.se"}, False, (Box((FA,), (AY,)),), True),
+        ({"oid": "CHEF.Y@KOMMUN.SE"}, False, (Box((FA,), (AY,)),), True),
+        ({"sub": "chef.y@kommun.se", "oid": "annat-id"}, False, (Box((FA,), (AY,)),), True),
+        # both: the union of the person's and the role's grants
+        (
+            {"email": "chef.y@kommun.se", "roles": ["KFP.Lasare.B"]},
+            False,
+            (Box((FA,), (AY,)), Box((FB,))),
+            True,
+        ),
+        ({"email": "chef.y@kommun.se", "roles": ["KFP.HR"]}, True, (), True),
+        # several rows for one person; empty lists mean the whole förvaltning
+        ({"email": "tva@kommun.se"}, False, (Box((FA,), (AX,)), Box((FB,))), False),
+        ({"email": "enhetschef@kommun.se"}, False, (Box((FA,), (AX,), ("Enhet X2",)),), False),
+        # a grant naming a unit the extracts lack grants nothing; the person's other grants still do
+        ({"email": "okand@kommun.se"}, False, (), False),
+        ({"email": "blandad@kommun.se"}, False, (Box((FB,)),), False),
+        # nobody named: deny by default
+        ({"email": "ingen@kommun.se"}, False, (), False),
+        ({}, False, (), False),
+    ],
+)
+def test_resolution(claims, alla, boxes, andra):
+    permission = resolve(who(**claims), parse(FILE), UNITS)
+    assert permission.alla is alla
+    assert permission.boxes == tuple(sorted(boxes))
+    assert permission.may_change is andra
+    assert permission.denied is (not alla and not boxes)
+
+
+def test_unknown_units_are_reported():
+    permission = resolve(who(email="blandad@kommun.se"), parse(FILE), UNITS)
+    assert len(permission.ignored) == 1
+    assert "Avdelning som inte finns" in permission.ignored[0]
+    assert "rad 41" in permission.ignored[0]  # the [[anvandare]] header of that grant
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ('[[roll]]\nnamn = "A"\nurval = "alla"\n[[anvandare]\nid = "x"\n', 4, "inte giltig TOML"),
+        ('[[anvandare]]\nid = "a"\navdelningar = ["X"]\n', 3, "okänd nyckel «avdelningar»"),
+        ('[[anvandare]]\nid = "a"\n', 1, "anger ingen förvaltning"),
+        ('\n\n[[roll]]\nurval = "alla"\n', 3, "saknar namn"),
+        ('[[roll]]\nnamn = "A"\nurval = "allt"\n', 3, 'urval kan bara vara "alla"'),
+        ('[[anvandare]]\nid = "a"\nforvaltning = "A"\n', 3, "ska vara en lista"),
+        ('[[anvandare]]\nid = "a"\nforvaltning = ["A"]\nandra_aktiviteter = "ja"\n', 4, "true eller false"),
+        ('[[roll]]\nnamn = "A"\nurval = "alla"\nforvaltning = ["A"]\n', 1, "både"),
+        ("roller = 1\n", 1, "okänd nyckel «roller»"),
+    ],
+)
+def test_malformed_file_names_the_line(text, line, words):
+    with pytest.raises(AccessFileError) as err:
+        parse(text, "behorighet.toml")
+    message = str(err.value)
+    assert f"behorighet.toml, rad {line}" in message
+    assert words in message
+
+
+def test_activity_change_rights():
+    p = resolve(who(email="chef.y@kommun.se"), parse(FILE), UNITS)
+    assert p.changes(FA, AY)
+    assert not p.changes(FA, AX)
+    # förvaltningsövergripande activities need the whole förvaltning
+    assert not p.changes(FA, None)
+    assert not p.changes_whole(FA)
+    hr = resolve(who(oid="x", roles=["KFP.HR"]), parse(FILE), UNITS)
+    assert hr.changes(FA, None) and hr.changes_whole(FB)
+    reader = resolve(who(oid="x", roles=["KFP.Lasare.B"]), parse(FILE), UNITS)
+    assert not reader.changes(FB, AZ) and not reader.may_change
+
+
+def test_key_is_the_same_for_the_same_view():
+    a = Permission(boxes=(Box((FA,), (AY,)), Box((FB,))))
+    b = Permission(boxes=(Box((FB,)), Box((FA,), (AY,))))
+    assert a.key() == b.key() and a.key_text() == b.key_text()
+    assert Permission.from_key(a.key()).boxes == a.boxes
+    assert Permission(alla=True).key() != a.key()
+
+
+def test_every_table_has_a_rule():
+    assert atkomst.unruled_tables() == []
+
+
+@pytest.fixture(scope="module")
+def con(fixture_dir):
+    return connect(fixture_dir)
+
+
+def _count(c, sql):
+    return c.execute(sql).fetchall()[0][0]
+
+
+def test_filtered_connection_holds_only_the_grant(con):
+    chef_y = atkomst.scoped(con, Permission(boxes=(Box((FA,), (AY,)),)))
+    # Hand-counted from fixture_data: Avdelning Y has p14, p15, p16 (13 months each) and p22
+    # (2023-09 … 2024-05, 9 months) in anstallningar; every person-month has a franvaro row.
+    assert _count(chef_y, "select count(*) from anstallningar") == 13 * 3 + 9
+    assert _count(chef_y, "select count(*) from franvaro") == 13 * 3 + 9
+    assert _count(chef_y, "select count(distinct avdelning) from anstallningar") == 1
+    # handelser: p22's avgång and p30's rekrytering in Avdelning Y
+    assert sorted(r[0] for r in chef_y.execute("select person_id from handelser").fetchall()) == [
+        "p22",
+        "p30",
+    ]
+    # incidenter i2 and i9 (Enhet Y1); medarbetarenkät: the five Y1 rows
+    assert sorted(r[0] for r in chef_y.execute("select incident_id from incidenter").fetchall()) == [
+        "i2",
+        "i9",
+    ]
+    assert _count(chef_y, "select count(*) from medarbetarenkat") == 5
+    # aktiviteter: A3 (Avdelning Y) and A1 (förvaltningsövergripande in A); mål: A's own two
+    ids = sorted(r[0] for r in chef_y.execute("select aktivitet_id from aktiviteter").fetchall())
+    assert ids == ["A1", "A3"]
+    assert _count(chef_y, "select count(*) from mal where avdelning is not null") == 0
+    assert _count(chef_y, "select count(*) from mal") == 2
+    # The organisation tree behind the sidebar
+    org = run(chef_y, "organisation", Scope())
+    assert org.values.tolist() == [[FA, AY, "Enhet Y1"]]
+    # A scope naming a unit outside the grant reads nothing: no Scope widens the grant
+    assert run(chef_y, "organisation", Scope.of([FB])).empty
+    assert (
+        run(chef_y, "personal_nyckeltal", Scope.of([FA], [AX]), period="2024-09-01").iloc[0][
+            "antal_tillsvidare"
+        ]
+        == 0
+    )
+    # The base connection is untouched
+    assert _count(con, "select count(distinct avdelning) from anstallningar") == 3
+
+
+def test_enhet_grant_and_union(con):
+    x2 = atkomst.scoped(con, Permission(boxes=(Box((FA,), (AX,), ("Enhet X2",)),)))
+    # Nobody is employed in Enhet X2; p05's intern avgång was registered there
+    assert _count(x2, "select count(*) from anstallningar") == 0
+    assert [r[0] for r in x2.execute("select person_id from handelser").fetchall()] == ["p05"]
+    # A1 is förvaltningsövergripande in A; A2, A4, A6 belong to Avdelning X, which holds Enhet X2
+    ids = sorted(r[0] for r in x2.execute("select aktivitet_id from aktiviteter").fetchall())
+    assert ids == ["A1", "A2", "A4", "A6"]
+    union = atkomst.scoped(con, Permission(boxes=(Box((FA,), (AY,)), Box((FB,)))))
+    assert sorted(r[0] for r in union.execute("select distinct avdelning from anstallningar").fetchall()) == [
+        AY,
+        AZ,
+    ]
+    tillsvidare = run(union, "personal_nyckeltal", Scope(), period="2024-09-01").iloc[0]["antal_tillsvidare"]
+    # Y: p14, p15; Z: p17, p18, p27, p28 (p25 left in March)
+    assert tillsvidare == 6

@@ -1,0 +1,247 @@
+"""Every page as people with different grants: nothing outside the grant, in any output.
+
+Login is configured through at.secrets["auth"]; st.user's claims through at.user.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from apptest_helpers import app_test, everything_shown, logged_in_app
+from fixture_analys import write as write_analys
+from fixture_data import AX, AY, AZ, FA, FB
+from streamlit.components.v2.component_manager import BidiComponentManager
+
+from kfp_metrics.behorighet import logg
+from kfp_metrics.ui import navigation
+
+PAGES = [path for _, entries in navigation.SECTIONS for path, _, _ in entries]
+
+ACCESS = f"""
+kontakt = "HR-avdelningen, hr@kommun.se"
+
+[[roll]]
+namn = "KFP.HR"
+urval = "alla"
+andra_aktiviteter = true
+
+[[anvandare]]
+id = "chef.y@kommun.se"
+forvaltning = ["{FA}"]
+avdelning = ["{AY}"]
+andra_aktiviteter = true
+"""
+CHEF_Y = {"email": "chef.y@kommun.se", "oid": "11111111-aaaa", "name": "Yvonne Chef", "sub": "s-y"}
+HR = {"email": "hr@kommun.se", "oid": "22222222-bbbb", "name": "Hanna HR", "roles": ["KFP.HR"]}
+NOBODY = {"email": "ny@kommun.se", "oid": "33333333-cccc", "name": "Nils Ny"}
+
+# Names that only the parts of the organisation outside Avdelning Y have in the fixtures:
+# units, befattningar and competence areas of Avdelning X and Förvaltning B. (Undersköterska is
+# also the befattning of Avdelning Y's incidents and of p30's rekrytering there.)
+OUTSIDE_Y = (
+    AX,
+    AZ,
+    FB,
+    "Enhet X1",
+    "Enhet X2",
+    "Enhet Z1",
+    "Sjuksköterska",
+    "Vårdbiträde",
+    "Förskollärare",
+    "Barnskötare",
+    "Demensvård",
+    "Språkutveckling",
+)
+
+
+@pytest.fixture(autouse=True)
+def no_component_scan(monkeypatch):
+    monkeypatch.setattr(BidiComponentManager, "discover_and_register_components", lambda self, **kw: None)
+
+
+@pytest.fixture(scope="module")
+def analys_dir(tmp_path_factory):
+    return write_analys(tmp_path_factory.mktemp("behorighet_sidor"))
+
+
+def tillsvidare(at) -> str:
+    """The value on Översikt's Tillsvidareanställda card."""
+    texts = [m.value for m in at.markdown if m.value.startswith("### ")]
+    captions = [c.value for c in at.caption]
+    assert captions[1] == "Tillsvidareanställda", captions  # the first card, after the page caption
+    return texts[0].removeprefix("### ")
+
+
+def run_page(at, page):
+    at.run()
+    if page != PAGES[0]:
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_chef_of_one_avdelning_sees_nothing_outside_it(monkeypatch, analys_dir, state_dir, page):
+    at = run_page(
+        logged_in_app(monkeypatch, analys_dir, state_dir, CHEF_Y, ACCESS, {"period": "2024-09"}), page
+    )
+    shown = everything_shown(at)
+    leaked = [name for name in OUTSIDE_Y if name in shown]
+    assert not leaked, (page, leaked)
+    assert "Yvonne Chef" in shown  # who is logged in, in the sidebar
+    assert [b.label for b in at.sidebar.button if b.key == "kfp_logga_ut"] == ["Logga ut"]
+    # The sidebar offers only the permitted units
+    assert at.selectbox(key="f_forvaltning").options == ["Alla du har behörighet till", FA]
+    assert at.multiselect(key="f_avdelning").options == [AY]
+
+
+def test_chef_figures_are_the_avdelnings_own(monkeypatch, analys_dir, state_dir):
+    at = run_page(
+        logged_in_app(monkeypatch, analys_dir, state_dir, CHEF_Y, ACCESS, {"period": "2024-09"}), PAGES[0]
+    )
+    # Avdelning Y at 2024-09: p14 and p15 tillsvidare (p22 left in May); whole organisation: 16
+    assert tillsvidare(at) == "2"
+    assert any("Ditt urval: Avdelning Y (Förvaltning A)" in t.value for t in at.caption)
+
+
+def test_url_outside_the_grant_is_an_unknown_name(monkeypatch, analys_dir, state_dir):
+    outside = logged_in_app(
+        monkeypatch, analys_dir, state_dir, CHEF_Y, ACCESS, {"forvaltning": FB, "avdelning": AX}
+    )
+    outside.run()
+    unknown = logged_in_app(
+        monkeypatch,
+        analys_dir,
+        state_dir,
+        CHEF_Y,
+        ACCESS,
+        {"forvaltning": "Förvaltning Q", "avdelning": "Avdelning Q"},
+    )
+    unknown.run()
+    notices_outside = [
+        w.value.replace("Förvaltning B", "N").replace("Avdelning X", "M") for w in outside.sidebar.warning
+    ]
+    notices_unknown = [
+        w.value.replace("Förvaltning Q", "N").replace("Avdelning Q", "M") for w in unknown.sidebar.warning
+    ]
+    assert notices_outside == notices_unknown
+    assert len(notices_outside) == 2
+    assert tillsvidare(outside) == "2"
+
+
+def test_hr_sees_the_whole_organisation(monkeypatch, analys_dir, state_dir):
+    at = run_page(
+        logged_in_app(monkeypatch, analys_dir, state_dir, HR, ACCESS, {"period": "2024-09"}), PAGES[0]
+    )
+    # p01–p10, p14, p15, p17, p18, p27, p28 (p20–p22, p25, p26 have left by 2024-09) = 16
+    assert tillsvidare(at) == "16"
+    assert at.selectbox(key="f_forvaltning").options == ["Alla förvaltningar", FA, FB]
+
+
+def test_two_persons_never_share_cached_results(monkeypatch, analys_dir, state_dir):
+    for user, expected in ((CHEF_Y, "2"), (HR, "16"), (CHEF_Y, "2")):
+        at = logged_in_app(monkeypatch, analys_dir, state_dir, user, ACCESS, {"period": "2024-09"})
+        at.run()
+        assert tillsvidare(at) == expected, user["name"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_person_without_grant_gets_the_denied_page(monkeypatch, analys_dir, state_dir, page):
+    at = run_page(logged_in_app(monkeypatch, analys_dir, state_dir, NOBODY, ACCESS), page)
+    shown = everything_shown(at).replace("\\", "")  # Markdown escapes
+    assert [t.value for t in at.title] == ["Ingen behörighet"]
+    assert "33333333-cccc" in shown and "HR-avdelningen, hr@kommun.se" in shown
+    for name in (FA, FB, AX, AY, AZ, "Enhet", "Tillsvidare"):
+        assert name not in shown, name
+    assert not at.dataframe and not at.get("plotly_chart")
+    assert not [m for m in at.markdown if m.value.startswith("### ")]
+    assert not at.get("page_link")  # not even the page menu
+
+
+def test_logged_out_gets_the_login_page(monkeypatch, analys_dir, state_dir):
+    at = logged_in_app(monkeypatch, analys_dir, state_dir, None, ACCESS)
+    at.run()
+    assert [b.label for b in at.button] == ["Logga in"]
+    assert FA not in everything_shown(at)
+
+
+def test_old_session_is_logged_out(monkeypatch, analys_dir, state_dir):
+    monkeypatch.setenv("KFP_SESSION_TIMMAR", "10")
+    old = {**CHEF_Y, "iat": int(time.time()) - 11 * 3600}
+    at = logged_in_app(monkeypatch, analys_dir, state_dir, old, ACCESS)
+    at.run()
+    assert at.user == {"is_logged_in": False}
+    assert [b.label for b in at.button] == ["Logga in"]
+    fresh = logged_in_app(
+        monkeypatch, analys_dir, state_dir, {**CHEF_Y, "iat": int(time.time()) - 3600}, ACCESS
+    )
+    fresh.run()
+    assert tillsvidare(fresh) == "2"
+
+
+def test_malformed_access_file_stops_the_app(monkeypatch, analys_dir, state_dir):
+    bad = ACCESS + '\n[[anvandare]]\nid = "x"\navdelningar = ["Avdelning Y"]\n'
+    at = logged_in_app(monkeypatch, analys_dir, state_dir, HR, bad)
+    at.run()
+    assert [t.value for t in at.title] == ["Behörighetsfilen kan inte läsas"]
+    # ACCESS has 13 lines; the appended blank line, header and id make avdelningar line 17
+    assert "rad 17" in at.error[0].value and "avdelningar" in at.error[0].value
+    assert "Tillsvidareanställda" not in [c.value for c in at.caption]
+
+
+def test_local_mode_banner(monkeypatch, analys_dir, state_dir):
+    at = app_test(monkeypatch, analys_dir, state_dir)
+    at.run()
+    assert any("Lokalt läge – ingen inloggning" in w.value for w in at.sidebar.warning)
+    assert tillsvidare(at) == "16"
+
+
+def test_local_mode_refuses_a_network_address(monkeypatch, analys_dir, state_dir):
+    from streamlit import config
+
+    previous = config.get_option("server.address")
+    config.set_option("server.address", "0.0.0.0")
+    try:
+        at = app_test(monkeypatch, analys_dir, state_dir)
+        at.run()
+        assert [t.value for t in at.title] == ["Inloggning saknas"]
+        assert "Tillsvidareanställda" not in [c.value for c in at.caption]
+        monkeypatch.setenv("KFP_UTAN_INLOGGNING", "1")
+        at = app_test(monkeypatch, analys_dir, state_dir)
+        at.run()
+        assert tillsvidare(at) == "16"
+    finally:
+        config.set_option("server.address", previous)
+
+
+def test_page_views_are_logged_without_figures(monkeypatch, analys_dir, state_dir):
+    at = logged_in_app(monkeypatch, analys_dir, state_dir, CHEF_Y, ACCESS, {"period": "2024-09"})
+    at.run()
+    at.switch_page("pages/sjukfranvaro.py").run()
+    at.run()  # a rerun of the same view is not a new view
+    entries = logg.read(state_dir)
+    views = [e for e in entries if e["handelse"] == "sidvisning"]
+    assert [e["sida"] for e in views] == ["Översikt", "Sjukfrånvaro"]
+    assert all(e["person_id"] == "11111111-aaaa" for e in views)
+    assert views[0]["urval"]["period"] == ["2024-09"]
+    assert set(views[0]) == {"tid", "person_id", "handelse", "sida", "urval", "nedladdning"}
+
+
+def test_forecast_per_forvaltning_needs_the_whole_forvaltning(analys_dir):
+    from kfp_metrics.behorighet import Box, Permission, atkomst
+    from kfp_metrics.extracts import connect
+
+    con = connect(analys_dir)
+    chef_y = atkomst.scoped(con, Permission(boxes=(Box((FA,), (AY,)),)))
+    whole_a = atkomst.scoped(con, Permission(boxes=(Box((FA,)),)))
+    assert chef_y.execute("select count(*) from personalprognos").fetchall()[0][0] == 0
+    # fixture_analys.PROGNOS: four rows for Förvaltning A
+    assert whole_a.execute("select count(*) from personalprognos").fetchall()[0][0] == 4
+    # kompetensgap: Y1's two rows; the avdelning-level row of X (enhet null) only with all of X
+    assert chef_y.execute("select count(*) from kompetensgap").fetchall()[0][0] == 2
+    x1_only = atkomst.scoped(con, Permission(boxes=(Box((FA,), (AX,), ("Enhet X1",)),)))
+    rows = x1_only.execute("select omrade from kompetensgap order by ar").fetchall()
+    assert [r[0] for r in rows] == ["Digital kompetens"] * 3
+    all_x = atkomst.scoped(con, Permission(boxes=(Box((FA,), (AX,)),)))
+    assert "Demensvård" in [r[0] for r in all_x.execute("select omrade from kompetensgap").fetchall()]
