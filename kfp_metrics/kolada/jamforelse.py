@@ -18,7 +18,7 @@ import pandas as pd
 from kfp_metrics import catalog, nyckeltal
 from kfp_metrics.extracts import has_column, has_table
 from kfp_metrics.format import SUPPRESSED, datum, procent, tal
-from kfp_metrics.kolada.kpi import KPI_TITLAR, MOTSVARIGHETER, OMRADE_EGEN, SKILLNADER, Motsvarighet
+from kfp_metrics.kolada.kpi import KPI_TITLAR, MOTSVARIGHETER, SKILLNADER, Motsvarighet
 from kfp_metrics.queries import Scope, run
 
 TABELL = "jamforelse"
@@ -251,9 +251,14 @@ def jamforelser(
 
 
 def serier(
-    con: duckdb.DuckDBPyConnection, period: dt.date, metric_id: str, visa: tuple[str, ...] = ()
+    con: duckdb.DuckDBPyConnection,
+    period: dt.date,
+    scope: Scope | None = None,
+    metric_id: str = "",
+    visa: tuple[str, ...] = (),
 ) -> tuple[tuple[str, int, float], ...]:
-    """(kommun, år, värde) of the metric's KPI for every year ≤ year(P), for the chart markers."""
+    """(kommun, år, värde) of the metric's KPI for every year ≤ year(P), for the chart markers.
+    Kolada's values are the same for every scope; scope is taken only to match the other calls."""
     m = MOTSVARIGHETER.get(metric_id)
     if m is None or not present(con) or not visa:
         return ()
@@ -282,6 +287,3 @@ def caption(items) -> str | None:
         return None
     notes = " ".join(dict.fromkeys(j.skillnad for j in items))
     return f"Jämförelse med Kolada: {notes} {source_line(items)}"
-
-
-OWN_WORDS = OMRADE_EGEN
