@@ -287,3 +287,68 @@ def caption(items) -> str | None:
         return None
     notes = " ".join(dict.fromkeys(j.skillnad for j in items))
     return f"Jämförelse med Kolada: {notes} {source_line(items)}"
+
+
+# --- The report's comparison table ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rapporttabell:
+    """The comparison as a plain table (Swedish text cells) for every report format."""
+
+    rubrik: str
+    kolumner: tuple[str, ...]
+    rader: tuple[tuple[str, ...], ...]
+    noter: tuple[str, ...]
+
+
+def report_table(
+    con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, visa: tuple[str, ...]
+) -> Rapporttabell | None:
+    """One row per metric with a comparison: the year, the own value of that calendar year and
+    each shown municipality's value; None without the table or without values to show."""
+    items = jamforelser(con, period, scope, visa=visa)
+    if not items:
+        return None
+    names: dict[str, str] = {}
+    for item in items.values():
+        for v in item.varden:
+            names.setdefault(v.kommun_id, v.kommun)
+    ids = [k for k in visa if k in names]
+    rows = []
+    for metric_id, item in items.items():
+        by_id = {v.kommun_id: v for v in item.varden}
+        egen = item.egen
+        if egen is None or (egen.varde is None and not egen.undertryckt):
+            own = "–"
+        elif egen.undertryckt:
+            own = SUPPRESSED
+        else:
+            own = format_value(metric_id, egen.varde)
+        kolada = [
+            format_value(metric_id, by_id[k].varde) if k in by_id and by_id[k].varde is not None else "–"
+            for k in ids
+        ]
+        rows.append((catalog.get(metric_id).label, str(item.ar), own, *kolada))
+    notes = [
+        "Egen organisation = urvalets eget värde för samma kalenderår som Koladas (sjukfrånvaro "
+        "januari–december, heltid i december, enkäten samma år), beräknat enligt definitionerna i bilagan.",
+        *dict.fromkeys(item.skillnad for item in items.values()),
+        f"{SUPPRESSED} = det egna värdet redovisas inte eftersom gruppen är för liten. – = uppgift saknas. "
+        "Koladas värden är offentliga och redovisas alltid.",
+        source_line(items.values()) or KALLA,
+    ]
+    return Rapporttabell(
+        "Jämförelse med andra kommuner (Kolada)",
+        ("Nyckeltal", "År", "Egen organisation", *(names[k] for k in ids)),
+        tuple(rows),
+        tuple(notes),
+    )
+
+
+def hamtad(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    """The latest day the table's values were fetched, or None."""
+    if not present(con):
+        return None
+    values = rader(con, 2100)["hamtad"].dropna()
+    return pd.Timestamp(values.max()).date() if len(values) else None

@@ -86,6 +86,15 @@ class Tabell:
 
 
 @dataclass
+class Jamforelse:
+    """Kolada beside the own figures: one table and its notes, shared by every report format."""
+
+    rubrik: str
+    tabell: Tabell
+    noter: list[str]
+
+
+@dataclass
 class NyckeltalRad:
     """A row of the key-figures table."""
 
@@ -142,6 +151,7 @@ class Rapport:
     bilaga: list[tuple[str, list[tuple[str, str]]]]
     regler: list[str]
     sidfot: str
+    jamforelse: Jamforelse | None = None
 
     def har(self, avsnitt: str) -> bool:
         return avsnitt in self.avsnitt_valda
@@ -728,6 +738,22 @@ def extract_range(con: duckdb.DuckDBPyConnection) -> str:
     return f"{manad(first)} – {manad(last)}"
 
 
+def jamforelse_med_kolada(
+    con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, state_dir: Path | None = None
+) -> Jamforelse | None:
+    """The Kolada comparison table for the Nyckeltal section, None without the jamforelse table."""
+    from kfp_metrics.kolada import installningar
+    from kfp_metrics.kolada import jamforelse as kolada
+
+    visa = installningar.shown(installningar.load(state_dir), kolada.held_ids(con))
+    table = kolada.report_table(con, period, scope, visa) if visa else None
+    if table is None:
+        return None
+    numeric = tuple(range(1, len(table.kolumner)))
+    rows = [list(r) for r in table.rader]
+    return Jamforelse(table.rubrik, Tabell("", list(table.kolumner), rows, numeric), list(table.noter))
+
+
 def _section_content(section: str, ctx: _Ctx) -> tuple[list[tuple], list[Tabell]]:
     """One section's charts (prepared for print) and tables, from the analysis module's builders."""
     module_name, builder = FIGURE_BUILDERS[section]
@@ -818,4 +844,7 @@ def collect(con: duckdb.DuckDBPyConnection, options: Options) -> Rapport:
         bilaga=bilaga(),
         regler=regler(),
         sidfot=f"{titel} · {manad(period)}",
+        jamforelse=jamforelse_med_kolada(con, period, scope, options.state_dir)
+        if "nyckeltal" in valda
+        else None,
     )
