@@ -32,7 +32,15 @@ def settings(monkeypatch, tmp_path):
 def _report(con, state, **kw):
     return build(
         con,
-        Options(period=P, avsnitt=("nyckeltal",), skapad=dt.datetime(2024, 10, 15), state_dir=state, **kw),
+        Options(
+            **{
+                "period": P,
+                "avsnitt": ("nyckeltal",),
+                "skapad": dt.datetime(2024, 10, 15),
+                "state_dir": state,
+                **kw,
+            }
+        ),
     )
 
 
@@ -77,3 +85,27 @@ def test_no_table_without_kolada(fixture_dir, settings):
         c.close()
     assert report.jamforelse is None
     assert "Kolada (RKA)" not in html
+
+
+def test_report_charts_over_time_get_kolada_markers(con, settings):
+    report, _ = _report(con, settings, avsnitt=("sjukfranvaro", "heltid", "medarbetarenkat"))
+    figures = {f.id: f for a in report.omraden for f in a.figurer}
+    for fig_id, expected in (
+        ("fig-heltid-per_manad", {"Riket (Kolada)": [84.0], "Stockholm (Kolada)": [82.5]}),
+        ("fig-medarbetarenkat-per_ar", {"Stockholm (Kolada)": [78.0]}),
+    ):
+        figur = figures[fig_id]
+        markers = {t.name: list(t.y) for t in figur.figure.data if t.name.endswith("(Kolada)")}
+        assert markers == expected, fig_id
+        assert "ofyllda symboler: Kolada (RKA), hämtad 1 oktober 2024" in figur.kalla
+    # The rolling-12 chart starts at 2024-08 (the first full window of the extracts): December
+    # 2023 lies outside it, so no marker stretches the axis, and its source names no Kolada.
+    sjuk = figures["fig-sjukfranvaro-per_manad"]
+    assert not [t for t in sjuk.figure.data if t.name.endswith("(Kolada)")]
+    assert "Kolada" not in sjuk.kalla
+    others = [
+        f
+        for f in figures.values()
+        if f.id not in {"fig-sjukfranvaro-per_manad", "fig-heltid-per_manad", "fig-medarbetarenkat-per_ar"}
+    ]
+    assert others and not any("Kolada" in f.kalla for f in others)
