@@ -90,7 +90,7 @@ def test_heltid_kpi_row_per_kon(run_page):
     assert f"Egen, kalenderår 2023: 78,6{NB}%" in captions
     assert f"Egen, kalenderår 2023: 87,5{NB}%" in captions
     chart = at.get("plotly_chart")[0]
-    assert "Riket (Kolada)" in chart.proto.spec and "Stockholm (Kolada)" in chart.proto.spec
+    assert "Riket (Kolada N00206)" in chart.proto.spec and "Stockholm (Kolada N00206)" in chart.proto.spec
 
 
 def test_medarbetarenkat_kpi_row(run_page):

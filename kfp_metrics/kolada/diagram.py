@@ -57,7 +57,7 @@ def add_references(fig: go.Figure, metric_id: str, serier: tuple, kind: str = "d
             go.Scatter(
                 x=[_x(kind, y) for y, _ in points],
                 y=[v for _, v in points],
-                name=f"{name} (Kolada)",
+                name=f"{name} (Kolada {m.kpi})",
                 mode="markers",
                 marker={
                     "symbol": SYMBOLS[i % len(SYMBOLS)],

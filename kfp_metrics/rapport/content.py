@@ -773,7 +773,7 @@ def _with_kolada(section: str, key: str, fig: go.Figure, ctx: _Ctx) -> go.Figure
 
 
 def _has_kolada(fig: go.Figure | None) -> bool:
-    return fig is not None and any(str(t.name or "").endswith("(Kolada)") for t in fig.data)
+    return fig is not None and any("(Kolada " in str(t.name or "") for t in fig.data)
 
 
 def _section_content(section: str, ctx: _Ctx) -> tuple[list[tuple], list[Tabell]]:
