@@ -45,7 +45,7 @@ st.caption(
     "Heltidsanställd = månadsavlönad (tillsvidare eller tidsbegränsad) med sysselsättningsgrad 100 % "
     "(Kolada N00206). Timavlönade ingår inte."
 )
-kolada.marker_note(f, "heltid_andel_pct", "december")
+kolada.marker_note(f, "heltid_andel_pct", per_manad)
 
 left, right = st.columns(2)
 with left:

@@ -55,7 +55,7 @@ st.caption(
     "Medarbetarindex är medelvärdet av delindexen motivation, ledarskap och styrning (0–100). Varje "
     "frågas index är viktat med antalet svar i enheterna."
 )
-kolada.marker_note(f, "medarbetarindex", "ar")
+kolada.marker_note(f, "medarbetarindex", per_ar)
 
 fragor = compute.call(medarbetarenkat.fragor, f.period, f.scope)
 st.subheader(f"Starkaste och svagaste frågorna {year}")

@@ -57,7 +57,7 @@ st.caption(
     "Varje punkt avser de 12 månaderna t.o.m. månaden. Streckade linjer visar målen när hela urvalet "
     "har samma mål."
 )
-kolada.marker_note(f, "sjukfranvaro_total_pct", "december")
+kolada.marker_note(f, "sjukfranvaro_total_pct", per_manad)
 
 per_avdelning = compute.call(sjukfranvaro.per_avdelning, f.period, f.scope)
 niva = sjukfranvaro.shown_level(per_avdelning, f.scope)

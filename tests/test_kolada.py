@@ -415,3 +415,15 @@ def test_fixtures_are_recorded_files():
         "sida1.json",
         "sida2.json",
     ]
+
+
+def test_markers_only_within_the_charts_span():
+    import pandas as pd
+
+    from kfp_metrics.kolada import diagram
+
+    serier = (("Riket", 2023, 7.1), ("Riket", 2024, 6.9), ("Stockholm", 2023, 7.4))
+    months = pd.DataFrame({"period": pd.to_datetime(["2023-11-01", "2023-12-01", "2024-09-01"])})
+    assert diagram.within(serier, months) == (("Riket", 2023, 7.1), ("Stockholm", 2023, 7.4))
+    assert diagram.within(serier, pd.DataFrame({"ar": [2024]}), "ar") == (("Riket", 2024, 6.9),)
+    assert diagram.within(serier, months.iloc[2:]) == ()

@@ -99,3 +99,17 @@ def test_medarbetarenkat_kpi_row(run_page):
     assert "Stockholm 2023: 78,0" in captions
     assert "Egen, enkäten 2023: 80,0" in captions
     assert any("enkäten det året" in c for c in captions)
+
+
+def test_marker_notes_say_what_the_december_point_means(run_page):
+    heltid = _captions(run_page("pages/heltid.py"))
+    assert any("vid SKR:s årliga mätning, utsatta i december" in c for c in heltid)
+    assert not any("avser linjen också januari–december" in c for c in heltid)
+    enkat = _captions(run_page("pages/medarbetarenkat.py"))
+    assert "Ofyllda symboler är Koladas värden för hela kommunen från enkäten samma år." in enkat
+
+
+def test_no_marker_note_where_the_chart_shows_no_marker(run_page):
+    # The rolling-12 chart starts at 2024-08, after December 2023: no marker, no note.
+    captions = _captions(run_page("pages/sjukfranvaro.py"))
+    assert not any(c.startswith("Ofyllda symboler") for c in captions)

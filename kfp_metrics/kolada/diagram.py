@@ -11,12 +11,17 @@ import plotly.graph_objects as go
 from kfp_metrics.format import procent, tal
 from kfp_metrics.kolada.kpi import KPI_TITLAR, SKILLNADER, counterpart
 
+# What the markers are, by area (the own line's December point means different things).
 MARKER_NOTES = {
-    "december": (
+    "sjukfranvaro": (
         "Ofyllda symboler är Koladas värden för hela kommunen och kalenderåret, utsatta i december: "
         "där avser linjen också januari–december."
     ),
-    "ar": "Ofyllda symboler är Koladas värden för hela kommunen från enkäten samma år.",
+    "heltid": (
+        "Ofyllda symboler är Koladas värden för kommunens alla månadsavlönade vid SKR:s årliga mätning, "
+        "utsatta i december samma år; linjen visar urvalets månadsavlönade varje månad."
+    ),
+    "medarbetarenkat": "Ofyllda symboler är Koladas värden för hela kommunen från enkäten samma år.",
 }
 SYMBOLS = ("diamond", "square", "triangle-up", "cross", "x", "star")
 COLORS = ("#333333", "#8C564B", "#7F7F7F", "#17BECF", "#BCBD22", "#9467BD")
@@ -34,6 +39,19 @@ def _span(fig: go.Figure, kind: str):
         return {str(x) for x in xs}
     stamps = [pd.Timestamp(x) for x in xs]
     return min(stamps), max(stamps)
+
+
+def within(serier: tuple, frame: pd.DataFrame, kind: str = "december") -> tuple:
+    """The (kommun, år, värde) points a chart of frame would show: December of the year within
+    the frame's months (column period), or the year among its years (column ar)."""
+    if frame is None or not len(frame):
+        return ()
+    if kind == "ar":
+        years = {int(y) for y in frame["ar"]}
+        return tuple(p for p in serier if p[1] in years)
+    months = pd.to_datetime(frame["period"])
+    lo, hi = months.min(), months.max()
+    return tuple(p for p in serier if lo <= _x(kind, p[1]) <= hi)
 
 
 def add_references(fig: go.Figure, metric_id: str, serier: tuple, kind: str = "december") -> go.Figure:

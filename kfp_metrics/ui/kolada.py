@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kfp_metrics.kolada import diagram, installningar, jamforelse
+from kfp_metrics.kolada.kpi import counterpart
 from kfp_metrics.ui import compute
 
 
@@ -36,7 +37,9 @@ def note(items) -> None:
         st.caption(text)
 
 
-def marker_note(f, metric_id: str, kind: str) -> None:
-    """The caption saying what the Kolada markers on a chart are, when it has any."""
-    if serier(f, metric_id):
-        st.caption(diagram.MARKER_NOTES[kind])
+def marker_note(f, metric_id: str, frame) -> None:
+    """The caption saying what the Kolada markers on the chart of frame are, when it shows any."""
+    m = counterpart(metric_id)
+    kind = "ar" if m is not None and m.omrade == "medarbetarenkat" else "december"
+    if m is not None and diagram.within(serier(f, metric_id), frame, kind):
+        st.caption(diagram.MARKER_NOTES[m.omrade])
