@@ -88,6 +88,11 @@ def add_references(fig: go.Figure, metric_id: str, serier: tuple, kind: str = "d
                 f"<br>{note}<extra></extra>",
             )
         )
+    if by_name:
+        # More legend entries: hang the legend below the axis and give it room, so that in a
+        # narrow (printed) chart it grows downwards instead of into the plot.
+        bottom = fig.layout.margin.b if fig.layout.margin.b is not None else 80
+        fig.update_layout(legend={"yanchor": "top", "y": -0.12}, margin={"b": bottom + 40 * len(by_name)})
     return fig
 
 
