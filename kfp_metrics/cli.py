@@ -14,6 +14,7 @@ SUBCOMMAND_MODULES = (
     "kfp_metrics.aktivitet_cli",
     "kfp_metrics.rapport.cli",
     "kfp_metrics.behorighet.cli",
+    "kfp_metrics.kolada.cli",
 )
 
 _SWEDISH = {

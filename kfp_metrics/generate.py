@@ -21,6 +21,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from kfp_metrics.kolada import exempel as kolada_exempel
+from kfp_metrics.kolada import tabell as kolada_tabell
+
 DEFAULT_SEED = 2024
 DEFAULT_SCALE = 1.0
 DEFAULT_START = "2021-01"
@@ -74,6 +77,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         [("ar", _I), ("forvaltning", _S), ("yrkeskategori", _S), ("personalbehov", _I)]
         + [("rekryteringsbehov", _I)]
     ),
+    "jamforelse": kolada_tabell.SCHEMA,
 }
 TABLES = tuple(SCHEMAS)
 BIG_TABLES = ("anstallningar", "franvaro")
@@ -1640,6 +1644,7 @@ def generate(
     sinks["aktiviteter"].write(build_aktiviteter(org, m_end, table_rng))
     sinks["mal"].write(build_mal(org, years))
     sinks["personalprognos"].write(build_personalprognos(org, sim.final, m_end // 12, table_rng))
+    sinks["jamforelse"].write(kolada_exempel.table())
     counts = {}
     for name, sink in sinks.items():
         counts[name] = sink.close()

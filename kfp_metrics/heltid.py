@@ -92,6 +92,7 @@ def kpis(
             + (f" Mål: {procent(target)}." if target is not None else "")
             + since,
             color="normal",
+            metric_id="heltid_andel_pct",
         ),
         Kpi(
             "Deltidsanställda",
@@ -111,6 +112,7 @@ def kpis(
                 delta(metric, hidden),
                 "Andel heltidsanställda." + since,
                 color="normal",
+                metric_id=metric,
             )
         )
     if faktisk:
@@ -122,6 +124,7 @@ def kpis(
                 "Andel månadsavlönade som faktiskt arbetar 100 % efter partiella ledigheter (Kolada N00209)."
                 + since,
                 color="normal",
+                metric_id="heltidsarbetande_andel_pct",
             )
         )
     return steady(result)

@@ -64,6 +64,14 @@ SERIES_COLORS = {
     "ledarskap": "#009E73",
     "styrning": "#CC79A7",
 }
+# The contract's ids of the kpis() figures, in order (the last, Svarande, is antal_svar).
+KPI_METRICS = (
+    "medarbetarindex",
+    "medarbetarindex_motivation",
+    "medarbetarindex_ledarskap",
+    "medarbetarindex_styrning",
+    "antal_svar",
+)
 DELINDEX_LABELS = {"motivation": "Motivation", "ledarskap": "Ledarskap", "styrning": "Styrning"}
 STRONG_COLOR = "#009E73"
 WEAK_COLOR = "#D55E00"

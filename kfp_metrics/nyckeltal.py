@@ -253,6 +253,8 @@ def compute(
     enkat_min_svar: int = suppression.ENKAT_MIN_SVAR,
 ) -> dict:
     """The whole nyckeltal object of contract section 3 (numbers unrounded)."""
+    from kfp_metrics.kolada import jamforelse
+
     sjuk, sjuk_hidden = sjukfranvaro(con, period, scope)
     enkat, enkat_hidden = medarbetarenkat(con, period, scope, enkat_min_svar)
     return {
@@ -266,6 +268,8 @@ def compute(
         "incidenter": incidenter(con, period, scope),
         "aktiviteter": aktiviteter(con, period, scope, state_dir, today),
         "undertryckta": sjuk_hidden + enkat_hidden,
+        # Public Kolada values beside, never inside, the own figures (contract section 3).
+        "jamforelse": jamforelse.json_section(con, period),
     }
 
 

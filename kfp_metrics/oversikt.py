@@ -24,6 +24,10 @@ class Card:
     note: str | None = None
     page: str | None = None
     page_label: str | None = None
+    # Kolada beside the figure: "Riket 2025: 7,1 % · …", the own value for that calendar year, hover.
+    jamforelse: str | None = None
+    jamforelse_egen: str | None = None
+    jamforelse_hjalp: str | None = None
 
 
 def format_value(metric_id: str, value, suppressed: bool = False) -> str:
@@ -172,8 +176,36 @@ PAGES = {
 }
 
 
-def cards(now: dict, before: dict | None, targets: dict[str, float], period: dt.date) -> list[Card]:
-    """The Översikt cards in reading order."""
+# The cards that show Kolada's values beside them (those with a counterpart, contract section 6).
+KOLADA_CARDS = ("sjukfranvaro_total_pct", "heltid_andel_pct", "medarbetarindex")
+
+
+def with_kolada(card: Card, comparison) -> Card:
+    """The card with Kolada's values, the own calendar-year value and the hover text added."""
+    if comparison is None:
+        return card
+    card.jamforelse = comparison.rad
+    card.jamforelse_egen = comparison.egen_text
+    card.jamforelse_hjalp = comparison.hjalp
+    return card
+
+
+def cards(
+    now: dict,
+    before: dict | None,
+    targets: dict[str, float],
+    period: dt.date,
+    jamforelser: dict | None = None,
+) -> list[Card]:
+    """The Översikt cards in reading order; jamforelser (metric id → kolada Jamforelse) adds
+    Kolada's values to the cards of the metrics that have a counterpart."""
+    out = _cards(now, before, targets, period)
+    for card in out:
+        with_kolada(card, (jamforelser or {}).get(card.key))
+    return out
+
+
+def _cards(now: dict, before: dict | None, targets: dict[str, float], period: dt.date) -> list[Card]:
     hidden = set(now.get("undertryckta", []))
     enkat = now.get("medarbetarenkat")
     enkat_label = "Medarbetarindex (HME)" + (f" {enkat['ar']}" if enkat and enkat.get("ar") else "")

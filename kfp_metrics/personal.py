@@ -60,6 +60,7 @@ class Kpi:
     arrow: str = "auto"
     description: str | None = None
     color: str = "off"
+    metric_id: str | None = None  # the contract's id, where the figure is one (Kolada comparisons)
 
 
 def steady(kpis: list[Kpi]) -> list[Kpi]:

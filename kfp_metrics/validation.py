@@ -128,6 +128,7 @@ ABSENT_TABLE_EFFECT = {
     "aktiviteter": "aktivitetsplanen visas inte",
     "mal": "inga målvärden visas",
     "personalprognos": "personalprognosen visas inte",
+    "jamforelse": "inga jämförelser med Kolada visas",
 }
 
 PNR_SQL = r"\s*(\d{6}|\d{8})[-+]?\d{4}\s*"
@@ -271,6 +272,16 @@ SCHEMA: dict[str, tuple[Col, ...]] = {
         Col("personalbehov", INTEGER),
         Col("rekryteringsbehov", INTEGER),
     ),
+    # Public benchmark values (Kolada): no organisation columns, never suppressed.
+    "jamforelse": (
+        Col("kpi", VARCHAR, not_null=True),
+        Col("kommun_id", VARCHAR, not_null=True),
+        Col("kommun", VARCHAR),
+        Col("ar", INTEGER, not_null=True),
+        Col("kon", VARCHAR, not_null=True, codes=("T", "K", "M")),
+        Col("varde", DOUBLE),
+        Col("hamtad", DATE),
+    ),
 }
 
 # The columns that identify a row in the examples, in display order.
@@ -284,6 +295,7 @@ EXAMPLE_KEYS: dict[str, tuple[str, ...]] = {
     "aktiviteter": ("aktivitet_id",),
     "mal": ("ar", "forvaltning", "avdelning", "nyckeltal"),
     "personalprognos": ("ar", "forvaltning", "yrkeskategori"),
+    "jamforelse": ("kpi", "kommun_id", "ar", "kon"),
 }
 
 _FIRST_OF_MONTH = Rule("period", "period ska vara första dagen i en månad", "day(period) <> 1", ("period",))

@@ -2,8 +2,9 @@ import streamlit as st
 
 from kfp_metrics import analys, charts, heltid
 from kfp_metrics.format import manad
+from kfp_metrics.kolada import diagram as kolada_diagram
 from kfp_metrics.periods import add_months
-from kfp_metrics.ui import cards, compute, data, filters, tables
+from kfp_metrics.ui import cards, compute, data, filters, kolada, tables
 
 f = filters.current()
 scope_text = f.describe()
@@ -20,12 +21,18 @@ if now["personal"]["antal_manadsavlonade"] == 0:
 
 per_manad = compute.call(heltid.heltid_per_manad, f.period, f.scope)
 kpis = heltid.kpis(now, before, targets, faktisk, per_manad)
-cards.kpi_row(kpis)
+jamforelser = kolada.jamforelser(f, tuple(k.metric_id for k in kpis if k.metric_id))
+cards.kpi_row(kpis, jamforelser)
+kolada.note(jamforelser.values())
 
 st.subheader("Heltidsanställda över tid")
 tables.chart(
     "heltid_per_manad",
-    heltid.figure_heltid_per_manad,
+    kolada_diagram.with_references,
+    "kfp_metrics.heltid:figure_heltid_per_manad",
+    "heltid_andel_pct",
+    kolada.serier(f, "heltid_andel_pct"),
+    "december",
     per_manad,
     scope_text,
     f.period,
@@ -38,6 +45,7 @@ st.caption(
     "Heltidsanställd = månadsavlönad (tillsvidare eller tidsbegränsad) med sysselsättningsgrad 100 % "
     "(Kolada N00206). Timavlönade ingår inte."
 )
+kolada.marker_note(f, "heltid_andel_pct", per_manad)
 
 left, right = st.columns(2)
 with left:

@@ -1,7 +1,9 @@
 import streamlit as st
 
 from kfp_metrics import medarbetarenkat
-from kfp_metrics.ui import compute, data, filters, tables
+from kfp_metrics.kolada import diagram as kolada_diagram
+from kfp_metrics.personal import Kpi
+from kfp_metrics.ui import cards, compute, data, filters, kolada, tables
 
 f = filters.current()
 scope_text = f.describe()
@@ -26,16 +28,34 @@ notice = medarbetarenkat.small_scope_notice(per_ar)
 if notice:
     st.info(notice)
 
-for column, (label, value, help_text) in zip(st.columns(5), medarbetarenkat.kpis(per_ar), strict=True):
-    column.metric(label, value, help=help_text, border=True)
+kpis = [
+    Kpi(label, value, help=help_text, metric_id=metric_id)
+    for (label, value, help_text), metric_id in zip(
+        medarbetarenkat.kpis(per_ar), medarbetarenkat.KPI_METRICS, strict=True
+    )
+]
+jamforelser = kolada.jamforelser(f, tuple(k.metric_id for k in kpis if k.metric_id))
+cards.kpi_row(kpis, jamforelser)
+kolada.note(jamforelser.values())
 
 st.subheader("Index över åren")
-tables.chart("enkat_per_ar", medarbetarenkat.figure_per_ar, per_ar, scope_text, f.period)
+tables.chart(
+    "enkat_per_ar",
+    kolada_diagram.with_references,
+    "kfp_metrics.medarbetarenkat:figure_per_ar",
+    "medarbetarindex",
+    kolada.serier(f, "medarbetarindex"),
+    "ar",
+    per_ar,
+    scope_text,
+    f.period,
+)
 tables.show_data(medarbetarenkat.tabell_per_ar(per_ar), "Medarbetarindex per år", "enkat_per_ar")
 st.caption(
     "Medarbetarindex är medelvärdet av delindexen motivation, ledarskap och styrning (0–100). Varje "
     "frågas index är viktat med antalet svar i enheterna."
 )
+kolada.marker_note(f, "medarbetarindex", per_ar)
 
 fragor = compute.call(medarbetarenkat.fragor, f.period, f.scope)
 st.subheader(f"Starkaste och svagaste frågorna {year}")

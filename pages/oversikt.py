@@ -1,10 +1,10 @@
 import streamlit as st
 
 from kfp_metrics.format import manad
-from kfp_metrics.oversikt import cards
+from kfp_metrics.oversikt import KOLADA_CARDS, cards
 from kfp_metrics.periods import add_months
 from kfp_metrics.ui import cards as card_ui
-from kfp_metrics.ui import data, filters
+from kfp_metrics.ui import data, filters, kolada
 
 f = filters.current()
 st.title("Översikt")
@@ -18,7 +18,8 @@ before = (
 )
 targets = data.targets(f.period, f.scope)
 
-items = cards(now, before, targets, f.period)
+jamforelser = kolada.jamforelser(f, KOLADA_CARDS)
+items = cards(now, before, targets, f.period, jamforelser)
 for start in range(0, len(items), 4):
     columns = st.columns(4)
     for column, card in zip(columns, items[start : start + 4], strict=False):
@@ -34,3 +35,4 @@ st.caption(
     "Sjukfrånvaro och personalomsättning avser de 12 månaderna t.o.m. vald månad. Förändringen jämförs "
     f"med {manad(add_months(f.period, -12))}."
 )
+kolada.note(jamforelser.values())

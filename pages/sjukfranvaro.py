@@ -2,8 +2,10 @@ import streamlit as st
 
 from kfp_metrics import sjukfranvaro
 from kfp_metrics.format import manad
+from kfp_metrics.kolada import diagram as kolada_diagram
 from kfp_metrics.periods import add_months
-from kfp_metrics.ui import compute, data, filters, tables
+from kfp_metrics.personal import Kpi
+from kfp_metrics.ui import cards, compute, data, filters, kolada, tables
 
 f = filters.current()
 scope_text = f.describe()
@@ -24,12 +26,30 @@ elif total["undertryckt"]:
         "Sjukfrånvaro redovisas inte för grupper med 10 eller färre personer, så inga värden visas."
     )
 
-for column, (label, value, help_text) in zip(st.columns(3), sjukfranvaro.kpis(grupper, targets), strict=True):
-    column.metric(label, value, help=help_text, border=True)
+kpis = [
+    Kpi(label, value, help=help_text, metric_id=metric_id)
+    for (label, value, help_text), (_, _, metric_id) in zip(
+        sjukfranvaro.kpis(grupper, targets), sjukfranvaro.KPIS, strict=True
+    )
+]
+jamforelser = kolada.jamforelser(f, tuple(k.metric_id for k in kpis))
+cards.kpi_row(kpis, jamforelser)
+kolada.note(jamforelser.values())
 
 st.subheader("Utveckling, rullande 12 månader")
 per_manad = compute.call(sjukfranvaro.per_manad, f.period, f.scope)
-tables.chart("sjuk_per_manad", sjukfranvaro.figure_per_manad, per_manad, scope_text, f.period, targets)
+tables.chart(
+    "sjuk_per_manad",
+    kolada_diagram.with_references,
+    "kfp_metrics.sjukfranvaro:figure_per_manad",
+    "sjukfranvaro_total_pct",
+    kolada.serier(f, "sjukfranvaro_total_pct"),
+    "december",
+    per_manad,
+    scope_text,
+    f.period,
+    targets,
+)
 tables.show_data(
     sjukfranvaro.tabell_per_manad(per_manad), "Sjukfrånvaro rullande 12 månader", "sjuk_per_manad"
 )
@@ -37,6 +57,7 @@ st.caption(
     "Varje punkt avser de 12 månaderna t.o.m. månaden. Streckade linjer visar målen när hela urvalet "
     "har samma mål."
 )
+kolada.marker_note(f, "sjukfranvaro_total_pct", per_manad)
 
 per_avdelning = compute.call(sjukfranvaro.per_avdelning, f.period, f.scope)
 niva = sjukfranvaro.shown_level(per_avdelning, f.scope)

@@ -28,6 +28,7 @@ CONTRACT_KEYS = [
     "incidenter",
     "aktiviteter",
     "undertryckta",
+    "jamforelse",
 ]
 
 

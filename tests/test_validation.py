@@ -144,6 +144,17 @@ SCHEMAS = {
             ("rekryteringsbehov", pa.int32()),
         ]
     ),
+    "jamforelse": pa.schema(
+        [
+            ("kpi", pa.string()),
+            ("kommun_id", pa.string()),
+            ("kommun", pa.string()),
+            ("ar", pa.int32()),
+            ("kon", pa.string()),
+            ("varde", pa.float64()),
+            ("hamtad", pa.date32()),
+        ]
+    ),
 }
 
 
@@ -303,6 +314,17 @@ def base_tables() -> dict[str, list[dict]]:
         "aktiviteter": aktiviteter,
         "mal": mal,
         "personalprognos": prognos,
+        "jamforelse": [
+            {
+                "kpi": "N00090",
+                "kommun_id": "0000",
+                "kommun": "Riket",
+                "ar": 2023,
+                "kon": "T",
+                "varde": 7.1,
+                "hamtad": dt.date(2024, 10, 1),
+            }
+        ],
     }
 
 
@@ -615,6 +637,8 @@ CASES = [
         "rekryteringsbehov",
         1,
     ),
+    ("jamforelse-kon", setter("jamforelse", "kon", "X"), "jamforelse", "kon", 1),
+    ("jamforelse-ar-null", setter("jamforelse", "ar", None), "jamforelse", "ar", 1),
 ]
 
 

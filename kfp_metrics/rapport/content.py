@@ -86,6 +86,15 @@ class Tabell:
 
 
 @dataclass
+class Jamforelse:
+    """Kolada beside the own figures: one table and its notes, shared by every report format."""
+
+    rubrik: str
+    tabell: Tabell
+    noter: list[str]
+
+
+@dataclass
 class NyckeltalRad:
     """A row of the key-figures table."""
 
@@ -142,6 +151,7 @@ class Rapport:
     bilaga: list[tuple[str, list[tuple[str, str]]]]
     regler: list[str]
     sidfot: str
+    jamforelse: Jamforelse | None = None
 
     def har(self, avsnitt: str) -> bool:
         return avsnitt in self.avsnitt_valda
@@ -351,6 +361,7 @@ class _Ctx:
     text: str
     targets: dict[str, float]
     pensionsalder: int
+    visa: tuple[str, ...] = ()  # the Kolada municipalities shown as markers
 
 
 def _module(name: str):
@@ -728,10 +739,50 @@ def extract_range(con: duckdb.DuckDBPyConnection) -> str:
     return f"{manad(first)} – {manad(last)}"
 
 
+def jamforelse_med_kolada(
+    con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, visa: tuple[str, ...]
+) -> Jamforelse | None:
+    """The Kolada comparison table for the Nyckeltal section, None without the jamforelse table."""
+    from kfp_metrics.kolada import jamforelse as kolada
+
+    table = kolada.report_table(con, period, scope, visa) if visa else None
+    if table is None:
+        return None
+    numeric = tuple(range(1, len(table.kolumner)))
+    rows = [list(r) for r in table.rader]
+    return Jamforelse(table.rubrik, Tabell("", list(table.kolumner), rows, numeric), list(table.noter))
+
+
+# The charts over time that get Kolada's values as markers: (section, key) → (metric id, x kind).
+KOLADA_FIGURES = {
+    ("sjukfranvaro", "per_manad"): ("sjukfranvaro_total_pct", "december"),
+    ("heltid", "per_manad"): ("heltid_andel_pct", "december"),
+    ("medarbetarenkat", "per_ar"): ("medarbetarindex", "ar"),
+}
+
+
+def _with_kolada(section: str, key: str, fig: go.Figure, ctx: _Ctx) -> go.Figure:
+    if (section, key) not in KOLADA_FIGURES or not ctx.visa:
+        return fig
+    from kfp_metrics.kolada import diagram
+    from kfp_metrics.kolada import jamforelse as kolada
+
+    metric_id, kind = KOLADA_FIGURES[(section, key)]
+    serier = kolada.serier(ctx.con, ctx.period, ctx.scope, metric_id, ctx.visa)
+    return diagram.add_references(fig, metric_id, serier, kind)
+
+
+def _has_kolada(fig: go.Figure | None) -> bool:
+    return fig is not None and any("(Kolada " in str(t.name or "") for t in fig.data)
+
+
 def _section_content(section: str, ctx: _Ctx) -> tuple[list[tuple], list[Tabell]]:
     """One section's charts (prepared for print) and tables, from the analysis module's builders."""
     module_name, builder = FIGURE_BUILDERS[section]
-    figures = [(key, *for_print(fig)) for key, fig in builder(_module(module_name), ctx)]
+    figures = [
+        (key, *for_print(_with_kolada(section, key, fig, ctx)))
+        for key, fig in builder(_module(module_name), ctx)
+    ]
     return figures, _section_tables(section, ctx)
 
 
@@ -744,6 +795,12 @@ def collect(con: duckdb.DuckDBPyConnection, options: Options) -> Rapport:
     forvaltningar = sorted(set(run(con, "organisation", Scope())["forvaltning"]))
     titel = (options.titel or "").strip() or default_title(period, scope, forvaltningar)
     targets = nyckeltal.targets(con, period, scope)
+    from kfp_metrics.kolada import installningar
+    from kfp_metrics.kolada import jamforelse as kolada
+
+    visa = installningar.shown(installningar.load(options.state_dir), kolada.held_ids(con))
+    kolada_hamtad = kolada.hamtad(con)
+    kolada_kalla = "Kolada (RKA)" + (f", hämtad {datum(kolada_hamtad)}" if kolada_hamtad else "")
     drawn = [
         s
         for s in AREA_SECTIONS
@@ -764,7 +821,7 @@ def collect(con: duckdb.DuckDBPyConnection, options: Options) -> Rapport:
                 section: pool.submit(
                     _section_content,
                     section,
-                    _Ctx(cur, period, scope, scope_text(scope), targets, options.pensionsalder),
+                    _Ctx(cur, period, scope, scope_text(scope), targets, options.pensionsalder, visa),
                 )
                 for section, cur in zip(drawn, cursors[1:], strict=True)
             }
@@ -785,8 +842,11 @@ def collect(con: duckdb.DuckDBPyConnection, options: Options) -> Rapport:
             figures, tables = built[section]
             for key, heading, printed, message in figures:
                 nummer += 1
+                kalla = KALLOR[section]
+                if _has_kolada(printed):
+                    kalla += f"; ofyllda symboler: {kolada_kalla}, hela kommunen och kalenderåret"
                 avsnitt.figurer.append(
-                    Figur(f"fig-{section}-{key}", nummer, heading, printed, message, KALLOR[section])
+                    Figur(f"fig-{section}-{key}", nummer, heading, printed, message, kalla)
                 )
             avsnitt.tabeller.extend(tables)
         elif section in SECTION_TABLES and not has_table(con, SECTION_TABLES[section]):
@@ -818,4 +878,5 @@ def collect(con: duckdb.DuckDBPyConnection, options: Options) -> Rapport:
         bilaga=bilaga(),
         regler=regler(),
         sidfot=f"{titel} · {manad(period)}",
+        jamforelse=jamforelse_med_kolada(con, period, scope, visa) if "nyckeltal" in valda else None,
     )

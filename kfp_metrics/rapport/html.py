@@ -175,7 +175,19 @@ def _nyckeltal(r: Rapport) -> str:
         f"<h2>{_e(AVSNITT['nyckeltal'])}</h2>"
         f'<table class="data nyckeltal"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
         + "".join(f'<p class="nyckel-not">{_e(n)}</p>' for n in notes)
+        + _jamforelse(r)
         + "</section>"
+    )
+
+
+def _jamforelse(r: Rapport) -> str:
+    if r.jamforelse is None:
+        return ""
+    j = r.jamforelse
+    return (
+        f'<div class="hel jamforelse" id="jamforelse"><h3>{_e(j.rubrik)}</h3>{_table(j.tabell)}'
+        + "".join(f'<p class="nyckel-not">{_e(n)}</p>' for n in j.noter)
+        + "</div>"
     )
 
 

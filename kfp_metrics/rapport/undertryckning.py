@@ -64,7 +64,8 @@ def utan_dolda(figures: dict | None, hidden: set[str]) -> dict | None:
         return None
     out = {}
     for key, value in figures.items():
-        if isinstance(value, dict):
+        # Kolada's values (jamforelse) are public: never withheld with the own figures.
+        if isinstance(value, dict) and key != "jamforelse":
             out[key] = {k: (None if k in hidden else v) for k, v in value.items()}
         else:
             out[key] = value

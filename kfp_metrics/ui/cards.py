@@ -27,20 +27,31 @@ def render(card: Card) -> None:
                 st.markdown(card.target_text)
         if card.note:
             st.caption(card.note)
+        if card.jamforelse:
+            st.caption(card.jamforelse, help=card.jamforelse_hjalp)
+            if card.jamforelse_egen:
+                st.caption(card.jamforelse_egen)
         if card.page:
             st.page_link(card.page, label=card.page_label or "Visa sidan", icon=":material/arrow_forward:")
 
 
-def kpi_row(kpis: list[Kpi]) -> None:
-    """A page's key figures side by side, one bordered st.metric box each."""
+def kpi_row(kpis: list[Kpi], jamforelser: dict | None = None) -> None:
+    """A page's key figures side by side, one bordered st.metric box each; under a figure with a
+    Kolada counterpart (jamforelser by metric id) its values and the own calendar-year value."""
     for column, kpi in zip(st.columns(len(kpis)), kpis, strict=True):
-        column.metric(
-            kpi.label,
-            kpi.value,
-            kpi.delta,
-            delta_color=kpi.color,
-            help=kpi.help,
-            border=True,
-            delta_arrow=kpi.arrow,
-            delta_description=kpi.description,
-        )
+        with column:
+            st.metric(
+                kpi.label,
+                kpi.value,
+                kpi.delta,
+                delta_color=kpi.color,
+                help=kpi.help,
+                border=True,
+                delta_arrow=kpi.arrow,
+                delta_description=kpi.description,
+            )
+            comparison = (jamforelser or {}).get(kpi.metric_id) if kpi.metric_id else None
+            if comparison is not None:
+                st.caption(comparison.rad, help=comparison.hjalp)
+                if comparison.egen_text:
+                    st.caption(comparison.egen_text)
