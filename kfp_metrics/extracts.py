@@ -17,6 +17,7 @@ OPTIONAL_TABLES = (
     "aktiviteter",
     "mal",
     "personalprognos",
+    "yrkeskategorier",
 )
 ALL_TABLES = REQUIRED_TABLES + OPTIONAL_TABLES
 
