@@ -144,6 +144,7 @@ SCHEMAS = {
             ("rekryteringsbehov", pa.int32()),
         ]
     ),
+    "yrkeskategorier": pa.schema([("befattning", pa.string()), ("yrkeskategori", pa.string())]),
 }
 
 
@@ -303,6 +304,7 @@ def base_tables() -> dict[str, list[dict]]:
         "aktiviteter": aktiviteter,
         "mal": mal,
         "personalprognos": prognos,
+        "yrkeskategorier": [{"befattning": "Socialsekreterare", "yrkeskategori": "Socialsekreterare"}],
     }
 
 
