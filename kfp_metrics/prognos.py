@@ -484,6 +484,95 @@ def tabell_orsaker(result: Mapping, formatted: bool = False) -> pd.DataFrame:
     return frame
 
 
+JAMFORELSE_KOLUMNER = (
+    "Personalbehov, beräknat",
+    "Personalbehov, extern prognos",
+    "Rekryteringsbehov, beräknat",
+    "Rekryteringsbehov, extern prognos",
+)
+
+
+def tabell_jamforelse(
+    result: Mapping, extern: pd.DataFrame, mapping: Mapping[str, str] | None = None, formatted: bool = False
+) -> pd.DataFrame:
+    """The computed forecast beside the external personalprognos (ar, yrkeskategori, personalbehov,
+    rekryteringsbehov) for the years both cover: per yrkeskategori when a mapping groups the
+    befattningar, and in total per year. A cell without a value is None ('–' when formatted)."""
+    years = [y for y in result["ar"] if y in set(int(a) for a in extern["ar"])]
+    computed = {g["namn"]: g for g in grupper(result, mapping)} if mapping is not None else {}
+    rows = []
+    for year in years:
+        ext = extern[extern["ar"].astype(int) == year]
+        ext_by = {str(r.yrkeskategori): r for r in ext.itertuples(index=False)}
+        if mapping is not None:
+            for name in sorted(set(computed) | set(ext_by), key=lambda n: (n == UTAN_KATEGORI, n)):
+                ours = computed.get(name)
+                theirs = ext_by.get(name)
+                rows.append(
+                    [
+                        year,
+                        name,
+                        ours["per_ar"][str(year)]["personalbehov"] if ours else None,
+                        float(theirs.personalbehov) if theirs is not None else None,
+                        ours["per_ar"][str(year)]["rekryteringsbehov"] if ours else None,
+                        float(theirs.rekryteringsbehov) if theirs is not None else None,
+                    ]
+                )
+        total = result["totalt"][str(year)]
+        rows.append(
+            [
+                year,
+                TOTALT,
+                total["personalbehov"],
+                float(ext["personalbehov"].sum()),
+                total["rekryteringsbehov"],
+                float(ext["rekryteringsbehov"].sum()),
+            ]
+        )
+    frame = pd.DataFrame(rows, columns=["År", "Yrkeskategori", *JAMFORELSE_KOLUMNER])
+    if formatted:
+        for column in JAMFORELSE_KOLUMNER:
+            frame[column] = [tal(v) if v is not None and not pd.isna(v) else "–" for v in frame[column]]
+        frame["År"] = frame["År"].astype(str)
+    return frame
+
+
+def kpis(result: Mapping) -> list:
+    """The page's key figures: the whole period's need, rounded once, and its parts by cause."""
+    from kfp_metrics.personal import Kpi
+
+    years = period_text(result)
+    total = result["summa_rekryteringsbehov"]
+    sums = dict.fromkeys(ORSAKER, 0.0)
+    for parts in orsaker(result).values():
+        for key, value in parts.items():
+            sums[key] += value
+    shares = andelar(result)
+    out = [
+        Kpi(
+            f"Rekryteringsbehov {years}",
+            tal(total),
+            help="Summan över prognosåren av personalbehovets ökning, pensionsavgångar och övriga avgångar, "
+            "avrundad en gång.",
+        )
+    ]
+    for key, label in (
+        ("pensionsavgangar", "Varav pensionsavgångar"),
+        ("ovriga_avgangar", "Varav övriga avgångar"),
+        ("tillvaxt", "Varav ökat personalbehov"),
+    ):
+        share = shares[key]
+        out.append(
+            Kpi(
+                label,
+                tal(sums[key]),
+                f"{procent(share)} av behovet" if share is not None else None,
+                arrow="off",
+            )
+        )
+    return out
+
+
 # --- Chart -------------------------------------------------------------------------------------
 
 
