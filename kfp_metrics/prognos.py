@@ -337,10 +337,12 @@ def avrundade(values: Mapping[str, float], total: int) -> dict[str, int]:
     return floors
 
 
-def grupper(result: Mapping, mapping: Mapping[str, str] | None = None) -> list[dict]:
+def grupper(
+    result: Mapping, mapping: Mapping[str, str] | None = None, other: str = UTAN_KATEGORI
+) -> list[dict]:
     """The result's rows per befattning, or per yrkeskategori when a mapping is given (summed; a
-    befattning without a category goes to UTAN_KATEGORI). Each row: namn, antal_start, osaker,
-    befattningar, per_ar."""
+    befattning without a category goes to `other`, listed last). Each row: namn, antal_start,
+    osaker, befattningar, per_ar."""
     years = [str(y) for y in result["ar"]]
     if mapping is None:
         return [
@@ -355,7 +357,7 @@ def grupper(result: Mapping, mapping: Mapping[str, str] | None = None) -> list[d
         ]
     groups: dict[str, dict] = {}
     for e in result["per_befattning"]:
-        name = mapping.get(e["befattning"], UTAN_KATEGORI)
+        name = mapping.get(e["befattning"], other)
         g = groups.setdefault(
             name,
             {
@@ -373,8 +375,24 @@ def grupper(result: Mapping, mapping: Mapping[str, str] | None = None) -> list[d
     out = list(groups.values())
     for g in out:
         g["osaker"] = g["antal_start"] < OSAKER_UNDER
-    out.sort(key=lambda g: (g["namn"] == UTAN_KATEGORI, -g["antal_start"], g["namn"]))
+    out.sort(key=lambda g: (g["namn"] == other, -g["antal_start"], g["namn"]))
     return out
+
+
+OVRIGA_BEFATTNINGAR = "Övriga befattningar"
+
+
+def kortad_gruppering(
+    result: Mapping, mapping: Mapping[str, str] | None, max_rader: int = 15
+) -> tuple[Mapping[str, str] | None, str, str]:
+    """(mapping, other, heading) for a table of at most max_rader rows besides Totalt: the
+    yrkeskategorier when given, else the befattningar, the smallest summed as 'Övriga befattningar'."""
+    if mapping is not None:
+        return mapping, UTAN_KATEGORI, "Yrkeskategori"
+    names = [e["befattning"] for e in result["per_befattning"]]
+    if len(names) <= max_rader:
+        return None, UTAN_KATEGORI, "Befattning"
+    return {b: b for b in names[: max_rader - 1]}, OVRIGA_BEFATTNINGAR, "Befattning"
 
 
 def osakra(result: Mapping) -> list[str]:
@@ -390,15 +408,19 @@ def _label(group: Mapping) -> str:
 
 
 def tabell_plan(
-    result: Mapping, mapping: Mapping[str, str] | None = None, formatted: bool = False
+    result: Mapping,
+    mapping: Mapping[str, str] | None = None,
+    formatted: bool = False,
+    other: str = UTAN_KATEGORI,
+    heading: str | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The plans' two tables: personalbehov (start year and forecast years) and rekryteringsbehov
     (forecast years), a row per befattning or yrkeskategori and a Totalt row summed unrounded.
     formatted=True gives whole numbers in Swedish text; otherwise the unrounded numbers."""
     start = int(result["period"][:4])
     years = [str(y) for y in result["ar"]]
-    heading = "Yrkeskategori" if mapping is not None else "Befattning"
-    groups = grupper(result, mapping)
+    heading = heading or ("Yrkeskategori" if mapping is not None else "Befattning")
+    groups = grupper(result, mapping, other)
 
     def cell(value):
         return tal(value) if formatted else value
@@ -619,7 +641,9 @@ def figure_orsaker(result: Mapping, scope_text: str) -> go.Figure:
             textfont={"size": 13, "color": "#333"},
         )
     )
-    fig.update_layout(barmode="stack", uniformtext={"minsize": 10, "mode": "hide"})
+    fig.update_layout(
+        barmode="stack", uniformtext={"minsize": 10, "mode": "hide"}, legend={"traceorder": "normal"}
+    )
     charts.style(fig, title, y_title="Antal personer")
     fig.update_xaxes(type="category")
     top = max(totals) if totals else 0
