@@ -35,7 +35,9 @@ US, SJ, SO, FSK, BSK = "Undersköterska", "Sjuksköterska", "Socialsekreterare",
 # id: (forvaltning, avdelning, enhet, befattning, fodelsear, anstallningsform, first, last)
 PERSONS: dict[str, tuple] = {}
 for pid, born in zip(
-    [f"u{i:02d}" for i in range(1, 11)], (1958, 1959, 1960, 1961, 1962, 1962, 1980, 1985, 1990, 1995), strict=True
+    [f"u{i:02d}" for i in range(1, 11)],
+    (1958, 1959, 1960, 1961, 1962, 1962, 1980, 1985, 1990, 1995),
+    strict=True,
 ):
     PERSONS[pid] = (FA, AX, X1, US, born, "tillsvidare", FIRST, LAST)
 PERSONS.update(
