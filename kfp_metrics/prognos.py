@@ -687,7 +687,7 @@ def antaganden(result: Mapping, avgangsandring_pct: float = 0.0) -> list[str]:
         f"({start} eller tidigare) kan gå när som helst och räknas in det första prognosåret.",
         "Rekryteringsbehovet är förändringen i personalbehov plus pensionsavgångar och övriga avgångar, "
         "dock aldrig under noll. Minskar personalbehovet täcks minskningen av avgångar som inte ersätts.",
-        f"Befattningar med färre än {OSAKER_UNDER} tillsvidareanställda är markerade med * : deras "
+        f"Rader med färre än {OSAKER_UNDER} tillsvidareanställda är markerade med *: deras "
         "avgångsandel bygger på få personer och prognosen är därför osäker.",
     ]
     if avgangsandring_pct:
