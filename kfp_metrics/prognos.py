@@ -572,7 +572,7 @@ def kpis(result: Mapping) -> list:
     shares = andelar(result)
     out = [
         Kpi(
-            f"Rekryteringsbehov {years}",
+            f"Totalt {years}",
             tal(total),
             help="Summan över prognosåren av personalbehovets ökning, pensionsavgångar och övriga avgångar, "
             "avrundad en gång.",

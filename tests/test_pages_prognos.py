@@ -65,7 +65,7 @@ def test_page_shows_the_plans_table_and_the_causes(monkeypatch, full_dir, state_
     at = open_page(monkeypatch, full_dir, state_dir)
     assert [t.value for t in at.title] == ["Prognos: rekryteringsbehov"]
     m = metrics(at)
-    assert m["Rekryteringsbehov 2025–2027"][0] == "20"
+    assert m["Totalt 2025–2027"][0] == "20"
     assert m["Varav pensionsavgångar"] == ("10", "49,1\u00a0% av behovet")  # 10 / 20,358
     assert m["Varav övriga avgångar"][0] == "10"
     assert m["Varav ökat personalbehov"] == ("0", "0,0\u00a0% av behovet")
@@ -109,7 +109,7 @@ def test_scenario_controls_change_the_forecast_and_the_url(monkeypatch, full_dir
     assert figure(at)["data"][0]["y"] == [2.0, 2.0, 2.0]  # pensions per year at 67
     assert at.query_params["pensionsalder"] == "67"
 
-    at.number_input(key="prog_tillvaxt").set_value(5.0).run()
+    at.select_slider(key="prog_tillvaxt").set_value(5.0).run()
     assert not at.exception
     growth = next(t for t in figure(at)["data"] if t.get("name") == "Ökat personalbehov")
     # 5 % of 26 in 2025; 1,3 and 1,365 after.
@@ -117,13 +117,13 @@ def test_scenario_controls_change_the_forecast_and_the_url(monkeypatch, full_dir
     assert at.query_params["tillvaxt"] == "5"
 
     at.multiselect(key="prog_egna").set_value([fx.SO]).run()
-    at.number_input(key=f"prog_tv::{fx.SO}").set_value(-10.0).run()
+    at.select_slider(key=f"prog_tv::{fx.SO}").set_value(-10.0).run()
     assert not at.exception
     rek = table(at, "tabell_rekryteringsbehov").set_index("Befattning")
     assert rek.loc[fx.SO].tolist() == ["0", "0", "0"]  # 0,4 0,46 0 rounded
     assert at.query_params["befattningstillvaxt"] == f"{fx.SO}=-10"
 
-    at.number_input(key="prog_andring").set_value(-20.0).run()
+    at.select_slider(key="prog_andring").set_value(-20.0).run()
     assert not at.exception
     assert at.query_params["avgangsandring"] == "-20"
     assert "avgångsandelen är ändrad med -20,0 %" in all_text(at)
@@ -151,7 +151,7 @@ def test_scenario_is_read_from_a_shared_link(monkeypatch, full_dir, state_dir):
     )
     assert at.selectbox(key="prog_pensionsalder").value == 67
     assert at.multiselect(key="prog_egna").value == [fx.US]
-    assert at.number_input(key=f"prog_tv::{fx.US}").value == 5.0
+    assert at.select_slider(key=f"prog_tv::{fx.US}").value == 5.0
     rek = table(at, "tabell_rekryteringsbehov").set_index("Befattning")
     # At 67 Undersköterska: 1 pension each year; 0,5 + 1 + 1,739 = 3,24 → 3; 0,525 + 1 + 1,826 → 3.
     assert rek.loc[fx.US].tolist() == ["3", "3"]
@@ -178,10 +178,10 @@ def test_hostile_url_values_are_ignored_with_swedish_notices(monkeypatch, full_d
     assert any("Befattningen «Okänd» i länken finns inte" in n for n in notices)
     assert any("Grupperingen «drop table»" in n for n in notices)
     assert at.selectbox(key="prog_pensionsalder").value == 65
-    assert at.number_input(key="prog_tillvaxt").value == 0.0
+    assert at.select_slider(key="prog_tillvaxt").value == 0.0
     assert at.multiselect(key="prog_egna").value == [fx.SJ]  # the one valid entry kept
     # Sjuksköterska grows by 2 %: 1,894 + 0,911 + 0,930 instead of 3,441, so 20,652 → 21.
-    assert metrics(at)["Rekryteringsbehov 2025–2027"][0] == "21"
+    assert metrics(at)["Totalt 2025–2027"][0] == "21"
     assert "pensionsalder" not in at.query_params
 
 
@@ -189,14 +189,14 @@ def test_page_without_optional_tables(monkeypatch, bare_dir, state_dir):
     at = open_page(monkeypatch, bare_dir, state_dir)
     assert "tabellen personalprognos saknas" in all_text(at)
     assert not at.segmented_control  # no yrkeskategorier: no grouping choice
-    assert metrics(at)["Rekryteringsbehov 2025–2027"][0] == "20"
+    assert metrics(at)["Totalt 2025–2027"][0] == "20"
 
 
 def test_scope_from_the_sidebar(monkeypatch, full_dir, state_dir):
     at = open_page(monkeypatch, full_dir, state_dir, forvaltning=fx.FB)
     rek = table(at, "tabell_rekryteringsbehov")
     assert rek["Befattning"].tolist() == [f"{fx.BSK} *", f"{fx.FSK} *", "Totalt"]
-    assert metrics(at)["Rekryteringsbehov 2025–2027"][0] == "4"  # 1 + 3 × 0,9 = 3,7
+    assert metrics(at)["Totalt 2025–2027"][0] == "4"  # 1 + 3 × 0,9 = 3,7
     assert figure(at)["layout"]["title"]["text"].startswith(
         "Rekryteringsbehov per år och orsak – Förvaltning B"
     )

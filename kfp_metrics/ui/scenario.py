@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from kfp_metrics import prognos
+from kfp_metrics.format import tal
 from kfp_metrics.ui.filters import _shown
 
 URL_PENSIONSALDER = "pensionsalder"
@@ -27,9 +28,12 @@ K_NIVA = "prog_niva"
 _SEEDED = "_prog_url_seeded"
 _NOTICES = "_prog_url_notices"
 
-# The widgets' ranges; a URL value outside them is refused like any other hostile value.
-TILLVAXT_UI = (-20.0, 20.0)
-ANDRING_UI = (-100.0, 100.0)
+# The sliders' steps, written in Swedish form; a URL value that is not a step is refused like any
+# other hostile value (the command takes any value).
+TILLVAXT_STEG = tuple(x / 2 for x in range(-20, 21))  # −10 … +10 % per year in half percents
+ANDRING_STEG = tuple(float(x) for x in range(-100, 105, 5))  # −100 … +100 % in steps of 5
+TILLVAXT_UI = (TILLVAXT_STEG[0], TILLVAXT_STEG[-1])
+ANDRING_UI = (ANDRING_STEG[0], ANDRING_STEG[-1])
 MAX_EGNA = 50
 NIVAER = {"befattning": "Befattning", "yrkeskategori": "Yrkeskategori"}
 
@@ -51,8 +55,19 @@ class Scenario:
     niva: str
 
 
-def _number(raw: str, low: float, high: float) -> float:
-    return prognos.parse_procent(raw, low, high)
+def _number(raw: str, steps: tuple[float, ...]) -> float:
+    value = prognos.parse_procent(raw, steps[0], steps[-1])
+    if value not in steps:
+        raise ValueError(raw)
+    return value
+
+
+def _signed(value: float, decimals: int = 1) -> str:
+    """'+1,5 %', '−20 %', '0 %' for the sliders."""
+    if value == 0:
+        return "0 %"
+    sign = "+" if value > 0 else "\u2212"
+    return f"{sign}{tal(abs(value), decimals)}\u00a0%"
 
 
 def _seed(period: dt.date, befattningar: list[str], kategorier: bool) -> list[str]:
@@ -78,20 +93,20 @@ def _seed(period: dt.date, befattningar: list[str], kategorier: bool) -> list[st
     raw = params.get(URL_TILLVAXT)
     if raw is not None:
         try:
-            st.session_state[K_TILLVAXT] = _number(raw, *TILLVAXT_UI)
+            st.session_state[K_TILLVAXT] = _number(raw, TILLVAXT_STEG)
         except ValueError:
             notices.append(
                 f"Tillväxten «{_shown(raw)}» i länken är ogiltig "
-                f"({TILLVAXT_UI[0]:.0f} till {TILLVAXT_UI[1]:.0f} % per år); 0 % används."
+                f"({TILLVAXT_UI[0]:.0f} till {TILLVAXT_UI[1]:.0f} % per år i steg om 0,5); 0 % används."
             )
     raw = params.get(URL_ANDRING)
     if raw is not None:
         try:
-            st.session_state[K_ANDRING] = _number(raw, *ANDRING_UI)
+            st.session_state[K_ANDRING] = _number(raw, ANDRING_STEG)
         except ValueError:
             notices.append(
                 f"Förändringen av personalomsättningen «{_shown(raw)}» i länken är ogiltig "
-                f"({ANDRING_UI[0]:.0f} till {ANDRING_UI[1]:.0f} %); 0 % används."
+                f"({ANDRING_UI[0]:.0f} till {ANDRING_UI[1]:.0f} % i steg om 5); 0 % används."
             )
     raw = params.get(URL_NIVA)
     if raw is not None:
@@ -104,12 +119,12 @@ def _seed(period: dt.date, befattningar: list[str], kategorier: bool) -> list[st
     for raw in params.get_all(URL_BEFATTNING)[:MAX_EGNA]:
         try:
             name, value = prognos.parse_tillvaxt(raw)
-            if not TILLVAXT_UI[0] <= value <= TILLVAXT_UI[1]:
+            if value not in TILLVAXT_STEG:
                 raise ValueError(raw)
         except ValueError:
             notices.append(
                 f"Tillväxten «{_shown(raw)}» i länken är ogiltig (BEFATTNING=PROCENT, {TILLVAXT_UI[0]:.0f} till "
-                f"{TILLVAXT_UI[1]:.0f} % per år) och används inte."
+                f"{TILLVAXT_UI[1]:.0f} % per år i steg om 0,5) och används inte."
             )
             continue
         if name not in known:
@@ -190,21 +205,17 @@ def controls(period: dt.date, befattningar: list[str], kategorier: bool) -> Scen
             key=K_AR_TILL,
             help=f"Prognosen räknas från {period.year + 1}, högst tio år framåt.",
         )
-        tillvaxt_alla = right.number_input(
-            "Tillväxt per år, alla befattningar (%)",
-            min_value=TILLVAXT_UI[0],
-            max_value=TILLVAXT_UI[1],
-            step=0.5,
-            format="%.1f",
+        tillvaxt_alla = right.select_slider(
+            "Tillväxt per år, alla befattningar",
+            TILLVAXT_STEG,
+            format_func=_signed,
             key=K_TILLVAXT,
             help="Årlig förändring av personalbehovet, t.ex. 1,5 för befolkningsökning. Negativt = minskning.",
         )
-        andring = last.number_input(
-            "Förändring av personalomsättningen (%)",
-            min_value=ANDRING_UI[0],
-            max_value=ANDRING_UI[1],
-            step=5.0,
-            format="%.0f",
+        andring = last.select_slider(
+            "Förändring av personalomsättningen",
+            ANDRING_STEG,
+            format_func=lambda v: _signed(v, 0),
             key=K_ANDRING,
             help="Ändrar varje befattnings avgångsandel relativt de senaste 12 månaderna: "
             "−20 betyder en femtedel färre avgångar.",
@@ -221,15 +232,10 @@ def controls(period: dt.date, befattningar: list[str], kategorier: bool) -> Scen
             columns = st.columns(min(len(egna), 4))
             for i, name in enumerate(egna):
                 key = growth_key(name)
-                if key not in st.session_state:
+                if st.session_state.get(key) not in TILLVAXT_STEG:
                     st.session_state[key] = float(tillvaxt_alla)
-                value = columns[i % len(columns)].number_input(
-                    f"{name} (% per år)",
-                    min_value=TILLVAXT_UI[0],
-                    max_value=TILLVAXT_UI[1],
-                    step=0.5,
-                    format="%.1f",
-                    key=key,
+                value = columns[i % len(columns)].select_slider(
+                    f"{name}, tillväxt per år", TILLVAXT_STEG, format_func=_signed, key=key
                 )
                 own.append((name, float(value)))
         niva = "befattning"
