@@ -56,13 +56,14 @@ st.caption(
 
 st.subheader("Antaganden")
 st.markdown("\n".join(f"- {text}" for text in prognos.antaganden(result, valt.avgangsandring_pct)))
-st.dataframe(
-    prognos.tabell_antaganden(result),
-    hide_index=True,
-    width="stretch",
-    height="content",
-    key="tabell_antaganden",
-)
+with st.expander("Antaganden per befattning"):
+    st.dataframe(
+        prognos.tabell_antaganden(result),
+        hide_index=True,
+        width="stretch",
+        height="content",
+        key="tabell_antaganden",
+    )
 
 st.subheader("Jämförelse med extern personalprognos")
 if not data.table_present("personalprognos"):
