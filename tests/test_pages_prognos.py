@@ -200,3 +200,13 @@ def test_scope_from_the_sidebar(monkeypatch, full_dir, state_dir):
     assert figure(at)["layout"]["title"]["text"].startswith(
         "Rekryteringsbehov per år och orsak – Förvaltning B"
     )
+
+
+def test_last_year_follows_the_period_unless_chosen(monkeypatch, full_dir, state_dir):
+    at = open_page(monkeypatch, full_dir, state_dir)
+    at.selectbox(key="f_period").set_value("2023-09").run()
+    assert not at.exception
+    assert "Totalt 2024–2026" in metrics(at)
+    at.selectbox(key="prog_ar_till").set_value(2029).run()
+    at.selectbox(key="f_period").set_value("2024-09").run()
+    assert "Totalt 2025–2029" in metrics(at)

@@ -27,6 +27,7 @@ K_ANDRING = "prog_andring"
 K_NIVA = "prog_niva"
 _SEEDED = "_prog_url_seeded"
 _NOTICES = "_prog_url_notices"
+_AR_DEFAULT = "_prog_ar_till_standard"
 
 # The sliders' steps, written in Swedish form; a URL value that is not a step is refused like any
 # other hostile value (the command takes any value).
@@ -174,8 +175,13 @@ def controls(period: dt.date, befattningar: list[str], kategorier: bool) -> Scen
         st.session_state[_SEEDED] = True
     low, high = prognos.ar_till_range(period)
     years = list(range(low, high + 1))
-    if st.session_state.get(K_AR_TILL) not in years:
-        st.session_state[K_AR_TILL] = period.year + prognos.DEFAULT_AR
+    default_ar = period.year + prognos.DEFAULT_AR
+    # A last year left at the default follows the period; one the reader chose stays while it is valid.
+    if st.session_state.get(K_AR_TILL) not in years or st.session_state.get(
+        K_AR_TILL
+    ) == st.session_state.get(_AR_DEFAULT):
+        st.session_state[K_AR_TILL] = default_ar
+    st.session_state[_AR_DEFAULT] = default_ar
     if not kategorier and st.session_state.get(K_NIVA) == "yrkeskategori":
         st.session_state[K_NIVA] = "befattning"
     for key, default in (
