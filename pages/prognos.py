@@ -28,6 +28,13 @@ result = compute.call(
     avgangsandring_pct=valt.avgangsandring_pct,
 )
 grupp = mapping if valt.niva == "yrkeskategori" else None
+
+
+def right_aligned(frame, first: int = 1) -> dict:
+    """Numbers written as Swedish text, right-aligned like numbers."""
+    return {c: st.column_config.TextColumn(alignment="right") for c in frame.columns[first:]}
+
+
 cards.kpi_row(prognos.kpis(result))
 
 st.markdown("**Förslag till text i nulägesanalysen**")
@@ -36,9 +43,23 @@ st.code(prognos.nulagestext(result), language=None, wrap_lines=True)
 st.subheader("Personalbehov och rekryteringsbehov")
 behov, rekrytering = prognos.tabell_plan(result, grupp, formatted=True)
 st.markdown(f"**Personalbehov** – antal tillsvidareanställda {f.period.year} och bedömt behov per år")
-st.dataframe(behov, hide_index=True, width="stretch", height="content", key="tabell_personalbehov")
+st.dataframe(
+    behov,
+    hide_index=True,
+    width="stretch",
+    height="content",
+    key="tabell_personalbehov",
+    column_config=right_aligned(behov),
+)
 st.markdown("**Rekryteringsbehov** per år")
-st.dataframe(rekrytering, hide_index=True, width="stretch", height="content", key="tabell_rekryteringsbehov")
+st.dataframe(
+    rekrytering,
+    hide_index=True,
+    width="stretch",
+    height="content",
+    key="tabell_rekryteringsbehov",
+    column_config=right_aligned(rekrytering),
+)
 st.caption(
     f"\\* = färre än {prognos.OSAKER_UNDER} tillsvidareanställda: avgångsandelen bygger på få personer och "
     "prognosen är osäker. Talen är avrundade var för sig; totalerna är summor av de oavrundade värdena."
@@ -79,13 +100,23 @@ else:
             f"{prognos.period_text(result)}."
         )
     else:
-        st.dataframe(jamforelse, hide_index=True, width="stretch", height="content", key="tabell_jamforelse")
+        st.dataframe(
+            jamforelse,
+            hide_index=True,
+            width="stretch",
+            height="content",
+            key="tabell_jamforelse",
+            column_config=right_aligned(jamforelse, 2),
+        )
         tables.show_data(
             prognos.tabell_jamforelse(result, extern, mapping),
             "Beräknad och extern personalprognos",
             "prognos_jamforelse",
         )
-    notes = ["Den externa prognosen finns per förvaltning och yrkeskategori."]
+    notes = [
+        "Den externa prognosen finns per förvaltning och yrkeskategori; den beräknade avser bara "
+        "tillsvidareanställda, så personalbehovet kan skilja sig av det skälet."
+    ]
     if f.scope.avdelning or f.scope.enhet:
         notes.append("Avdelnings- och enhetsurvalet påverkar den inte, så jämförelsen gäller olika urval.")
     if mapping is None:
