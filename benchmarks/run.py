@@ -1,5 +1,5 @@
-"""Benchmarks at scale 1, 30 and 800: nyckeltal first and repeated run, Översikt queries warm,
-page warm times, and the same figures in plain pandas as the comparison.
+"""Benchmarks at scale 1, 30 and 800: nyckeltal first and repeated run, the prognos command,
+Översikt queries warm, page warm times, and the same figures in plain pandas as the comparison.
 
     python benchmarks/run.py [--scales 1 30 800] [--workdir /tmp/kfp-bench] [--period 2026-10]
                              [--pages] [--rapport]
@@ -111,6 +111,18 @@ def main() -> None:
                     f"nyckeltal upprepad (median av {args.repeats})",
                     fmt(statistics.median(r["wall_s"] for r in again), "s"),
                     fmt(max(r["peak_mib"] for r in again), "MiB"),
+                )
+            )
+            prognos_cmd = [PY, "-m", "kfp_metrics", "prognos", "--data", str(data), "--period", args.period]
+            forecast = [measure(prognos_cmd, env) for _ in range(args.repeats)]
+            ok = [r for r in forecast if r.get("exit") == 0]
+            rows.append(
+                (
+                    scale,
+                    f"prognos (rekryteringsbehov), validering cachad (median av {len(ok)})"
+                    + ("" if ok else " MISSLYCKADES " + (forecast[-1].get("stderr") or "")[-200:]),
+                    fmt(statistics.median(r["wall_s"] for r in ok), "s") if ok else "–",
+                    fmt(max(r["peak_mib"] for r in ok), "MiB") if ok else "–",
                 )
             )
         ov = subprocess.run(

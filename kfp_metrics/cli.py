@@ -9,6 +9,7 @@ import sys
 # Each module registers its own subcommand through register(subparsers).
 SUBCOMMAND_MODULES = (
     "kfp_metrics.nyckeltal_cli",
+    "kfp_metrics.prognos_cli",
     "kfp_metrics.validation",
     "kfp_metrics.generate",
     "kfp_metrics.aktivitet_cli",

@@ -18,6 +18,7 @@ OPTIONAL_TABLES = (
     "mal",
     "personalprognos",
     "jamforelse",
+    "yrkeskategorier",
 )
 ALL_TABLES = REQUIRED_TABLES + OPTIONAL_TABLES
 

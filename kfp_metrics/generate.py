@@ -78,6 +78,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         + [("rekryteringsbehov", _I)]
     ),
     "jamforelse": kolada_tabell.SCHEMA,
+    "yrkeskategorier": pa.schema([("befattning", _S), ("yrkeskategori", _S)]),
 }
 TABLES = tuple(SCHEMAS)
 BIG_TABLES = ("anstallningar", "franvaro")
@@ -1592,6 +1593,15 @@ def build_personalprognos(org: Org, final: dict[str, np.ndarray], end_year: int,
     return pa.Table.from_pydict(rows, schema=SCHEMAS["personalprognos"])
 
 
+def build_yrkeskategorier() -> pa.Table:
+    """Every befattning with the yrkeskategori that personalprognos uses (no randomness)."""
+    names = sorted(BEFATTNINGAR)
+    return pa.table(
+        {"befattning": names, "yrkeskategori": [BEFATTNINGAR[n].kategori for n in names]},
+        schema=SCHEMAS["yrkeskategorier"],
+    )
+
+
 # --- Entry points -------------------------------------------------------------------------------
 
 
@@ -1645,6 +1655,7 @@ def generate(
     sinks["mal"].write(build_mal(org, years))
     sinks["personalprognos"].write(build_personalprognos(org, sim.final, m_end // 12, table_rng))
     sinks["jamforelse"].write(kolada_exempel.table())
+    sinks["yrkeskategorier"].write(build_yrkeskategorier())
     counts = {}
     for name, sink in sinks.items():
         counts[name] = sink.close()

@@ -129,6 +129,7 @@ ABSENT_TABLE_EFFECT = {
     "mal": "inga målvärden visas",
     "personalprognos": "personalprognosen visas inte",
     "jamforelse": "inga jämförelser med Kolada visas",
+    "yrkeskategorier": "prognosen kan inte grupperas per yrkeskategori",
 }
 
 PNR_SQL = r"\s*(\d{6}|\d{8})[-+]?\d{4}\s*"
@@ -282,6 +283,10 @@ SCHEMA: dict[str, tuple[Col, ...]] = {
         Col("varde", DOUBLE),
         Col("hamtad", DATE),
     ),
+    "yrkeskategorier": (
+        Col("befattning", VARCHAR, not_null=True),
+        Col("yrkeskategori", VARCHAR, not_null=True),
+    ),
 }
 
 # The columns that identify a row in the examples, in display order.
@@ -296,6 +301,7 @@ EXAMPLE_KEYS: dict[str, tuple[str, ...]] = {
     "mal": ("ar", "forvaltning", "avdelning", "nyckeltal"),
     "personalprognos": ("ar", "forvaltning", "yrkeskategori"),
     "jamforelse": ("kpi", "kommun_id", "ar", "kon"),
+    "yrkeskategorier": ("befattning",),
 }
 
 _FIRST_OF_MONTH = Rule("period", "period ska vara första dagen i en månad", "day(period) <> 1", ("period",))
@@ -400,7 +406,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
 }
 
 # Single-column unique keys, checked with a DuckDB group-by (these tables are small).
-UNIQUE_IDS = {"incidenter": "incident_id", "aktiviteter": "aktivitet_id"}
+UNIQUE_IDS = {"incidenter": "incident_id", "aktiviteter": "aktivitet_id", "yrkeskategorier": "befattning"}
 # (period, person_id) keys, checked on hashes in numpy (these tables can be huge).
 PERSON_MONTH_TABLES = ("anstallningar", "franvaro")
 

@@ -209,13 +209,22 @@ def test_every_area_has_its_charts_from_the_pages(alla):
     assert list(by_section) == [
         "personal",
         "rorlighet",
+        "prognos",
         "sjukfranvaro",
         "heltid",
         "medarbetarenkat",
         "incidenter",
         "kompetensgap",
     ]
-    for section in ("personal", "rorlighet", "sjukfranvaro", "heltid", "medarbetarenkat", "incidenter"):
+    for section in (
+        "personal",
+        "rorlighet",
+        "prognos",
+        "sjukfranvaro",
+        "heltid",
+        "medarbetarenkat",
+        "incidenter",
+    ):
         assert by_section[section].figurer, section
         assert by_section[section].text, section
     # The fixture has no kompetensgap table: the section says so instead of drawing.

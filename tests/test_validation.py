@@ -155,6 +155,7 @@ SCHEMAS = {
             ("hamtad", pa.date32()),
         ]
     ),
+    "yrkeskategorier": pa.schema([("befattning", pa.string()), ("yrkeskategori", pa.string())]),
 }
 
 
@@ -325,6 +326,7 @@ def base_tables() -> dict[str, list[dict]]:
                 "hamtad": dt.date(2024, 10, 1),
             }
         ],
+        "yrkeskategorier": [{"befattning": "Socialsekreterare", "yrkeskategori": "Socialsekreterare"}],
     }
 
 

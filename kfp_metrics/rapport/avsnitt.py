@@ -6,6 +6,7 @@ AVSNITT: dict[str, str] = {
     "nulagesanalys": "Nulägesanalys (utkast)",
     "personal": "Personal",
     "rorlighet": "Rörlighet och pension",
+    "prognos": "Rekryteringsbehov",
     "sjukfranvaro": "Sjukfrånvaro",
     "heltid": "Heltid",
     "medarbetarenkat": "Medarbetarenkät",

@@ -30,11 +30,13 @@ from kfp_metrics.periods import add_months, reference_date, tertial
 from kfp_metrics.plan_io import FORVALTNINGSOVERGRIPANDE, UBARIA, UBARIA_LABELS
 from kfp_metrics.queries import Scope, run
 from kfp_metrics.rapport import nulagesanalys as na
+from kfp_metrics.rapport import rekryteringsbehov
 from kfp_metrics.rapport.avsnitt import AVSNITT
 
 AREA_SECTIONS = (
     "personal",
     "rorlighet",
+    "prognos",
     "sjukfranvaro",
     "heltid",
     "medarbetarenkat",
@@ -437,6 +439,12 @@ def _rorlighet_figures(m, c: _Ctx) -> list[tuple[str, go.Figure]]:
     ]
 
 
+def _prognos_figures(m, c: _Ctx) -> list[tuple[str, go.Figure]]:
+    return rekryteringsbehov.figurer(
+        rekryteringsbehov.resultat(c.con, c.period, c.scope, c.pensionsalder), c.text
+    )
+
+
 def _sjukfranvaro_figures(m, c: _Ctx) -> list[tuple[str, go.Figure]]:
     return [
         ("per_manad", m.figure_per_manad(m.per_manad(c.con, c.period, c.scope), c.text, c.period, c.targets)),
@@ -513,6 +521,7 @@ def _first_period(con: duckdb.DuckDBPyConnection) -> dt.date | None:
 FIGURE_BUILDERS: dict[str, tuple[str, Callable[[object, _Ctx], list[tuple[str, go.Figure]]]]] = {
     "personal": ("personal", _personal_figures),
     "rorlighet": ("rorlighet", _rorlighet_figures),
+    "prognos": ("prognos", _prognos_figures),
     "sjukfranvaro": ("sjukfranvaro", _sjukfranvaro_figures),
     "heltid": ("heltid", _heltid_figures),
     "medarbetarenkat": ("medarbetarenkat", _medarbetarenkat_figures),
@@ -523,6 +532,7 @@ FIGURE_BUILDERS: dict[str, tuple[str, Callable[[object, _Ctx], list[tuple[str, g
 KALLOR = {
     "personal": "personalsystemets extrakt (anställningar)",
     "rorlighet": "personalsystemets extrakt (anställningar och händelser)",
+    "prognos": rekryteringsbehov.KALLA,
     "sjukfranvaro": "personalsystemets extrakt (frånvaro)",
     "heltid": "personalsystemets extrakt (anställningar)",
     "medarbetarenkat": "medarbetarenkäten",
@@ -579,6 +589,8 @@ def for_print(fig: go.Figure) -> tuple[str, go.Figure | None, str | None]:
 
 def _area_text(section: str, f: na.Fakta) -> list[str]:
     """A short text introducing what a section's charts show."""
+    if section == "prognos":
+        return rekryteringsbehov.texter(f.rekryteringsbehov)
     p = manad(f.period)
     window = na.fonster(f.period)
     span = na.manadsintervall(f.period)
@@ -650,6 +662,10 @@ def _section_tables(section: str, c: _Ctx) -> list[Tabell]:
                 table, f"Tillsvidareanställda som når {c.pensionsalder} år per avdelning", ("Förvaltning",)
             )
         ]
+    if section == "prognos":
+        return rekryteringsbehov.tabeller(
+            c.con, rekryteringsbehov.resultat(c.con, c.period, c.scope, c.pensionsalder)
+        )
     if section == "incidenter" and has_table(c.con, "incidenter"):
         from kfp_metrics import incidenter
 

@@ -27,6 +27,7 @@ TOPICS = {
     "personal": "Personal",
     "rorlighet": "Rekryteringar, avgångar och personalomsättning",
     "pension": "Pensionsavgångar",
+    "rekryteringsbehov": "Rekryteringsbehov",
     "sjukfranvaro": "Sjukfrånvaro",
     "heltid": "Heltid",
     "medarbetarenkat": "Medarbetarenkät",
@@ -65,6 +66,7 @@ class Fakta:
     omsattning_befattning: list[tuple[str, float]] = field(default_factory=list)
     fragor: list[tuple[str, float]] = field(default_factory=list)
     kompetensgap: list[tuple[str, float, int]] = field(default_factory=list)
+    rekryteringsbehov: dict | None = None
 
     @property
     def hidden(self) -> set[str]:
@@ -268,6 +270,9 @@ def fakta(
     ]
     facts.fragor = _hamta_fragor(con, period, scope, now, enkat_min_svar)
     facts.kompetensgap = _hamta_kompetensgap(con, period, scope)
+    from kfp_metrics import prognos
+
+    facts.rekryteringsbehov = prognos.compute(con, period, scope, pensionsalder=pensionsalder)
     return facts
 
 
@@ -453,6 +458,14 @@ def _pension(f: Fakta) -> list[str]:
             f"eller uppnår pensionsåldern under {f.period.year}."
         )
     return [text]
+
+
+def _rekryteringsbehov(f: Fakta) -> list[str]:
+    if f.rekryteringsbehov is None:
+        return []
+    from kfp_metrics import prognos
+
+    return [prognos.nulagestext(f.rekryteringsbehov)]
 
 
 def _sjukfranvaro(f: Fakta) -> list[str]:
@@ -716,6 +729,7 @@ WRITERS = {
     "personal": _personal,
     "rorlighet": _rorlighet,
     "pension": _pension,
+    "rekryteringsbehov": _rekryteringsbehov,
     "sjukfranvaro": _sjukfranvaro,
     "heltid": _heltid,
     "medarbetarenkat": _medarbetarenkat,

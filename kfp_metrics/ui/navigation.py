@@ -25,6 +25,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
     (
         "Plan och rapport",
         (
+            ("pages/prognos.py", "Prognos", ":material/trending_up:"),
             ("pages/aktiviteter.py", "Aktiviteter", ":material/checklist:"),
             ("pages/namndrapport.py", "Nämndrapport", ":material/print:"),
         ),
