@@ -664,3 +664,47 @@ UNDERTRYCKT_TEXT = (
     f"grupper med färre än {MIN_GRUPP} personer. När ett kön döljs döljs även det andra, och per "
     "avdelning ytterligare en avdelning, så att det dolda värdet inte kan räknas fram ur totalen."
 )
+
+
+def bedomning_mening(row, period: dt.date) -> str:
+    """The verdict in a sentence for a jamforelse row: 'Skillnaden har minskat sedan september 2023
+    (från 4,1 till 2,0 procentenheter).'; why not, where there is nothing to compare."""
+    if row["undertryckt"]:
+        return "Skillnaden redovisas inte eftersom en av grupperna är för liten."
+    if pd.isna(row["skillnad"]):
+        return "Underlag saknas för att jämföra kvinnor och män."
+    if row["bedomning"] is None or pd.isna(row["skillnad_fore"]):
+        return "Kan inte jämföras med förra året: underlag saknas eller redovisas inte för den perioden."
+    since = manad(add_months(period, -12))
+    change = (
+        f"från {tal(abs(row['skillnad_fore']), 1)} till {tal(abs(row['skillnad']), 1)} procentenheter"
+        if row["bedomning"] != "oforandrad"
+        else f"{tal(abs(row['skillnad']), 1)} procentenheter"
+    )
+    return f"{catalog.GAP_VERDICTS[row['bedomning']]} sedan {since} ({change})."
+
+
+def hogre_text(row) -> str:
+    """Who is higher in words: 'Kvinnor har 2,0 procentenheter lägre än män.'"""
+    if row["undertryckt"] or pd.isna(row["skillnad"]):
+        return ""
+    gap = float(row["skillnad"])
+    other = "män" if row["matt"] != "chefer" else "alla anställda"
+    subject = "Kvinnor" if row["matt"] != "chefer" else "Bland cheferna är andelen kvinnor"
+    if round(gap, 1) == 0:
+        return (
+            f"{subject} och {other} ligger lika."
+            if row["matt"] != "chefer"
+            else ("Andelen kvinnor är lika stor bland cheferna som bland alla anställda.")
+        )
+    word = "högre" if gap > 0 else "lägre"
+    if row["matt"] == "chefer":
+        return f"{subject} {tal(abs(gap), 1)} procentenheter {word} än bland alla anställda."
+    return f"{subject} ligger {tal(abs(gap), 1)} procentenheter {word} än {other}."
+
+
+def skillnad_delta(row, since: str) -> str | None:
+    """The change of a gap's size for st.metric: '-2,1 p.e. sedan september 2023'; None without one."""
+    if row["undertryckt"] or row["bedomning"] is None or pd.isna(row["forandring_skillnad"]):
+        return None
+    return f"{procentenheter(row['forandring_skillnad']).replace('procentenheter', 'p.e.')} sedan {since}"
