@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 
 from kfp_metrics import catalog, charts, suppression
 from kfp_metrics.analys import MIN_GRUPP, Column, empty, finish, table, title, unit_names
-from kfp_metrics.format import MISSING, SUPPRESSED, manad, procent, procentenheter, tal
+from kfp_metrics.format import MISSING, SUPPRESSED, forandring, manad, procent, procentenheter, tal
 from kfp_metrics.jamstalldhet import (
     CHEF_ID,
     KON,
@@ -357,14 +357,11 @@ def beskrivning_skillnad_per_manad(frame: pd.DataFrame, period: dt.date) -> str:
         if rows.empty:
             continue
         start, end = rows.iloc[0], rows.iloc[-1]
-        bits.append(
-            f"{_lower(par.namn)} från {tal(start['skillnad'], 1)} ({manad(start['period'])}) till "
-            f"{tal(end['skillnad'], 1)} procentenheter"
-        )
+        bits.append(f"{_lower(par.namn)} från {tal(start['skillnad'], 1)} till {tal(end['skillnad'], 1)}")
+    first = part["period"].min()
     return (
-        "Linjerna visar kvinnors värde minus mäns per månad, där noll betyder lika; skillnaden gick för "
-        + _list(bits)
-        + "."
+        "Linjerna visar kvinnors värde minus mäns, där noll betyder lika; från "
+        f"{manad(first)} till {manad(period)} gick skillnaden i procentenheter för {_list(bits)}."
     )
 
 
@@ -615,8 +612,12 @@ def beskrivning_per_avdelning(frame: pd.DataFrame, matt: str) -> str:
     return text + "."
 
 
-def tabell_per_avdelning(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame:
-    """Every figure per avdelning, women and men side by side ('..' where withheld)."""
+def tabell_per_avdelning(
+    frame: pd.DataFrame, formatted: bool = False, matt: str | None = None
+) -> pd.DataFrame:
+    """Every figure per avdelning (or only matt's), women and men side by side ('..' where withheld)."""
+    if matt is not None and len(frame):
+        frame = frame[frame["matt"] == matt]
     out = {
         "Avdelning": [],
         "Nyckeltal": [],
@@ -703,8 +704,15 @@ def hogre_text(row) -> str:
     return f"{subject} ligger {tal(abs(gap), 1)} procentenheter {word} än {other}."
 
 
-def skillnad_delta(row, since: str) -> str | None:
-    """The change of a gap's size for st.metric: '-2,1 p.e. sedan september 2023'; None without one."""
+def skillnad_delta(row) -> str | None:
+    """The change of a gap's size for st.metric: '-2,1'; None where there is none to show."""
     if row["undertryckt"] or row["bedomning"] is None or pd.isna(row["forandring_skillnad"]):
         return None
-    return f"{procentenheter(row['forandring_skillnad']).replace('procentenheter', 'p.e.')} sedan {since}"
+    return forandring(row["forandring_skillnad"], 1)
+
+
+def gap_value(value: float | None, hidden: bool = False) -> str:
+    """A gap as a signed number without its unit: '+2,0', '..' when withheld, '–' when missing."""
+    if hidden:
+        return SUPPRESSED
+    return forandring(value, 1)

@@ -42,11 +42,14 @@ for pair in (rows[:2], rows[2:]):
             left.metric("Kvinnor", ja.value_text(row["kvinnor"], hidden))
             middle.metric("Män", ja.value_text(row["man"], hidden))
             right.metric(
-                "Skillnad",
-                ja.gap_text(row["skillnad"], hidden),
-                ja.skillnad_delta(row, last_year),
+                "Skillnad (p.e.)",
+                ja.gap_value(row["skillnad"], hidden),
+                ja.skillnad_delta(row),
                 delta_color="inverse",
-                help="Kvinnors värde minus mäns, i procentenheter. Förändringen avser skillnadens storlek.",
+                help=(
+                    "Kvinnors värde minus mäns, i procentenheter (p.e.). Pilen visar hur skillnadens storlek "
+                    f"har ändrats sedan {last_year}: grön när skillnaden har minskat."
+                ),
             )
             st.markdown(f"**{ja.bedomning_mening(row, f.period)}** {ja.hogre_text(row)}")
 
@@ -95,7 +98,7 @@ matt = st.selectbox(
 tables.chart("jam_avdelning", ja.figure_per_avdelning, avdelningar, matt, scope_text, f.period)
 st.caption(ja.beskrivning_per_avdelning(avdelningar, matt))
 st.dataframe(
-    ja.tabell_per_avdelning(avdelningar, formatted=True),
+    ja.tabell_per_avdelning(avdelningar, formatted=True, matt=matt),
     hide_index=True,
     width="stretch",
     key="tabell_jam_avdelning",

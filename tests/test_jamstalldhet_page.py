@@ -52,7 +52,7 @@ def test_page_whole_forvaltning(monkeypatch, dirs, state_dir):
     # Andel tillsvidare: women 31/33 = 93,9 %, men 24/25 = 96,0 %; gap −2,1 (−2,06) against
     # 93,9 − 92,3 = +1,6 a year earlier: the gap grew.
     assert got["Kvinnor"][0] == "93,9\u00a0%" and got["Män"][0] == "96,0\u00a0%"
-    assert got["Skillnad"][0] == "-2,1\u00a0procentenheter"
+    assert got["Skillnad (p.e.)"][0] == "-2,1"
     assert "Skillnaden har ökat sedan september 2023 (från 1,6 till 2,1 procentenheter)." in text
     # Sysselsättningsgrad: women 3 200/33 = 97,0, men 98,0; a year earlier 95,5 against 98,1:
     # the gap narrowed from 2,6 to 1,0.
