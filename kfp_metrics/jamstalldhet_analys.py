@@ -170,18 +170,25 @@ def chef_kvot(frame: pd.DataFrame) -> float | None:
 
 
 TABELL_JAMFORELSE = (
-    Column("namn", "Nyckeltal"),
+    Column("rad_namn", "Nyckeltal"),
     Column("kvinnor", "Kvinnor", "procent", sensitive=True),
-    Column("man", "Män (chefer: alla anställda)", "procent", sensitive=True),
-    Column("skillnad", "Skillnad (procentenheter)", "decimal", sensitive=True),
-    Column("skillnad_fore", "Skillnad ett år tidigare", "decimal"),
+    Column("man", "Män", "procent", sensitive=True),
+    Column("skillnad", "Skillnad (p.e.)", "decimal", sensitive=True),
+    Column("skillnad_fore", "Ett år tidigare (p.e.)", "decimal"),
     Column("bedomning_text", "Bedömning"),
 )
 
 
 def tabell_jamforelse(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame:
     """The table of women beside men with the gap and the verdict in words."""
-    frame = frame.assign(bedomning_text=[verdict_text(b) for b in frame["bedomning"]])
+    frame = frame.assign(
+        bedomning_text=[verdict_text(b) for b in frame["bedomning"]],
+        # The chef row compares the share of women among managers (Kvinnor) with that among all (Män).
+        rad_namn=[
+            f"{n} (mot andelen bland alla anställda)" if m == "chefer" else n
+            for n, m in zip(frame["namn"], frame["matt"], strict=True)
+        ],
+    )
     return table(frame, TABELL_JAMFORELSE, formatted)
 
 
