@@ -122,3 +122,12 @@ def test_empty_scope_says_so(monkeypatch, dirs, state_dir):
     at.run()
     at.switch_page(PAGE).run()
     assert not at.exception
+
+
+def test_page_on_the_shared_fixture(monkeypatch, fixture_dir, state_dir):
+    # fixture_data: 8 men with scheduled hours in the window, so their long sick leave is withheld
+    # and the women's with it.
+    at = _open(monkeypatch, fixture_dir, state_dir)
+    got = metrics(at)
+    assert got["Kvinnor"][2] == ".." and got["Män"][2] == ".."
+    assert "10 eller färre" in all_text(at)
