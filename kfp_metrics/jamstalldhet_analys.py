@@ -414,15 +414,22 @@ def _grid_secondary(
     scope's kön value is shown above), and within each förvaltning when the table spans several."""
     hidden = set(primary)
     avdelningar = sorted({a for a, _ in sizes})
+
+    def rows() -> None:
+        # Within an avdelning: a lone hidden kön takes the other with it.
+        if not rows_shown:
+            return
+        for a in avdelningar:
+            parts = {k: sizes[(a, k)] for k in KON}
+            inside = {k for k in KON if (a, k) in hidden}
+            hidden.update((a, k) for k in suppression.secondary(parts, inside) - {suppression.TOTAL})
+
     while True:
         before = set(hidden)
-        if rows_shown:
-            for a in avdelningar:
-                parts = {k: sizes[(a, k)] for k in KON}
-                inside = {k for k in KON if (a, k) in hidden}
-                for k in suppression.secondary(parts, inside) - {suppression.TOTAL}:
-                    hidden.add((a, k))
+        rows()
         for k in KON:
+            # The rows are settled before each kön column picks a second avdelning, so that a
+            # column picks only where a row has not already hidden enough.
             parts = {a: sizes[(a, k)] for a in avdelningar}
             inside = {a for a in avdelningar if (a, k) in hidden}
             more = set(inside)
@@ -431,6 +438,7 @@ def _grid_secondary(
             if len(set(groups.values())) > 1:
                 more = suppression.secondary_within(parts, groups, more)
             hidden.update((a, k) for a in more)
+            rows()
         if hidden == before:
             return hidden
 
@@ -527,6 +535,8 @@ def per_avdelning(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope)
             values = u.varden(chef)
             hide = a in hidden_chef
             share = None if hide else values[CHEF_ID]
+            # andel kvinnor among all of a small avdelning is withheld as on the Personal page.
+            alla_hidden = 0 < sum(u.manadsavlonade.values()) < MIN_GRUPP
             rows.append(
                 {
                     "forvaltning": forvaltning_of[a],
@@ -537,12 +547,12 @@ def per_avdelning(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope)
                     "antal_kvinnor": u.chefer["K"] if not hide else None,
                     "antal_man": sizes[a],
                     "kvinnor": share,
-                    "man": values["andel_kvinnor_pct"],
+                    "man": None if alla_hidden else values["andel_kvinnor_pct"],
                     "skillnad": None
-                    if share is None or values["andel_kvinnor_pct"] is None
+                    if share is None or alla_hidden or values["andel_kvinnor_pct"] is None
                     else share - values["andel_kvinnor_pct"],
                     "undertryckt_kvinnor": hide,
-                    "undertryckt_man": False,
+                    "undertryckt_man": alla_hidden,
                 }
             )
     frame = pd.DataFrame(rows, columns=columns)

@@ -282,3 +282,22 @@ def test_gap_verdict(now, before, expected):
 
 def test_target_status_has_no_direction_for_equal():
     assert catalog.target_status("lika_chefskarriar_kvot", 0.9, 1.0) is None
+
+
+def test_per_avdelning_withholds_along_kon_and_avdelningar(con):
+    from kfp_metrics import jamstalldhet_analys as ja
+
+    frame = ja.per_avdelning(con, P, Scope())
+    tillsvidare = frame[frame["matt"] == "andel_tillsvidare"].set_index("avdelning")
+    # Liten has 2 men (under 5): both kön there; then the women's column has one hidden avdelning,
+    # so the smaller other one (Mellan, 11 women against Stor's 12), and Mellan's men with them.
+    assert tillsvidare.loc[[fj.LITEN, fj.MELLAN], ["undertryckt_kvinnor", "undertryckt_man"]].all().all()
+    assert tillsvidare.loc[[fj.LITEN, fj.MELLAN], ["kvinnor", "man"]].isna().all().all()
+    # Stor stays: 11 of 12 women and 10 of 11 men tillsvidare.
+    stor = tillsvidare.loc[fj.STOR]
+    assert (stor["kvinnor"], stor["man"]) == (pytest.approx(100 * 11 / 12), pytest.approx(100 * 10 / 11))
+    assert stor["skillnad"] == pytest.approx(100 * 11 / 12 - 100 * 10 / 11)
+    # Managers per avdelning: 2 in Stor and 3 in Mellan, under 5 each: withheld; Liten has none.
+    chefer = frame[frame["matt"] == "chefer"].set_index("avdelning")
+    assert list(chefer["undertryckt_kvinnor"]) == [False, True, True]
+    assert chefer["kvinnor"].isna().all()
