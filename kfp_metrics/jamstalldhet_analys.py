@@ -33,6 +33,7 @@ from kfp_metrics.jamstalldhet import (
     has_chef,
     hidden_contract,
     per_kon,
+    underlag_at,
     underlag_per_manad,
 )
 from kfp_metrics.periods import add_months, window_12
@@ -89,7 +90,7 @@ def jamforelse(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope) ->
         "jamfort_med",
     ]
     before_p = add_months(period, -12)
-    data = underlag_per_manad(con, before_p, period, scope)
+    data = underlag_at(con, (period, before_p), scope)
     chef = has_chef(con)
     rows = []
     values = {p: data[p].varden(chef) for p in (period, before_p)}

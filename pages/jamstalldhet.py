@@ -1,6 +1,6 @@
 import streamlit as st
 
-from kfp_metrics import catalog
+from kfp_metrics import analys, catalog
 from kfp_metrics import jamstalldhet_analys as ja
 from kfp_metrics.format import SUPPRESSED, manad, procent, tal
 from kfp_metrics.periods import add_months
@@ -95,8 +95,19 @@ matt = st.selectbox(
     format_func=ja.MATT_VAL.get,
     key="jam_avdelning_matt",
 )
-tables.chart("jam_avdelning", ja.figure_per_avdelning, avdelningar, matt, scope_text, f.period)
-st.caption(ja.beskrivning_per_avdelning(avdelningar, matt))
+antal_avdelningar = avdelningar["avdelning"].nunique() if len(avdelningar) else 0
+if antal_avdelningar > analys.MAX_AVDELNINGAR:
+    st.caption(
+        f"Urvalet har {antal_avdelningar} avdelningar, fler än ett diagram kan visa läsbart; värdena står i "
+        "tabellen. Välj en förvaltning i sidopanelen för att se diagrammet."
+    )
+else:
+    if antal_avdelningar == 1:
+        st.info(
+            "Urvalet omfattar en avdelning. Välj en förvaltning eller flera avdelningar för att jämföra dem."
+        )
+    tables.chart("jam_avdelning", ja.figure_per_avdelning, avdelningar, matt, scope_text, f.period)
+    st.caption(ja.beskrivning_per_avdelning(avdelningar, matt))
 st.dataframe(
     ja.tabell_per_avdelning(avdelningar, formatted=True, matt=matt),
     hide_index=True,
