@@ -332,6 +332,8 @@ def figure_chefer_per_manad(frame: pd.DataFrame, scope_text: str, period: dt.dat
     part = frame[frame["matt"] == "chefer"] if len(frame) else frame
     if part.empty:
         return empty("Extrakten saknar uppgift om vilka som är chefer.", heading)
+    if part["man"].isna().all():
+        return empty("Urvalet har inga månadsavlönade under perioden.", heading)
     fig = go.Figure()
     x = [pd.Timestamp(p) for p in part["period"]]
     for column, name, color, dash in (
