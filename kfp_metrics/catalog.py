@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-Unit = Literal["antal", "procent", "år", "index"]
-Better = Literal["lower", "higher"] | None
+Unit = Literal["antal", "procent", "år", "index", "kvot"]
+# "equal": neither a higher nor a lower value is better, but one closer to equality: to the figure
+# named by compare_with (the other kön's value) or to equal_at (1 for a kvot). See gap().
+Better = Literal["lower", "higher", "equal"] | None
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,8 @@ class Metric:
     definition: str
     query: str
     suppression: str | None = None
+    compare_with: str | None = None
+    equal_at: float | None = None
 
     @property
     def is_percent(self) -> bool:
@@ -35,6 +40,7 @@ SECTIONS = {
     "medarbetarenkat": "Medarbetarenkät",
     "incidenter": "Incidenter",
     "aktiviteter": "Aktiviteter",
+    "jamstalldhet": "Jämställdhet",
 }
 
 _P = "personal_nyckeltal"
@@ -428,6 +434,134 @@ METRICS: tuple[Metric, ...] = (
     ),
 )
 
+_J = "jamstalldhet_per_kon_och_manad"
+_J_SJUK = "jamstalldhet_sjuk_per_kon_och_manad"
+_J_OMS = "jamstalldhet_omsattning_per_kon_och_manad"
+_LIKA = " Jämförs med {other}: ju mindre skillnad, desto bättre."
+
+METRICS += (
+    # Jämställdhet (contract 8): what is judged is the gap between women and men, not the level.
+    Metric(
+        "andel_kvinnor_chefer_pct",
+        "jamstalldhet",
+        "Andel kvinnor bland chefer",
+        "procent",
+        "equal",
+        "100 × kvinnor bland månadsavlönade chefer / månadsavlönade chefer i månadens ögonblicksbild. "
+        "Saknas när extraktet inte har kolumnen chef. Jämförs med andelen kvinnor bland alla "
+        "månadsavlönade: ju mindre skillnad, desto bättre.",
+        _J,
+        compare_with="andel_kvinnor_pct",
+    ),
+    Metric(
+        "lika_chefskarriar_kvot",
+        "jamstalldhet",
+        "Lika chefskarriär (kvot)",
+        "kvot",
+        "equal",
+        "Andelen kvinnor bland chefer / andelen kvinnor bland månadsavlönade. 1 betyder att kvinnor är "
+        "chefer lika ofta som de är anställda; ju närmare 1, desto bättre.",
+        _J,
+        equal_at=1.0,
+    ),
+    Metric(
+        "andel_tillsvidare_kvinnor_pct",
+        "jamstalldhet",
+        "Andel tillsvidareanställda, kvinnor",
+        "procent",
+        "equal",
+        "100 × tillsvidareanställda kvinnor / månadsavlönade kvinnor i månadens ögonblicksbild."
+        + _LIKA.format(other="männens andel"),
+        _J,
+        compare_with="andel_tillsvidare_man_pct",
+    ),
+    Metric(
+        "andel_tillsvidare_man_pct",
+        "jamstalldhet",
+        "Andel tillsvidareanställda, män",
+        "procent",
+        "equal",
+        "100 × tillsvidareanställda män / månadsavlönade män i månadens ögonblicksbild."
+        + _LIKA.format(other="kvinnornas andel"),
+        _J,
+        compare_with="andel_tillsvidare_kvinnor_pct",
+    ),
+    Metric(
+        "sysselsattningsgrad_kvinnor",
+        "jamstalldhet",
+        "Genomsnittlig sysselsättningsgrad, kvinnor",
+        "procent",
+        "equal",
+        "Medelvärdet av sysselsättningsgraden (procent av heltid) bland månadsavlönade kvinnor."
+        + _LIKA.format(other="männens"),
+        _J,
+        compare_with="sysselsattningsgrad_man",
+    ),
+    Metric(
+        "sysselsattningsgrad_man",
+        "jamstalldhet",
+        "Genomsnittlig sysselsättningsgrad, män",
+        "procent",
+        "equal",
+        "Medelvärdet av sysselsättningsgraden (procent av heltid) bland månadsavlönade män."
+        + _LIKA.format(other="kvinnornas"),
+        _J,
+        compare_with="sysselsattningsgrad_kvinnor",
+    ),
+    Metric(
+        "lang_sjukfranvaro_kvinnor_pct",
+        "jamstalldhet",
+        "Lång sjukfrånvaro, kvinnor",
+        "procent",
+        "equal",
+        "100 × sjukfrånvarotimmar i sjukperioder om 60 dagar eller mer / ordinarie arbetstid under de 12 "
+        "månaderna t.o.m. perioden, för kvinnor (kön enligt anställningsraden samma månad)."
+        + _LIKA.format(other="männens"),
+        _J_SJUK,
+        "sjukfranvaro",
+        compare_with="lang_sjukfranvaro_man_pct",
+    ),
+    Metric(
+        "lang_sjukfranvaro_man_pct",
+        "jamstalldhet",
+        "Lång sjukfrånvaro, män",
+        "procent",
+        "equal",
+        "100 × sjukfrånvarotimmar i sjukperioder om 60 dagar eller mer / ordinarie arbetstid under de 12 "
+        "månaderna t.o.m. perioden, för män (kön enligt anställningsraden samma månad)."
+        + _LIKA.format(other="kvinnornas"),
+        _J_SJUK,
+        "sjukfranvaro",
+        compare_with="lang_sjukfranvaro_kvinnor_pct",
+    ),
+    Metric(
+        "personalomsattning_kvinnor_pct",
+        "jamstalldhet",
+        "Personalomsättning, kvinnor",
+        "procent",
+        "equal",
+        "Personalomsättningen räknad på kvinnor: avgångar bland tillsvidareanställda kvinnor till annan "
+        "förvaltning eller utanför kommunen under de 12 månaderna t.o.m. perioden / genomsnittligt antal "
+        "tillsvidareanställda kvinnor under samma månader (kön enligt händelsen)."
+        + _LIKA.format(other="männens"),
+        _J_OMS,
+        compare_with="personalomsattning_man_pct",
+    ),
+    Metric(
+        "personalomsattning_man_pct",
+        "jamstalldhet",
+        "Personalomsättning, män",
+        "procent",
+        "equal",
+        "Personalomsättningen räknad på män: avgångar bland tillsvidareanställda män till annan "
+        "förvaltning eller utanför kommunen under de 12 månaderna t.o.m. perioden / genomsnittligt antal "
+        "tillsvidareanställda män under samma månader (kön enligt händelsen)."
+        + _LIKA.format(other="kvinnornas"),
+        _J_OMS,
+        compare_with="personalomsattning_kvinnor_pct",
+    ),
+)
+
 BY_ID: dict[str, Metric] = {m.id: m for m in METRICS}
 
 
@@ -451,7 +585,7 @@ AMBER_MARGIN = 0.10
 def target_status(metric_id: str, value: float | None, target: float | None) -> str | None:
     """'gron' when the target is met, 'gul' within 10 % of it, 'rod' beyond; None without both."""
     better = get(metric_id).better
-    if value is None or target is None or better is None:
+    if value is None or target is None or better not in ("lower", "higher"):
         return None
     if better == "lower":
         if value <= target:
@@ -463,3 +597,32 @@ def target_status(metric_id: str, value: float | None, target: float | None) -> 
 
 
 TARGET_STATUS_LABELS = {"gron": "Når målet", "gul": "Nära målet", "rod": "Långt från målet"}
+
+
+def gap(metric_id: str, figures: Mapping[str, float | None]) -> float | None:
+    """How far an 'equal' metric lies from equality: its value minus the figure it is compared
+    with (compare_with, looked up in figures) or minus equal_at; None where a value is missing."""
+    metric = get(metric_id)
+    value = figures.get(metric_id)
+    other = figures.get(metric.compare_with) if metric.compare_with else metric.equal_at
+    if metric.better != "equal" or value is None or other is None:
+        return None
+    return float(value) - float(other)
+
+
+GAP_VERDICTS = {
+    "minskat": "Skillnaden har minskat",
+    "okat": "Skillnaden har ökat",
+    "oforandrad": "Skillnaden är oförändrad",
+}
+
+
+def gap_verdict(gap_now: float | None, gap_before: float | None, decimals: int = 1) -> str | None:
+    """'minskat', 'okat' or 'oforandrad': whether a gap to equality narrowed since the earlier one,
+    compared as displayed (rounded to decimals), so a reader never sees "ökat" beside equal figures."""
+    if gap_now is None or gap_before is None:
+        return None
+    now, before = round(abs(gap_now), decimals), round(abs(gap_before), decimals)
+    if now == before:
+        return "oforandrad"
+    return "minskat" if now < before else "okat"

@@ -8,8 +8,13 @@ from kfp_metrics import catalog, suppression
 
 DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "nyckeltal.md"
 
-_UNITS = {"antal": "antal", "procent": "procent", "år": "år", "index": "index 0–100"}
-_BETTER = {"lower": "lägre är bättre", "higher": "högre är bättre", None: "–"}
+_UNITS = {"antal": "antal", "procent": "procent", "år": "år", "index": "index 0–100", "kvot": "kvot"}
+_BETTER = {
+    "lower": "lägre är bättre",
+    "higher": "högre är bättre",
+    "equal": "lika är bättre (mindre skillnad)",
+    None: "–",
+}
 
 
 def render() -> str:

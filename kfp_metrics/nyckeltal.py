@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from kfp_metrics import suppression
+from kfp_metrics import jamstalldhet, suppression
 from kfp_metrics.extracts import has_column, has_table
 from kfp_metrics.periods import (
     add_months,
@@ -257,6 +257,7 @@ def compute(
 
     sjuk, sjuk_hidden = sjukfranvaro(con, period, scope)
     enkat, enkat_hidden = medarbetarenkat(con, period, scope, enkat_min_svar)
+    jam, jam_hidden = jamstalldhet.section(con, period, scope)
     return {
         "period": format_period(period),
         "scope": scope.as_dict(),
@@ -267,7 +268,8 @@ def compute(
         "medarbetarenkat": enkat,
         "incidenter": incidenter(con, period, scope),
         "aktiviteter": aktiviteter(con, period, scope, state_dir, today),
-        "undertryckta": sjuk_hidden + enkat_hidden,
+        "jamstalldhet": jam,
+        "undertryckta": sjuk_hidden + enkat_hidden + jam_hidden,
         # Public Kolada values beside, never inside, the own figures (contract section 3).
         "jamforelse": jamforelse.json_section(con, period),
     }

@@ -24,6 +24,7 @@ PAGES = [
     ("medarbetarenkat", "medarbetarenkat"),
     ("incidenter", "incidenter"),
     ("kompetensgap", "kompetensgap"),
+    ("jamstalldhet", "jamstalldhet"),
     ("aktiviteter", "aktiviteter"),
     ("namndrapport", "namndrapport"),
 ]

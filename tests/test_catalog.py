@@ -97,3 +97,34 @@ def test_docs_are_up_to_date():
 )
 def test_target_status(metric_id, value, target, expected):
     assert catalog.target_status(metric_id, value, target) == expected
+
+
+# Section 8 of the contract (jämställdhet), written out as above.
+JAMSTALLDHET_IDS = {
+    "andel_kvinnor_chefer_pct",
+    "lika_chefskarriar_kvot",
+    "andel_tillsvidare_kvinnor_pct",
+    "andel_tillsvidare_man_pct",
+    "sysselsattningsgrad_kvinnor",
+    "sysselsattningsgrad_man",
+    "lang_sjukfranvaro_kvinnor_pct",
+    "lang_sjukfranvaro_man_pct",
+    "personalomsattning_kvinnor_pct",
+    "personalomsattning_man_pct",
+}
+
+
+def test_written_jamstalldhet_ids_match_the_contract():
+    if not CONTRACT.exists():
+        pytest.skip("../shared/data-contract.md finns inte bredvid projektet")
+    section = CONTRACT.read_text(encoding="utf-8").split("## 8. Jämställdhet", 1)[1].split("\n## ", 1)[0]
+    ids = set()
+    for cell in re.findall(r"^\| ([a-z0-9_ ,]+) \|", section, flags=re.M):
+        ids.update(part.strip() for part in cell.split(",") if part.strip() and part.strip() != "id")
+    assert ids == JAMSTALLDHET_IDS
+
+
+@pytest.mark.parametrize("metric_id", sorted(JAMSTALLDHET_IDS))
+def test_every_jamstalldhet_id_is_in_the_catalog_and_docs(metric_id):
+    test_every_contract_id_is_in_the_catalog_and_docs(metric_id)
+    assert catalog.get(metric_id).better == "equal"

@@ -180,6 +180,9 @@ def test_medarbetarenkat_empty_scope_is_null_not_suppressed(con, state_dir):
         "sjukfranvaro_man_pct",
         "sjukfranvaro_30_49_pct",
         "sjukfranvaro_50_pct",
+        # Jämställdhet (contract 8): the long sick leave of both kön, with scheduled hours in B.
+        "lang_sjukfranvaro_kvinnor_pct",
+        "lang_sjukfranvaro_man_pct",
     ]
 
 

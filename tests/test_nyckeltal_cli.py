@@ -27,6 +27,7 @@ CONTRACT_KEYS = [
     "medarbetarenkat",
     "incidenter",
     "aktiviteter",
+    "jamstalldhet",
     "undertryckta",
     "jamforelse",
 ]

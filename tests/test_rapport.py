@@ -215,6 +215,7 @@ def test_every_area_has_its_charts_from_the_pages(alla):
         "medarbetarenkat",
         "incidenter",
         "kompetensgap",
+        "jamstalldhet",
     ]
     for section in (
         "personal",

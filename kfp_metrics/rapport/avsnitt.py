@@ -12,6 +12,7 @@ AVSNITT: dict[str, str] = {
     "medarbetarenkat": "Medarbetarenkät",
     "incidenter": "Incidenter",
     "kompetensgap": "Kompetensgap",
+    "jamstalldhet": "Jämställdhet",
     "aktiviteter": "Aktivitetsplan",
     "bilaga": "Bilaga: definitioner och röjandekontroll",
 }

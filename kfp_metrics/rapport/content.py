@@ -21,7 +21,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kfp_metrics import aktivitetslogg, catalog, charts, nyckeltal, suppression
-from kfp_metrics.analys import MIN_ANTAL_ORSAK, MIN_GRUPP, MIN_KORSTABELL
+from kfp_metrics.analys import MAX_AVDELNINGAR, MIN_ANTAL_ORSAK, MIN_GRUPP, MIN_KORSTABELL
 from kfp_metrics.extracts import has_table
 from kfp_metrics.format import SUPPRESSED, datum, forandring, manad, tal
 from kfp_metrics.nyckeltal import DEFAULT_PENSIONSALDER
@@ -42,6 +42,7 @@ AREA_SECTIONS = (
     "medarbetarenkat",
     "incidenter",
     "kompetensgap",
+    "jamstalldhet",
 )
 
 # Threads that build the sections side by side.
@@ -513,6 +514,14 @@ def _kompetensgap_figures(m, c: _Ctx) -> list[tuple[str, go.Figure]]:
     return out
 
 
+def _jamstalldhet_figures(m, c: _Ctx) -> list[tuple[str, go.Figure]]:
+    per_manad = m.per_manad(c.con, c.period, c.scope, months=24)
+    out = [("skillnad", m.figure_skillnad_per_manad(per_manad, c.text, c.period))]
+    if m.has_chef(c.con):
+        out.append(("chefer", m.figure_chefer_per_manad(per_manad, c.text, c.period)))
+    return out
+
+
 def _first_period(con: duckdb.DuckDBPyConnection) -> dt.date | None:
     perioder = run(con, "perioder", Scope())["period"]
     return pd.Timestamp(perioder.iloc[0]).date() if len(perioder) else None
@@ -527,6 +536,7 @@ FIGURE_BUILDERS: dict[str, tuple[str, Callable[[object, _Ctx], list[tuple[str, g
     "medarbetarenkat": ("medarbetarenkat", _medarbetarenkat_figures),
     "incidenter": ("incidenter", _incidenter_figures),
     "kompetensgap": ("kompetensgap", _kompetensgap_figures),
+    "jamstalldhet": ("jamstalldhet_analys", _jamstalldhet_figures),
 }
 # Where each section's figures come from, printed under every chart.
 KALLOR = {
@@ -538,6 +548,7 @@ KALLOR = {
     "medarbetarenkat": "medarbetarenkäten",
     "incidenter": "incidentsystemet",
     "kompetensgap": "kompetensinventeringen och handlingsplanen",
+    "jamstalldhet": "personalsystemets extrakt (anställningar, frånvaro och händelser)",
 }
 # The optional table a section's charts need; without it the section says so instead.
 SECTION_TABLES = {
@@ -624,6 +635,12 @@ def _area_text(section: str, f: na.Fakta) -> list[str]:
             "Kompetensgapet är skillnaden mellan bedömt behov och nuläge (skala 1–5) per kompetensområde i "
             "den senaste inventeringen."
         ],
+        "jamstalldhet": [
+            "Nyckeltalen jämför kvinnor och män bland de månadsavlönade, efter Nyckeltalsinstitutets "
+            "jämställdhetsindex (jämix): skillnaden är kvinnors värde minus mäns, och ju mindre skillnad, "
+            f"desto mer jämställt. Lång sjukfrånvaro och personalomsättning avser {window}. Lön och "
+            "föräldraledighet finns inte i extrakten och ingår inte."
+        ],
     }
     return texts.get(section, [])
 
@@ -666,6 +683,21 @@ def _section_tables(section: str, c: _Ctx) -> list[Tabell]:
         return rekryteringsbehov.tabeller(
             c.con, rekryteringsbehov.resultat(c.con, c.period, c.scope, c.pensionsalder)
         )
+    if section == "jamstalldhet":
+        from kfp_metrics import jamstalldhet_analys as ja
+
+        out = [
+            tabell_from_frame(
+                ja.tabell_jamforelse(ja.jamforelse(c.con, c.period, c.scope), formatted=True),
+                "Kvinnor och män, skillnad och förändring sedan förra året",
+            )
+        ]
+        avdelningar = ja.per_avdelning(c.con, c.period, c.scope)
+        if 1 < avdelningar["avdelning"].nunique() <= MAX_AVDELNINGAR:
+            out.append(
+                tabell_from_frame(ja.tabell_per_avdelning(avdelningar, formatted=True), "Per avdelning")
+            )
+        return out
     if section == "incidenter" and has_table(c.con, "incidenter"):
         from kfp_metrics import incidenter
 

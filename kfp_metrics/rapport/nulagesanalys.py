@@ -33,6 +33,7 @@ TOPICS = {
     "medarbetarenkat": "Medarbetarenkät",
     "incidenter": "Incidenter",
     "kompetensgap": "Kompetensgap",
+    "jamstalldhet": "Jämställdhet",
     "aktiviteter": "Handlingsplan",
 }
 
@@ -67,6 +68,10 @@ class Fakta:
     fragor: list[tuple[str, float]] = field(default_factory=list)
     kompetensgap: list[tuple[str, float, int]] = field(default_factory=list)
     rekryteringsbehov: dict | None = None
+    # Women beside men (jamstalldhet_analys.jamforelse, the pages' suppression applied); None
+    # where the scope is empty. chef tells whether the extracts have the chef column.
+    jamstalldhet: pd.DataFrame | None = None
+    chef: bool = False
 
     @property
     def hidden(self) -> set[str]:
@@ -273,6 +278,11 @@ def fakta(
     from kfp_metrics import prognos
 
     facts.rekryteringsbehov = prognos.compute(con, period, scope, pensionsalder=pensionsalder)
+    if now.get("jamstalldhet") is not None:
+        from kfp_metrics import jamstalldhet_analys
+
+        facts.jamstalldhet = jamstalldhet_analys.jamforelse(con, period, scope)
+        facts.chef = jamstalldhet_analys.has_chef(con)
     return facts
 
 
@@ -725,6 +735,103 @@ def _aktiviteter(f: Fakta) -> list[str]:
     return [text]
 
 
+def _jamstalldhet(f: Fakta) -> list[str]:
+    """Which gaps between women and men narrowed and which did not, in the plans' words."""
+    frame = f.jamstalldhet
+    if frame is None or frame.empty:
+        return []
+    since = manad(add_months(f.period, -12))
+    pairs = frame[frame["matt"] != "chefer"]
+    shown = pairs[pairs["skillnad"].notna()]
+    if shown.empty:
+        return [
+            "Jämställdhetsnyckeltalen redovisas inte för urvalet eftersom grupperna av kvinnor eller män "
+            "är för små."
+        ]
+
+    def named(rows) -> str:
+        return uppraknad([f"skillnad i {_gemen(r.namn)}" for r in rows.itertuples(index=False)])
+
+    better = shown[shown["bedomning"] == "minskat"]
+    worse = shown[shown["bedomning"] == "okat"]
+    same = shown[shown["bedomning"] == "oforandrad"]
+    first = []
+    if len(better):
+        word = "Det nyckeltal" if len(better) == 1 else "De nyckeltal"
+        verb = "har" if len(better) == 1 else "har"
+        first.append(
+            f"{word} som förbättrats sedan {since} är {named(better)}: där {verb} skillnaden mellan kvinnor "
+            "och män minskat."
+        )
+    if len(worse):
+        first.append(f"Skillnaden har ökat i {uppraknad([_gemen(r.namn) for r in worse.itertuples()])}.")
+    if len(same):
+        first.append(f"Oförändrad är skillnaden i {uppraknad([_gemen(r.namn) for r in same.itertuples()])}.")
+    small = [
+        _gemen(r.namn)
+        for r in shown.itertuples(index=False)
+        if abs(r.skillnad) < 1
+        and (r.skillnad_fore is None or pd.isna(r.skillnad_fore) or abs(r.skillnad_fore) < 1)
+    ]
+    if small:
+        first.append(
+            f"Skillnaden mellan kvinnor och män i {uppraknad(small)} är fortsatt liten, under en procentenhet."
+        )
+    if not (len(better) or len(worse) or len(same)):
+        first.append(f"Skillnaderna kan inte jämföras med {since} eftersom underlag saknas för den perioden.")
+    values = []
+    for i, r in enumerate(shown.itertuples(index=False)):
+        both = (
+            f"{procent(r.kvinnor)} för kvinnor och {procent(r.man)} för män"
+            if i == 0
+            else (f"{procent(r.kvinnor)} respektive {procent(r.man)}")
+        )
+        values.append(f"{JAM_BESTAMD.get(r.matt, _gemen(r.namn))} {both}")
+    text = values[0][0].upper() + uppraknad(values)[1:] + "."
+    hidden = pairs[pairs["undertryckt"]]
+    if len(hidden):
+        text += (
+            f" {uppraknad([_gemen(r.namn) for r in hidden.itertuples()]).capitalize()} redovisas inte per kön "
+            "eftersom en av grupperna är för liten."
+        )
+    paragraphs = [" ".join(first), text]
+
+    chef = frame[frame["matt"] == "chefer"].iloc[0]
+    if not f.chef:
+        paragraphs.append("Extrakten saknar uppgift om chefer, så lika chefskarriär kan inte redovisas.")
+    elif chef["undertryckt"]:
+        paragraphs.append(
+            f"Andelen kvinnor bland cheferna redovisas inte eftersom urvalet har färre än {MIN_GRUPP} chefer."
+        )
+    elif not pd.isna(chef["kvinnor"]) and not pd.isna(chef["man"]) and chef["man"]:
+        kvot = chef["kvinnor"] / chef["man"]
+        line = (
+            f"Andelen kvinnor bland cheferna är {procent(chef['kvinnor'])}, jämfört med {procent(chef['man'])} "
+            f"bland alla månadsavlönade. Kvoten för lika chefskarriär är därmed {tal(kvot, 2)}, där 1 innebär "
+            "att kvinnor är chefer lika ofta som de är anställda"
+        )
+        if chef["bedomning"] == "minskat":
+            line += f"; skillnaden har minskat sedan {since}"
+        elif chef["bedomning"] == "okat":
+            line += f"; skillnaden har ökat sedan {since}"
+        elif chef["bedomning"] == "oforandrad":
+            line += f"; skillnaden är oförändrad sedan {since}"
+        paragraphs.append(line + ".")
+    return paragraphs
+
+
+JAM_BESTAMD = {
+    "andel_tillsvidare": "andelen tillsvidareanställda är",
+    "sysselsattningsgrad": "den genomsnittliga sysselsättningsgraden",
+    "lang_sjukfranvaro": "den långa sjukfrånvaron",
+    "personalomsattning": "personalomsättningen",
+}
+
+
+def _gemen(name: str) -> str:
+    return name[0].lower() + name[1:] if name else name
+
+
 WRITERS = {
     "personal": _personal,
     "rorlighet": _rorlighet,
@@ -735,6 +842,7 @@ WRITERS = {
     "medarbetarenkat": _medarbetarenkat,
     "incidenter": _incidenter,
     "kompetensgap": _kompetensgap,
+    "jamstalldhet": _jamstalldhet,
     "aktiviteter": _aktiviteter,
 }
 

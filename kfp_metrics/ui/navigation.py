@@ -20,6 +20,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
             ("pages/medarbetarenkat.py", "Medarbetarenkät", ":material/forum:"),
             ("pages/incidenter.py", "Incidenter", ":material/report:"),
             ("pages/kompetensgap.py", "Kompetensgap", ":material/school:"),
+            ("pages/jamstalldhet.py", "Jämställdhet", ":material/balance:"),
         ),
     ),
     (
