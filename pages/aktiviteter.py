@@ -64,12 +64,13 @@ statuses = c1.multiselect(
     format_func=STATUS_LABELS.get,
     key="akt_f_status",
     placeholder="Alla statusar",
+    select_all=False,
 )
 ansvariga = c2.multiselect(
-    "Ansvarig", options["ansvarig"], key="akt_f_ansvarig", placeholder="Alla ansvariga"
+    "Ansvarig", options["ansvarig"], key="akt_f_ansvarig", placeholder="Alla ansvariga", select_all=False
 )
 avdelningar = c3.multiselect(
-    "Avdelning", options["avdelning"], key="akt_f_avdelning", placeholder="Alla avdelningar"
+    "Avdelning", options["avdelning"], key="akt_f_avdelning", placeholder="Alla avdelningar", select_all=False
 )
 endast_forsenade = c4.toggle("Endast försenade", key="akt_f_forsenade")
 shown = akt.filter_plan(plan, statuses, ansvariga, avdelningar, endast_forsenade)

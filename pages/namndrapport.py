@@ -72,6 +72,7 @@ avsnitt = st.multiselect(
     format_func=AVSNITT.get,
     key="rapport_avsnitt",
     help="Framsidan kommer alltid med. Period och urval väljs i sidopanelen.",
+    select_all=False,
 )
 
 scope_key = (f.scope.forvaltning, f.scope.avdelning, f.scope.enhet)

@@ -115,8 +115,6 @@ def _avdelning_options(page) -> list[str]:
     listbox = "[role='listbox'][aria-label='Avdelning'] [role='option']"
     page.wait_for_selector(listbox, state="attached", timeout=10_000)
     options = [o.inner_text().strip() for o in page.locator(listbox).all()]
-    # Streamlit's own "select all" entry above several options is not a unit
-    options = [o for o in options if o not in ("Select all", "Välj alla")]
     page.keyboard.press("Escape")
     return options
 

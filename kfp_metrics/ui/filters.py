@@ -176,7 +176,7 @@ def sidebar(permission: Permission = ALLA) -> Filters | None:
     if kept != st.session_state.get("f_avdelning", []):
         st.session_state["f_avdelning"] = kept
     avdelningar = side.multiselect(
-        "Avdelning", avd_options, key="f_avdelning", placeholder="Alla avdelningar"
+        "Avdelning", avd_options, key="f_avdelning", placeholder="Alla avdelningar", select_all=False
     )
     in_avd = in_forv if not avdelningar else in_forv[in_forv["avdelning"].isin(avdelningar)]
     enheter = sorted(in_avd["enhet"].unique())

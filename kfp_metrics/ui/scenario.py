@@ -232,6 +232,7 @@ def controls(period: dt.date, befattningar: list[str], kategorier: bool) -> Scen
             key=K_EGNA,
             placeholder="Välj befattningar som ska ha en annan tillväxt än övriga",
             help="Befattningar som inte väljs får tillväxten för alla befattningar.",
+            select_all=False,
         )
         own: list[tuple[str, float]] = []
         if egna:
