@@ -49,8 +49,27 @@ PRINT_WIDTH_PX = 640
 
 
 @dataclass(frozen=True)
+class Granskning:
+    """Reviewed text for one topic of the nulägesanalys (a key of nulagesanalys.TOPICS): its
+    paragraphs replace the draft's, and the outputs mark it 'Granskad av <av>, <datum>'."""
+
+    amne: str
+    stycken: tuple[str, ...]
+    av: str
+    datum: dt.date
+
+    @property
+    def markering(self) -> str:
+        """'Granskad av Anna Berg, 14 oktober 2024'."""
+        return f"Granskad av {self.av}, {datum(self.datum)}"
+
+
+@dataclass(frozen=True)
 class Options:
-    """What the reader chose: period, scope, sections and title; skapad is injectable for tests."""
+    """What the reader chose: period, scope, sections and title; skapad is injectable for tests.
+
+    granskningar holds reviewed text per nulägesanalys topic (see Granskning); topics without one
+    keep the drafted text."""
 
     period: dt.date
     scope: Scope = field(default_factory=Scope)
@@ -60,6 +79,7 @@ class Options:
     skapad: dt.datetime | None = None
     fingeravtryck: str = ""
     state_dir: Path | None = None
+    granskningar: tuple[Granskning, ...] = ()
 
 
 @dataclass
@@ -142,6 +162,7 @@ class Rapport:
     bilaga: list[tuple[str, list[tuple[str, str]]]]
     regler: list[str]
     sidfot: str
+    granskade: dict[str, Granskning] = field(default_factory=dict)
 
     def har(self, avsnitt: str) -> bool:
         return avsnitt in self.avsnitt_valda
@@ -773,7 +794,7 @@ def collect(con: duckdb.DuckDBPyConnection, options: Options) -> Rapport:
     finally:
         for cur in cursors:
             cur.close()
-    text = na.skriv(facts)
+    text, granskade = med_granskning(na.skriv(facts), options.granskningar)
 
     omraden = []
     nummer = 0
@@ -818,4 +839,24 @@ def collect(con: duckdb.DuckDBPyConnection, options: Options) -> Rapport:
         bilaga=bilaga(),
         regler=regler(),
         sidfot=f"{titel} · {manad(period)}",
+        granskade=granskade,
     )
+
+
+def med_granskning(
+    draft: na.Nulagesanalys, granskningar: tuple[Granskning, ...]
+) -> tuple[na.Nulagesanalys, dict[str, Granskning]]:
+    """The draft with each reviewed topic's text in place of the drafted one (a reviewed topic the
+    draft lacks is added in TOPICS order), and the reviews that were applied, by topic."""
+    reviewed = {g.amne: g for g in granskningar if g.amne in na.TOPICS}
+    if not reviewed:
+        return draft, {}
+    amnen = {}
+    for topic in na.TOPICS:
+        if topic in reviewed:
+            paragraphs = [p.strip() for p in reviewed[topic].stycken if p.strip()]
+            if paragraphs:
+                amnen[topic] = paragraphs
+        elif topic in draft.amnen:
+            amnen[topic] = draft.amnen[topic]
+    return na.Nulagesanalys(amnen), reviewed
