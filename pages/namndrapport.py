@@ -1,5 +1,6 @@
 import datetime as dt
 import os
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -10,7 +11,10 @@ from kfp_metrics.format import manad
 from kfp_metrics.queries import Scope
 from kfp_metrics.rapport import AVSNITT, Options, skapa
 from kfp_metrics.rapport import pdf as utskrift
+from kfp_metrics.rapport import utskrift as dokument
 from kfp_metrics.rapport.content import default_title
+from kfp_metrics.rapport.docx import mall as wordmall
+from kfp_metrics.rapport.docx.bilder import BilderSaknas
 from kfp_metrics.ui import data, filters
 
 
@@ -24,7 +28,11 @@ def _fingerprint(directory: str, fp: str) -> str:
 def _report(
     directory: str, fp: str, log: int, period: str, scope: tuple, avsnitt: tuple, titel: str, today: str
 ):
-    options = Options(
+    return skapa(data.connection(), _options(directory, fp, period, scope, avsnitt, titel))
+
+
+def _options(directory: str, fp: str, period: str, scope: tuple, avsnitt: tuple, titel: str) -> Options:
+    return Options(
         period=dt.date.fromisoformat(period),
         scope=Scope(*scope),
         avsnitt=avsnitt,
@@ -32,7 +40,23 @@ def _report(
         skapad=dt.datetime.now().replace(microsecond=0),
         fingeravtryck=_fingerprint(directory, fp),
     )
-    return skapa(data.connection(), options)
+
+
+# Made only on click, like the PDF: drawing the charts as images takes a browser and seconds.
+@st.cache_data(max_entries=4, show_spinner=False)
+def _docx(
+    directory: str,
+    fp: str,
+    log: int,
+    period: str,
+    scope: tuple,
+    avsnitt: tuple,
+    titel: str,
+    today: str,
+    mall: str,
+) -> bytes:
+    options = _options(directory, fp, period, scope, avsnitt, titel)
+    return dokument.word(data.connection(), options, Path(mall) if mall else None)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -67,7 +91,7 @@ avsnitt = st.multiselect(
 )
 
 scope_key = (f.scope.forvaltning, f.scope.avdelning, f.scope.enhet)
-rapport = _report(
+report_key = (
     *data.data_key(),
     _log_token(),
     f.period.isoformat(),
@@ -76,9 +100,10 @@ rapport = _report(
     titel,
     dt.date.today().isoformat(),
 )
+rapport = _report(*report_key)
 
 st.subheader("Ladda ner")
-html_col, pdf_col = st.columns(2)
+html_col, pdf_col, docx_col = st.columns(3)
 html_col.download_button(
     "Ladda ner HTML",
     rapport.html.encode("utf-8"),
@@ -116,6 +141,37 @@ if utskrift.browser_available():
         )
 else:
     pdf_col.warning(utskrift.missing_message())
+
+mall = wordmall.mall_fran_miljo()
+mall_fel = wordmall.mall_problem(mall) if mall is not None else None
+if mall_fel:
+    docx_col.error(f"{mall_fel} Ändra inställningen {wordmall.ENV_MALL}.")
+else:
+    docx_key = (*report_key, str(mall or ""))
+    if docx_col.button(
+        "Skapa Word (DOCX)",
+        key="rapport_skapa_docx",
+        icon=":material/description:",
+        width="stretch",
+        help="Redigerbart Word-dokument med kommunens mall"
+        + (f" ({mall.name})." if mall else " (projektets enkla mall; ange en egen med KFP_RAPPORTMALL)."),
+    ):
+        with st.spinner("Skapar Word-dokumentet och ritar diagrammen …"):
+            try:
+                st.session_state["rapport_docx"] = (docx_key, _docx(*docx_key))
+            except (BilderSaknas, wordmall.MallFel) as exc:
+                st.error(str(exc))
+    made = st.session_state.get("rapport_docx")
+    if made and made[0] == docx_key:
+        docx_col.download_button(
+            "Ladda ner Word",
+            made[1],
+            file_name=f"{rapport.filnamn}.docx",
+            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            key="rapport_docx_ladda",
+            icon=":material/download:",
+            width="stretch",
+        )
 
 forhand, text_tab, nyckel_tab = st.tabs(["Förhandsgranskning", "Nulägesanalys (text)", "Nyckeltal"])
 with forhand:
