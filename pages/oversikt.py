@@ -1,10 +1,11 @@
 import streamlit as st
 
+from kfp_metrics import incidenter
 from kfp_metrics.format import manad
 from kfp_metrics.oversikt import cards
 from kfp_metrics.periods import add_months
 from kfp_metrics.ui import cards as card_ui
-from kfp_metrics.ui import data, filters
+from kfp_metrics.ui import compute, data, filters
 
 f = filters.current()
 st.title("Översikt")
@@ -18,7 +19,7 @@ before = (
 )
 targets = data.targets(f.period, f.scope)
 
-items = cards(now, before, targets, f.period)
+items = cards(now, before, targets, f.period, compute.call(incidenter.tertialer, f.period, f.scope))
 for start in range(0, len(items), 4):
     columns = st.columns(4)
     for column, card in zip(columns, items[start : start + 4], strict=False):

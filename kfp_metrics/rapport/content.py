@@ -308,27 +308,8 @@ def nyckeltal_rader(f: na.Fakta) -> list[NyckeltalRad]:
                 "–",
             )
         )
-    inc = f.now.get("incidenter")
-    if inc:
-        t = tertial(f.period.month)
-        per = {(r["ar"], r["tertial"]): r for r in inc["per_tertial"]}
-        cur = per.get((f.period.year, t), {"antal": 0, "hot_och_vald": 0})
-        last = per.get((f.period.year - 1, t), {"antal": 0, "hot_och_vald": 0})
-        for metric_id, key, label in (
-            ("incidenter_per_tertial", "antal", f"Incidenter tertial {t} {f.period.year}"),
-            ("hot_och_vald_per_tertial", "hot_och_vald", f"Varav hot och våld tertial {t} {f.period.year}"),
-        ):
-            rows.append(
-                NyckeltalRad(
-                    "Incidenter",
-                    metric_id,
-                    label,
-                    tal(cur[key]),
-                    "–",
-                    f"{_signed(cur[key] - last[key])} (hela tertial {t} {f.period.year - 1})",
-                    "–",
-                )
-            )
+    if f.now.get("incidenter") and f.tertialer is not None:
+        rows.extend(incident_rader(f.tertialer))
     akt = f.now.get("aktiviteter")
     if akt:
         per = akt["per_status"]
@@ -351,6 +332,41 @@ def nyckeltal_rader(f: na.Fakta) -> list[NyckeltalRad]:
                 tal(akt["forsenade"]),
                 "–",
                 "–",
+                "–",
+            )
+        )
+    return rows
+
+
+def incident_rader(t) -> list[NyckeltalRad]:
+    """The latest complete tertial against the same tertial a year earlier and, while a tertial runs,
+    its months so far against the same months a year earlier (incidenter.Tertialer)."""
+    s = t.senaste
+    rows = [
+        NyckeltalRad(
+            "Incidenter",
+            metric_id,
+            f"{label} tertial {s.tertial} {s.ar}",
+            tal(now),
+            "–",
+            f"{_signed(now - before)} (tertial {s.tertial} {s.ar - 1})",
+            "–",
+        )
+        for metric_id, label, now, before in (
+            ("incidenter_per_tertial", "Incidenter", s.antal, s.antal_fg),
+            ("hot_och_vald_per_tertial", "Varav hot och våld", s.hot_och_vald, s.hot_och_vald_fg),
+        )
+    ]
+    p = t.pagaende
+    if p is not None:
+        rows.append(
+            NyckeltalRad(
+                "Incidenter",
+                "incidenter_hittills",
+                f"Incidenter hittills tertial {p.tertial} {p.ar} ({p.manader})",
+                tal(p.antal),
+                "–",
+                f"{_signed(p.forandring)} ({p.manader} {p.ar - 1})",
                 "–",
             )
         )

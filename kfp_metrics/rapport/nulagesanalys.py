@@ -19,7 +19,7 @@ from kfp_metrics import nyckeltal, suppression
 from kfp_metrics.analys import MIN_GRUPP
 from kfp_metrics.extracts import has_table
 from kfp_metrics.format import MANADER, manad, procent, tal
-from kfp_metrics.periods import add_months, tertial, window_12
+from kfp_metrics.periods import add_months, window_12
 from kfp_metrics.queries import Scope, run
 from kfp_metrics.rapport import undertryckning
 
@@ -65,6 +65,7 @@ class Fakta:
     omsattning_befattning: list[tuple[str, float]] = field(default_factory=list)
     fragor: list[tuple[str, float]] = field(default_factory=list)
     kompetensgap: list[tuple[str, float, int]] = field(default_factory=list)
+    tertialer: object | None = None  # incidenter.Tertialer: like-with-like incident comparisons
 
     @property
     def hidden(self) -> set[str]:
@@ -268,6 +269,9 @@ def fakta(
     ]
     facts.fragor = _hamta_fragor(con, period, scope, now, enkat_min_svar)
     facts.kompetensgap = _hamta_kompetensgap(con, period, scope)
+    from kfp_metrics import incidenter
+
+    facts.tertialer = incidenter.tertialer(con, period, scope)
     return facts
 
 
@@ -616,35 +620,35 @@ def _medarbetarenkat(f: Fakta) -> list[str]:
 
 
 def _incidenter(f: Fakta) -> list[str]:
-    inc = f.now.get("incidenter")
-    if not inc:
+    """The latest complete tertial against the same tertial a year earlier, as the plans compare; the
+    running tertial only so far, against the same months a year earlier."""
+    if not f.now.get("incidenter") or f.tertialer is None:
         return []
-    rows = {(r["ar"], r["tertial"]): r for r in inc["per_tertial"]}
-    year, t = f.period.year, tertial(f.period.month)
-    current = rows.get((year, t), {"antal": 0, "hot_och_vald": 0})
-    last = rows.get((year - 1, t), {"antal": 0, "hot_och_vald": 0})
-    in_progress = f.period.month != 4 * t
-    until = f" (t.o.m. {manad(f.period)})" if in_progress else ""
+    s = f.tertialer.senaste
     text = (
-        f"Under tertial {t} {year}{until} har "
-        f"{antal(current['antal'], 'incident', 'incidenter', 'inga incidenter')} anmälts"
+        f"Under tertial {s.tertial} {s.ar} ({s.manader}) anmäldes "
+        f"{antal(s.antal, 'incident', 'incidenter', 'inga incidenter')}"
     )
-    if current["antal"]:
-        text += f", varav {_varav(current['hot_och_vald'])} gällde hot och våld"
-    text += f". Under hela tertial {t} {year - 1} anmäldes {antal(last['antal'], 'incident', 'incidenter', 'inga')}"
-    if last["antal"]:
-        text += f", varav {_varav(last['hot_och_vald'])} gällde hot och våld"
+    if s.antal:
+        text += f", varav {_varav(s.hot_och_vald)} gällde hot och våld"
+    text += f". Under samma tertial {s.ar - 1} anmäldes {antal(s.antal_fg, 'incident', 'incidenter', 'inga')}"
+    if s.antal_fg:
+        text += f", varav {_varav(s.hot_och_vald_fg)} gällde hot och våld"
     text += "."
-    hot_now = [rows[(year, tt)]["hot_och_vald"] for tt in (1, 2, 3) if (year, tt) in rows]
-    hot_last = [
-        rows[(year - 1, tt)]["hot_och_vald"] for tt in range(1, len(hot_now) + 1) if (year - 1, tt) in rows
-    ]
-    if len(hot_now) > 1 and len(hot_last) == len(hot_now):
-        sum_now, sum_last = sum(hot_now), sum(hot_last)
-        earlier = f"hela {year - 1}" if len(hot_now) == 3 else f"tertial 1–{len(hot_now)} {year - 1}"
+    p = f.tertialer.pagaende
+    if p is not None:
         text += (
-            f" Hittills i år har {antal(sum_now, 'anmälan', 'anmälningar', 'inga anmälningar')} om hot och våld "
-            f"gjorts, mot {tal(sum_last)} under {earlier}."
+            f" Hittills under tertial {p.tertial} {p.ar} ({p.manader}) har "
+            f"{antal(p.antal, 'incident', 'incidenter', 'inga incidenter')} anmälts, mot "
+            f"{antal(p.antal_fg, 'incident', 'incidenter', 'inga')} under samma "
+            f"{'månad' if p.fran_manad == p.till_manad else 'månader'} {p.ar - 1}."
+        )
+    y = f.tertialer.i_ar
+    if y.till_manad > 4:
+        text += (
+            f" Hittills i år ({y.manader}) har "
+            f"{antal(y.hot_och_vald, 'anmälan', 'anmälningar', 'inga anmälningar')} om hot och våld gjorts, "
+            f"mot {tal(y.hot_och_vald_fg)} under samma månader {y.ar - 1}."
         )
     return [text]
 
