@@ -156,7 +156,9 @@ def test_headcount_and_gender(drafts):
     assert "68 % är kvinnor och 32 % män" in text
     # 2023-09: 23 månadsavlönade of whom 9 men (39,1 %); now 6 of 19 (31,6 %): −7,6 procentenheter.
     assert "Sedan september 2023 har andelen män minskat med 7,6 procentenheter." in text
-    assert "16 tillsvidareanställda och 3 tidsbegränsat anställda" in text
+    # The plans' kön split of the tillsvidareanställda: the 13 women less p11 and p16 (tidsbegränsade) = 11,
+    # so 16 − 11 = 5 men.
+    assert "16 tillsvidareanställda, varav 11 kvinnor och 5 män, och 3 tidsbegränsat anställda" in text
     assert "Därtill har 1 timavlönad haft anställning" in text
     # 20 tillsvidare a year before: −4, i.e. −20,0 %.
     assert "har antalet tillsvidareanställda minskat med 4 (20,0 %)" in text

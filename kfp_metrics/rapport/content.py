@@ -218,6 +218,8 @@ def tidpunkt(moment: dt.datetime) -> str:
 NYCKELTAL_RADER: tuple[tuple[str, str, str], ...] = (
     ("Personal", "personal", "antal_manadsavlonade"),
     ("Personal", "personal", "antal_tillsvidare"),
+    ("Personal", "personal", "antal_tillsvidare_kvinnor"),
+    ("Personal", "personal", "antal_tillsvidare_man"),
     ("Personal", "personal", "antal_tidsbegransade"),
     ("Personal", "personal", "antal_timavlonade"),
     ("Personal", "personal", "andel_kvinnor_pct"),
