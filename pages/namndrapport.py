@@ -75,7 +75,8 @@ f = filters.current()
 st.title("Nämndrapport")
 st.caption(f"{f.describe()} · {manad(f.period)} · en utskrivbar A4-rapport för nämndens sammanträde")
 
-standard = default_title(f.period, f.scope, sorted(set(data.query("organisation", Scope())["forvaltning"])))
+organisation = data.query("organisation", Scope())
+standard = default_title(f.period, f.scope, sorted(set(organisation["forvaltning"])), organisation)
 if st.session_state.get("rapport_titel") in (None, "", st.session_state.get("_rapport_titel_standard")):
     st.session_state["rapport_titel"] = standard
 st.session_state["_rapport_titel_standard"] = standard

@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from kfp_metrics import aktivitetslogg, catalog, charts, nyckeltal, suppression
+from kfp_metrics import aktivitetslogg, catalog, charts, nyckeltal, suppression, urval
 from kfp_metrics.analys import MIN_ANTAL_ORSAK, MIN_GRUPP, MIN_KORSTABELL
 from kfp_metrics.extracts import has_table
 from kfp_metrics.format import SUPPRESSED, datum, forandring, manad, tal
@@ -171,15 +171,10 @@ class Rapport:
 # --- Words for the scope ---------------------------------------------------------------------
 
 
-def scope_text(scope: Scope) -> str:
-    """The scope in a chart title, as the pages write it: the most specific level named."""
-    if scope.enhet:
-        return ", ".join(scope.enhet)
-    if scope.avdelning:
-        return ", ".join(scope.avdelning)
-    if scope.forvaltning:
-        return ", ".join(scope.forvaltning)
-    return "Alla förvaltningar"
+def scope_text(scope: Scope, org: pd.DataFrame | None = None) -> str:
+    """The scope in a chart title, as the pages write it: the most specific level named, with its
+    förvaltning where the name exists in several (org: the organisation tree)."""
+    return urval.beskriv(scope, org)
 
 
 def scope_words(scope: Scope) -> str:
@@ -199,10 +194,16 @@ def tertial_text(period: dt.date) -> str:
     return f"tertial {tertial(period.month)} {period.year}"
 
 
-def default_title(period: dt.date, scope: Scope, forvaltningar: tuple[str, ...] | list[str] = ()) -> str:
+def default_title(
+    period: dt.date,
+    scope: Scope,
+    forvaltningar: tuple[str, ...] | list[str] = (),
+    org: pd.DataFrame | None = None,
+) -> str:
     """'Kompetensförsörjning – Förvaltning A, tertial 3 2024'; forvaltningar are those in the extracts,
-    so that extracts of a single förvaltning are named even when no filter is set."""
-    who = scope_text(scope)
+    so that extracts of a single förvaltning are named even when no filter is set, and org (the
+    organisation tree) names the förvaltning of an avdelning whose name is not unique."""
+    who = scope_text(scope, org)
     if scope.is_all:
         who = forvaltningar[0] if len(forvaltningar) == 1 else "alla förvaltningar"
     return f"Kompetensförsörjning – {who}, {tertial_text(period)}"
@@ -780,8 +781,9 @@ def collect(con: duckdb.DuckDBPyConnection, options: Options) -> Rapport:
     today = skapad.date()
     period, scope = options.period, options.scope
     valda = tuple(a for a in AVSNITT if a in set(options.avsnitt))
-    forvaltningar = sorted(set(run(con, "organisation", Scope())["forvaltning"]))
-    titel = (options.titel or "").strip() or default_title(period, scope, forvaltningar)
+    org = run(con, "organisation", Scope())
+    forvaltningar = sorted(set(org["forvaltning"]))
+    titel = (options.titel or "").strip() or default_title(period, scope, forvaltningar, org)
     targets = nyckeltal.targets(con, period, scope)
     drawn = [
         s
@@ -803,7 +805,7 @@ def collect(con: duckdb.DuckDBPyConnection, options: Options) -> Rapport:
                 section: pool.submit(
                     _section_content,
                     section,
-                    _Ctx(cur, period, scope, scope_text(scope), targets, options.pensionsalder),
+                    _Ctx(cur, period, scope, scope_text(scope, org), targets, options.pensionsalder),
                 )
                 for section, cur in zip(drawn, cursors[1:], strict=True)
             }

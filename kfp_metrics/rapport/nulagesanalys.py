@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from kfp_metrics import nyckeltal, suppression
+from kfp_metrics import nyckeltal, suppression, urval
 from kfp_metrics.analys import MIN_GRUPP
 from kfp_metrics.extracts import has_table
 from kfp_metrics.format import MANADER, manad, procent, tal
@@ -174,22 +174,24 @@ def mal_jamforelse(value: float, target: float, better: str | None) -> str:
     return f"{position} målet på {mal}, som därmed {'nås' if met else 'inte nås'}"
 
 
-def subjekt_for(scope: Scope, forvaltningar: list[str]) -> Subjekt:
-    """Name the scope: a förvaltning by its name, an avdelning or enhet likewise, else all förvaltningar."""
+def subjekt_for(scope: Scope, forvaltningar: list[str], org: pd.DataFrame | None = None) -> Subjekt:
+    """Name the scope: a förvaltning by its name, an avdelning or enhet likewise (followed by its
+    förvaltning where the name exists in several, org being the organisation tree), else all
+    förvaltningar."""
 
-    def named(names: tuple[str, ...], word: str, definite: str, plural: str) -> Subjekt:
+    def named(names: tuple[str, ...], word: str, definite: str, plural: str, level: str) -> Subjekt:
+        shown = [urval.namn(n, level, org, scope) for n in names]
         if len(names) == 1:
-            name = names[0]
-            full = name if name.lower().startswith(word) else f"{definite} {name}"
+            full = shown[0] if names[0].lower().startswith(word) else f"{definite} {shown[0]}"
             return Subjekt(full, definite)
-        return Subjekt(f"{plural} {uppraknad(list(names))}", plural)
+        return Subjekt(f"{plural} {uppraknad(shown)}", plural)
 
     if scope.enhet:
-        return named(scope.enhet, "enhet", "Enheten", "Enheterna")
+        return named(scope.enhet, "enhet", "Enheten", "Enheterna", "enhet")
     if scope.avdelning:
-        return named(scope.avdelning, "avdelning", "Avdelningen", "Avdelningarna")
+        return named(scope.avdelning, "avdelning", "Avdelningen", "Avdelningarna", "avdelning")
     if scope.forvaltning:
-        return named(scope.forvaltning, "förvaltning", "Förvaltningen", "Förvaltningarna")
+        return named(scope.forvaltning, "förvaltning", "Förvaltningen", "Förvaltningarna", "forvaltning")
     if len(forvaltningar) == 1:
         return Subjekt(forvaltningar[0], "Förvaltningen")
     return Subjekt("De redovisade förvaltningarna", "Förvaltningarna")
@@ -250,7 +252,7 @@ def fakta(
     facts = Fakta(
         period=period,
         first_period=first,
-        subjekt=subjekt_for(scope, sorted(set(org["forvaltning"]))),
+        subjekt=subjekt_for(scope, sorted(set(org["forvaltning"])), org),
         now=now,
         before=before,
         targets=nyckeltal.targets(con, period, scope),

@@ -13,6 +13,7 @@ from kfp_metrics.format import manad
 from kfp_metrics.periods import format_period
 from kfp_metrics.queries import Scope
 from kfp_metrics.ui import data
+from kfp_metrics.urval import beskriv
 
 URL_KEYS = ("period", "forvaltning", "avdelning", "enhet")
 _STATE = "kfp_filters"
@@ -36,14 +37,11 @@ class Filters:
         return format_period(self.period)
 
     def describe(self) -> str:
-        """The scope in words, for titles: 'Avdelning X, Y' or the förvaltning."""
-        if self.scope.enhet:
-            return ", ".join(self.scope.enhet)
-        if self.scope.avdelning:
-            return ", ".join(self.scope.avdelning)
-        if self.scope.forvaltning:
-            return ", ".join(self.scope.forvaltning)
-        return "Alla förvaltningar"
+        """The scope in words, for titles: 'Avdelning X, Y' or the förvaltning; an avdelning or enhet
+        whose name exists in several förvaltningar is followed by its förvaltning (urval.beskriv)."""
+        if self.scope.is_all or (self.scope.forvaltning and not (self.scope.avdelning or self.scope.enhet)):
+            return beskriv(self.scope)
+        return beskriv(self.scope, data.query("organisation", Scope()))
 
 
 def _shown(value: str, limit: int = 60) -> str:
