@@ -425,7 +425,8 @@ def _personal_figures(m, c: _Ctx) -> list[tuple[str, go.Figure]]:
 
 
 def _rorlighet_figures(m, c: _Ctx) -> list[tuple[str, go.Figure]]:
-    first = max(add_months(c.period, -23), add_months(_first_period(c.con) or c.period, 11))
+    tackning = m.tackning(c.con)
+    first = max(add_months(c.period, -23), tackning.fran or c.period)
     return [
         (
             "personalomsattning",
@@ -434,6 +435,7 @@ def _rorlighet_figures(m, c: _Ctx) -> list[tuple[str, go.Figure]]:
                 c.text,
                 c.period,
                 c.targets.get("personalomsattning_pct"),
+                tackning.not_text,
             ),
         ),
         (
@@ -822,6 +824,10 @@ def collect(con: duckdb.DuckDBPyConnection, options: Options) -> Rapport:
         if section not in valda:
             continue
         avsnitt = Avsnitt(section, AVSNITT[section], _area_text(section, facts))
+        if section == "rorlighet" and section in built:
+            note = _module("rorlighet").tackning(con).not_text
+            if note:
+                avsnitt.noter.append(note)
         if section in built:
             figures, tables = built[section]
             for key, heading, printed, message in figures:

@@ -248,6 +248,14 @@ def fakta(
         before_raw = nyckeltal.compute(con, p12, scope, pensionsalder, state_dir, today, enkat_min_svar)
         before_raw = undertryckning.utan_dolda(before_raw, undertryckning.dolda(con, p12, scope, before_raw))
     before = comparable_before(before_raw, period, first)
+    from kfp_metrics import rorlighet
+
+    # A 12-month turnover whose window starts before the first event in handelser counts too few
+    # departures: neither P's figure nor P−12's is used then.
+    covered = rorlighet.tackning(con).fran
+    for figures, month in ((now, period), (before, p12)):
+        if covered is not None and month < covered and figures and figures.get("rorlighet"):
+            figures["rorlighet"] = {**figures["rorlighet"], "personalomsattning_pct": None}
     org = run(con, "organisation", Scope())
     facts = Fakta(
         period=period,
@@ -261,8 +269,6 @@ def fakta(
     )
     befattningar = run(con, "rapport_befattningar", scope, period=period)
     facts.befattningar = [(str(r.befattning), int(r.antal)) for r in befattningar.itertuples(index=False)]
-    from kfp_metrics import rorlighet
-
     oms = rorlighet.personalomsattning_per_befattning(con, period, scope)
     facts.omsattning_befattning = [
         (str(r.befattning), float(r.personalomsattning_pct))
