@@ -224,7 +224,8 @@ def figure_personalomsattning(
             "Personalomsättningen visas inte: urvalet har i genomsnitt färre än "
             f"{MIN_GRUPP} tillsvidareanställda."
             if len(frame) and frame["undertryckt"].any()
-            else "Extrakten täcker inte tolv månader före perioden, eller urvalet saknar tillsvidareanställda."
+            else note
+            or "Extrakten täcker inte tolv månader före perioden, eller urvalet saknar tillsvidareanställda."
         )
         return empty(message, heading)
     fig = go.Figure(
