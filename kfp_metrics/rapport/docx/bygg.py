@@ -163,7 +163,16 @@ class _Builder:
             p.style = self.doc.styles["Tabelltext"]
         else:
             p.paragraph_format.space_after = Pt(0)
-        run = p.add_run(text)
+        run = p.add_run()
+        # A soft hyphen is Word's own element, not the character, so every word processor hides it.
+        for k, part in enumerate(text.split("\u00ad")):
+            if k:
+                run._r.append(OxmlElement("w:softHyphen"))
+            if part:
+                t = OxmlElement("w:t")
+                t.set(qn("xml:space"), "preserve")
+                t.text = part
+                run._r.append(t)
         run.font.size = Pt(CELL_PT)
         run.bold = bold or None
         if color is not None:
@@ -261,8 +270,7 @@ class _Builder:
     def data_table(self, t: Tabell) -> None:
         if t.rubrik:
             self.paragraph(t.rubrik, "Caption", 10).paragraph_format.keep_with_next = True
-        widths = [2.5 if i not in t.numeriska else 1.0 for i in range(len(t.kolumner))]
-        self.table(t.kolumner, t.rader, numeric=t.numeriska, widths=widths)
+        self.table(t.kolumner, t.rader, numeric=t.numeriska, widths=column_shares(t.kolumner, t.rader))
 
     def plan(self, r: Rapport) -> None:
         self.heading(AVSNITT["aktiviteter"], 1)
@@ -280,12 +288,19 @@ class _Builder:
                 aktivitet = row.aktivitet + (f"\nMål: {row.mal}" if row.mal else "")
                 status = row.status + ("\nFörsenad" if row.forsenad else "")
                 rows.append(
-                    [aktivitet, row.avdelning, row.ansvarig, row.maldatum, status, row.uppfoljning or "–"]
+                    [
+                        aktivitet,
+                        _soft_hyphens(row.avdelning),
+                        _soft_hyphens(row.ansvarig),
+                        row.maldatum,
+                        status,
+                        row.uppfoljning or "–",
+                    ]
                 )
         table = self.table(
             ["Aktivitet och mål", "Avdelning", "Ansvarig", "Måldatum", "Status", "Senaste uppföljning"],
             rows,
-            widths=[3.6, 1.7, 1.5, 1.3, 1.3, 2.6],
+            widths=[3.0, 2.0, 2.3, 1.8, 1.4, 2.3],
             groups=groups,
         )
         for row in table.rows:
@@ -305,6 +320,27 @@ class _Builder:
                 p = self.doc.add_paragraph()
                 p.add_run(label).bold = True
                 p.add_run(f": {text}")
+
+
+# Long compounds of the plan's narrow columns, broken where Swedish breaks them.
+_COMPOUND_PREFIXES = ("Förvaltnings", "Avdelnings", "Stadsdels", "Verksamhets", "Enhets")
+
+
+def _soft_hyphens(text: str) -> str:
+    for prefix in _COMPOUND_PREFIXES:
+        text = text.replace(prefix, prefix + "\u00ad").replace(prefix.lower(), prefix.lower() + "\u00ad")
+    return text.replace("\u00ad\u00ad", "\u00ad")
+
+
+def column_shares(columns: list[str], rows: list[list[str]]) -> list[float]:
+    """Relative column widths from the content: the longest cell, and the header's longest word (a
+    header may wrap between words, never inside one), so that 'Tillsvidare' is not broken."""
+    shares = []
+    for i, title in enumerate(columns):
+        longest_word = max((len(w) for w in str(title).split()), default=1)
+        longest_cell = max((len(str(r[i])) for r in rows if i < len(r)), default=1)
+        shares.append(max(longest_word + 1, min(longest_cell, 40), 3))
+    return [float(x) for x in shares]
 
 
 def _fig_size(f: Figur) -> tuple[int, int]:
