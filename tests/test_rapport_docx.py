@@ -499,3 +499,16 @@ def test_no_rendered_page_is_blank(ritad, tmp_path):
             width, height = gray.size
             body = gray.crop((0, int(height * 0.08), width, int(height * 0.9)))
             assert sum(body.histogram()[:200]) > 100, f"{image_path.name} ser tom ut"
+
+
+def test_fully_reviewed_text_loses_the_draft_label(con, fixture_dir, state):
+    draft = collect(con, options(fixture_dir, state, avsnitt=("nulagesanalys",)))
+    reviews = tuple(
+        Granskning(topic, tuple(paragraphs), "Anna Berg", dt.date(2024, 10, 14))
+        for topic, paragraphs in draft.nulagesanalys.amnen.items()
+    )
+    r = collect(con, options(fixture_dir, state, avsnitt=("nulagesanalys",), granskningar=reviews))
+    texts = [p.text for p in with_fake_images(r).paragraphs]
+    assert "Utkast – granskas före användning" not in texts
+    assert texts.count("Granskad av Anna Berg, 14 oktober 2024") == len(draft.nulagesanalys.amnen)
+    assert "Utkast – granskas före användning" not in render(r)

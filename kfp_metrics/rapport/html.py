@@ -189,7 +189,13 @@ def _nulagesanalys(r: Rapport) -> str:
     return (
         '<section class="sida nulagesanalys" id="nulagesanalys">'
         f"<h2>{_e(AVSNITT['nulagesanalys'])}</h2>"
-        '<div class="utkast-etikett">Utkast – granskas före användning</div>' + "".join(parts) + "</section>"
+        + (
+            '<div class="utkast-etikett">Utkast – granskas före användning</div>'
+            if any(topic not in r.granskade for topic in r.nulagesanalys.amnen)
+            else ""
+        )
+        + "".join(parts)
+        + "</section>"
     )
 
 

@@ -222,7 +222,7 @@ class _Builder:
 
     def nulagesanalys(self, r: Rapport) -> None:
         self.heading(AVSNITT["nulagesanalys"], 1)
-        if len(r.granskade) < len(r.nulagesanalys.amnen):
+        if any(topic not in r.granskade for topic in r.nulagesanalys.amnen):
             self.note("Utkast – granskas före användning")
         for topic, paragraphs in r.nulagesanalys.amnen.items():
             self.heading(TOPICS[topic], 2)
