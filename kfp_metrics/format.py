@@ -47,7 +47,7 @@ def procentenheter(value, decimals: int = 1, sign: bool = True) -> str:
     if _missing(value):
         return MISSING
     text = tal(abs(value), decimals)
-    prefix = ("+" if value > 0 else "-" if value < 0 else "±") if sign else ""
+    prefix = _sign(value, text) if sign else ""
     return f"{prefix}{text}{NBSP}procentenheter"
 
 
@@ -55,9 +55,16 @@ def forandring(value, decimals: int = 0, unit: str = "") -> str:
     """A signed change in Swedish form: +12, -3,5."""
     if _missing(value):
         return MISSING
-    prefix = "+" if value > 0 else "-" if value < 0 else "±"
+    text = tal(abs(value), decimals)
     suffix = f"{NBSP}{unit}" if unit else ""
-    return f"{prefix}{tal(abs(value), decimals)}{suffix}"
+    return f"{_sign(value, text)}{text}{suffix}"
+
+
+def _sign(value, text: str) -> str:
+    """The sign of a change as written: a change that rounds to zero is '±', never '-0,0' or '+0,0'."""
+    if not any(ch in "123456789" for ch in text):
+        return "±"
+    return "+" if value > 0 else "-"
 
 
 MANADER = [

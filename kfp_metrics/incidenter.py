@@ -15,6 +15,7 @@ avdelning and befattning cover the year to date: 1 januari to the end of P.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
@@ -458,3 +459,86 @@ def tabell_per_befattning(frame: pd.DataFrame, formatted: bool = False) -> pd.Da
         ),
         formatted,
     )
+
+
+# --- Like with like: the latest complete tertial, and the running one so far ------------------
+
+
+@dataclass(frozen=True)
+class Jamforelse:
+    """Reports in a span (ar, months fran–till) against the same months a year earlier."""
+
+    ar: int
+    tertial: int
+    fran_manad: int
+    till_manad: int
+    antal: int
+    hot_och_vald: int
+    antal_fg: int
+    hot_och_vald_fg: int
+
+    @property
+    def hel(self) -> bool:
+        """Whether the span is the whole tertial."""
+        return self.fran_manad == tertial_start_month(self.tertial) and self.till_manad == self.fran_manad + 3
+
+    @property
+    def manader(self) -> str:
+        """'maj–augusti', or 'september' for one month."""
+        first, last = MANADER[self.fran_manad - 1], MANADER[self.till_manad - 1]
+        return first if first == last else f"{first}–{last}"
+
+    @property
+    def forandring(self) -> int:
+        return self.antal - self.antal_fg
+
+
+@dataclass(frozen=True)
+class Tertialer:
+    """The latest complete tertial at P against the same tertial a year earlier (what the plans lead
+    with) and, when P is not a tertial's last month, the running tertial so far ('hittills') against
+    the same months a year earlier; i_ar is January to P against the same months a year earlier."""
+
+    senaste: Jamforelse
+    pagaende: Jamforelse | None
+    i_ar: Jamforelse
+
+
+def latest_complete_tertial(period: dt.date) -> tuple[int, int]:
+    """(year, tertial) of the latest tertial that has ended by the end of P: P's own when P is April,
+    August or December, else the one before (tertial 3 of last year in January–March)."""
+    t = tertial(period.month)
+    if period.month == tertial_start_month(t) + 3:
+        return period.year, t
+    return (period.year, t - 1) if t > 1 else (period.year - 1, 3)
+
+
+def _count(con, scope: Scope, fran: dt.date, slut: dt.date) -> tuple[int, int]:
+    frame = run(con, "incidenter_per_tertial", scope, fran=fran, slut=slut)
+    return int(frame["antal"].sum()), int(frame["hot_och_vald"].sum())
+
+
+def _span(con, scope: Scope, year: int, t: int, fran_manad: int, till_manad: int) -> Jamforelse:
+    def window(y: int) -> tuple[dt.date, dt.date]:
+        return dt.date(y, fran_manad, 1), month_end(dt.date(y, till_manad, 1))
+
+    antal, hot = _count(con, scope, *window(year))
+    antal_fg, hot_fg = _count(con, scope, *window(year - 1))
+    return Jamforelse(year, t, fran_manad, till_manad, antal, hot, antal_fg, hot_fg)
+
+
+def tertialer(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope) -> Tertialer | None:
+    """Like-with-like incident comparisons at P; None when the extracts have no incident table."""
+    from kfp_metrics.extracts import has_table
+
+    if not has_table(con, "incidenter"):
+        return None
+    year, t = latest_complete_tertial(period)
+    start = tertial_start_month(t)
+    senaste = _span(con, scope, year, t, start, start + 3)
+    pagaende = None
+    if (year, t) != (period.year, tertial(period.month)):
+        running = tertial(period.month)
+        pagaende = _span(con, scope, period.year, running, tertial_start_month(running), period.month)
+    i_ar = _span(con, scope, period.year, tertial(period.month), 1, period.month)
+    return Tertialer(senaste, pagaende, i_ar)

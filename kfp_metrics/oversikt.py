@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from kfp_metrics import catalog
 from kfp_metrics.format import SUPPRESSED, forandring, manad, procent, procentenheter, tal
-from kfp_metrics.periods import add_months, tertial
+from kfp_metrics.periods import add_months
 
 
 @dataclass
@@ -105,10 +105,10 @@ def metric_card(
     )
 
 
-def incident_card(now: dict, before: dict | None, period: dt.date, page: str) -> Card:
-    """Incidents in P's tertial so far, against the same months of that tertial last year."""
-    inc = now.get("incidenter")
-    if inc is None:
+def incident_card(tertialer, period: dt.date, page: str) -> Card:
+    """The latest complete tertial against the same tertial last year (incidenter.Tertialer); the
+    running tertial so far against the same months last year in the note."""
+    if tertialer is None:
         return Card(
             "incidenter",
             "Incidenter",
@@ -117,23 +117,22 @@ def incident_card(now: dict, before: dict | None, period: dt.date, page: str) ->
             page=page,
             page_label="Till Incidenter",
         )
-    t = tertial(period.month)
-    zero = {"antal": 0, "hot_och_vald": 0}
-    current = {(r["ar"], r["tertial"]): r for r in inc["per_tertial"]}.get((period.year, t), zero)
-    change = good = None
-    if before and before.get("incidenter"):
-        # P−12's figures count last year's tertial up to the end of P−12: the same months.
-        rows = {(r["ar"], r["tertial"]): r for r in before["incidenter"]["per_tertial"]}
-        delta = current["antal"] - rows.get((period.year - 1, t), zero)["antal"]
-        change = f"{forandring(delta)} mot samma period {period.year - 1}"
-        good = None if delta == 0 else delta < 0
+    s = tertialer.senaste
+    delta = s.forandring
+    note = f"Varav hot och våld: {tal(s.hot_och_vald)}."
+    p = tertialer.pagaende
+    if p is not None:
+        note += (
+            f" Hittills i tertial {p.tertial} ({p.manader}): {tal(p.antal)}, "
+            f"mot {tal(p.antal_fg)} samma {'månad' if p.fran_manad == p.till_manad else 'månader'} {p.ar - 1}."
+        )
     return Card(
         key="incidenter",
-        label=f"Incidenter tertial {t} {period.year}",
-        value=tal(current["antal"]),
-        change=change,
-        change_good=good,
-        note=f"Varav hot och våld: {tal(current['hot_och_vald'])}. Tertialet räknas t.o.m. {manad(period)}.",
+        label=f"Incidenter tertial {s.tertial} {s.ar}",
+        value=tal(s.antal),
+        change=f"{forandring(delta)} mot tertial {s.tertial} {s.ar - 1}",
+        change_good=None if delta == 0 else delta < 0,
+        note=note,
         page=page,
         page_label="Till Incidenter",
     )
@@ -196,16 +195,20 @@ def cards(
     targets: dict[str, float],
     period: dt.date,
     jamforelser: dict | None = None,
+    tertialer=None,
 ) -> list[Card]:
     """The Översikt cards in reading order; jamforelser (metric id → kolada Jamforelse) adds
-    Kolada's values to the cards of the metrics that have a counterpart."""
-    out = _cards(now, before, targets, period)
+    Kolada's values to the cards of the metrics that have a counterpart; tertialer is
+    incidenter.tertialer's like-with-like result."""
+    out = _cards(now, before, targets, period, tertialer)
     for card in out:
         with_kolada(card, (jamforelser or {}).get(card.key))
     return out
 
 
-def _cards(now: dict, before: dict | None, targets: dict[str, float], period: dt.date) -> list[Card]:
+def _cards(
+    now: dict, before: dict | None, targets: dict[str, float], period: dt.date, tertialer=None
+) -> list[Card]:
     hidden = set(now.get("undertryckta", []))
     enkat = now.get("medarbetarenkat")
     enkat_label = "Medarbetarindex (HME)" + (f" {enkat['ar']}" if enkat and enkat.get("ar") else "")
@@ -295,6 +298,6 @@ def _cards(now: dict, before: dict | None, targets: dict[str, float], period: dt
                 enkat_label,
             )
         )
-    out.append(incident_card(now, before, period, PAGES["incidenter"]))
+    out.append(incident_card(tertialer if now.get("incidenter") else None, period, PAGES["incidenter"]))
     out.append(activity_card(now, PAGES["aktiviteter"]))
     return out

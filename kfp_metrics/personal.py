@@ -103,6 +103,66 @@ def kpis(figures: dict) -> list[Kpi]:
     ]
 
 
+@dataclass(frozen=True)
+class Konsfordelning:
+    """Persons by kön at P: the tillsvidareanställda and all månadsavlönade (tillsvidare and tidsbegränsade)."""
+
+    tillsvidare: int
+    tillsvidare_kvinnor: int
+    tillsvidare_man: int
+    manadsavlonade: int
+    manadsavlonade_kvinnor: int
+    manadsavlonade_man: int
+
+
+def konsfordelning(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope) -> Konsfordelning:
+    """The kön split of the tillsvidareanställda and of the månadsavlönade at P."""
+    row = run(con, "personal_nyckeltal", scope, period=period).iloc[0]
+
+    def n(value) -> int:
+        return 0 if value is None or pd.isna(value) else int(value)
+
+    return Konsfordelning(
+        n(row.antal_tillsvidare),
+        n(row.antal_tillsvidare_kvinnor),
+        n(row.antal_tillsvidare_man),
+        n(row.antal_manadsavlonade),
+        n(row.manadsavlonade_kvinnor),
+        n(row.manadsavlonade_man),
+    )
+
+
+def _split(total: int, kvinnor: int, man: int, singular: str, plural: str) -> str | None:
+    if total == 0:
+        return None
+    who = f"{tal(total)} {singular if total == 1 else plural}"
+    if total < MIN_GRUPP:
+        return f"{who}; fördelningen per kön redovisas inte för färre än {MIN_GRUPP} personer"
+    return f"{who}, varav {tal(kvinnor)} {'kvinna' if kvinnor == 1 else 'kvinnor'} och {tal(man)} män"
+
+
+def kon_text(k: Konsfordelning) -> str:
+    """'1 016 tillsvidareanställda, varav 752 kvinnor och 264 män. 1 236 månadsavlönade, varav …', as the
+    plans print it; a group under MIN_GRUPP persons is not split by kön."""
+    parts = [
+        _split(
+            k.tillsvidare,
+            k.tillsvidare_kvinnor,
+            k.tillsvidare_man,
+            "tillsvidareanställd",
+            "tillsvidareanställda",
+        ),
+        _split(
+            k.manadsavlonade,
+            k.manadsavlonade_kvinnor,
+            k.manadsavlonade_man,
+            "månadsavlönad",
+            "månadsavlönade",
+        ),
+    ]
+    return " ".join(f"{p[0].upper()}{p[1:]}." for p in parts if p)
+
+
 def _years(value: float | None) -> str:
     return "–" if value is None else f"{tal(value, 1)} år"
 

@@ -21,6 +21,7 @@ pension shares follow from those counts and are therefore not withheld.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
@@ -38,7 +39,7 @@ from kfp_metrics.analys import (
     table,
     title,
 )
-from kfp_metrics.format import SUPPRESSED, forandring, procent, tal
+from kfp_metrics.format import SUPPRESSED, forandring, manad, procent, tal
 from kfp_metrics.periods import add_months, month_end, window_12
 from kfp_metrics.personal import Kpi, steady
 from kfp_metrics.queries import Scope, run
@@ -147,17 +148,53 @@ def _first_period(con: duckdb.DuckDBPyConnection) -> dt.date | None:
     return None if periods.empty else pd.Timestamp(periods["period"].iloc[0]).date()
 
 
+def _first_event_month(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    value = run(con, "handelser_forsta_manad", Scope())["forsta"].iloc[0]
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
+@dataclass(frozen=True)
+class Tackning:
+    """Where rolling 12-month figures of handelser can start: the first month whose window both
+    anstallningar and handelser cover, and, when handelser starts later, the month it starts."""
+
+    fran: dt.date | None
+    handelser_fran: dt.date | None = None
+
+    @property
+    def not_text(self) -> str | None:
+        """A Swedish note when the events begin after the employment rows, else None."""
+        if self.handelser_fran is None or self.fran is None:
+            return None
+        return (
+            f"Händelserna (avgångar och rekryteringar) i extrakten börjar först i {manad(self.handelser_fran)}, "
+            f"senare än anställningarna. Personalomsättningen rullande 12 månader visas därför från "
+            f"{manad(self.fran)}, den första månad då tolv månader av händelser finns."
+        )
+
+
+def tackning(con: duckdb.DuckDBPyConnection) -> Tackning:
+    """The first month with a full 12-month window of both anstallningar and handelser."""
+    first = _first_period(con)
+    if first is None:
+        return Tackning(None)
+    events = _first_event_month(con)
+    if events is not None and events > first:
+        return Tackning(add_months(events, 11), events)
+    return Tackning(add_months(first, 11))
+
+
 def personalomsattning_per_manad(
     con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, fran: dt.date | None = None
 ) -> pd.DataFrame:
-    """Personalomsättning over the 12 months ending each month from fran (default: the first month
-    with a full 12-month window in the extracts) to P; months with a mean under 5 tillsvidare are withheld."""
+    """Personalomsättning over the 12 months ending each month from fran (default and at the earliest:
+    the first month whose 12-month window the extracts' anstallningar and handelser both cover) to P;
+    months with a mean under 5 tillsvidare are withheld."""
     columns = ["period", "avgangar_12m", "medel_tillsvidare", "personalomsattning_pct", "undertryckt"]
-    if fran is None:
-        first = _first_period(con)
-        if first is None:
-            return pd.DataFrame(columns=columns)
-        fran = add_months(first, 11)
+    earliest = tackning(con).fran
+    if earliest is None:
+        return pd.DataFrame(columns=columns)
+    fran = earliest if fran is None else max(fran, earliest)
     if fran > period:
         return pd.DataFrame(columns=columns)
     frame = run(con, "personalomsattning_per_manad", scope, fran=fran, till=period)
@@ -172,9 +209,14 @@ def personalomsattning_per_manad(
 
 
 def figure_personalomsattning(
-    frame: pd.DataFrame, scope_text: str, period: dt.date, target: float | None = None
+    frame: pd.DataFrame,
+    scope_text: str,
+    period: dt.date,
+    target: float | None = None,
+    note: str | None = None,
 ) -> go.Figure:
-    """The rolling 12-month personalomsättning per month, with the target line where there is one."""
+    """The rolling 12-month personalomsättning per month, with the target line where there is one; note
+    (Tackning.not_text) says why the line starts later than the extracts."""
     heading = title("Personalomsättning, rullande 12 månader", scope_text, period, through=True)
     shown = frame[frame["personalomsattning_pct"].notna()] if len(frame) else frame
     if shown.empty:
@@ -182,7 +224,8 @@ def figure_personalomsattning(
             "Personalomsättningen visas inte: urvalet har i genomsnitt färre än "
             f"{MIN_GRUPP} tillsvidareanställda."
             if len(frame) and frame["undertryckt"].any()
-            else "Extrakten täcker inte tolv månader före perioden, eller urvalet saknar tillsvidareanställda."
+            else note
+            or "Extrakten täcker inte tolv månader före perioden, eller urvalet saknar tillsvidareanställda."
         )
         return empty(message, heading)
     fig = go.Figure(
@@ -202,6 +245,19 @@ def figure_personalomsattning(
     )
     charts.style(fig, heading, y_title="Procent", percent=True, legend=False)
     charts.add_target_line(fig, target)
+    if note:
+        starts = frame["period"].iloc[0]
+        fig.add_annotation(
+            text=f"Från {manad(pd.Timestamp(starts).date())}: händelserna börjar senare än anställningarna",
+            x=0,
+            y=1.02,
+            xref="paper",
+            yref="paper",
+            xanchor="left",
+            yanchor="bottom",
+            showarrow=False,
+            font={"size": 11, "color": "#555"},
+        )
     return finish(charts.month_axis(fig))
 
 

@@ -51,6 +51,7 @@ from kfp_metrics.extracts import (
     OPTIONAL_TABLES,
     REQUIRED_TABLES,
     TableSource,
+    content_fingerprint,
     data_dir_from_env,
     fingerprint,
     locate_tables,
@@ -63,7 +64,7 @@ INFO = "info"
 SEVERITIES = (ERROR, WARNING, INFO)
 
 # Bump when rules change so that cached verdicts of an older validator are not reused.
-VALIDATOR_VERSION = 1
+VALIDATOR_VERSION = 2  # 2: the handelser coverage warning
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MAX_EXAMPLES = 3
@@ -477,7 +478,10 @@ class ValidationReport:
 
     data_dir: str
     findings: list[Finding] = field(default_factory=list)
+    # The cheap key (names, sizes, mtimes) under which the verdict is cached: never shown to a reader.
     fingerprint: str | None = None
+    # The content fingerprint (extracts.content_fingerprint), the one the report prints as well.
+    fingeravtryck: str | None = None
     tables: dict[str, dict[str, Any]] = field(default_factory=dict)
     seconds: float | None = None
     complete: bool = True
@@ -538,8 +542,10 @@ class ValidationReport:
         else:
             verdict = "Resultat: extrakten är inte godkända – rätta felen och validera igen."
         lines.append(verdict)
+        if self.fingeravtryck:
+            lines.append(f"Extraktens fingeravtryck: {self.fingeravtryck}")
         if self.from_cache:
-            lines.append(f"(Sparat resultat för oförändrade filer, fingeravtryck {self.fingerprint}.)")
+            lines.append("(Sparat resultat för oförändrade filer.)")
         elif self.seconds is not None:
             lines.append(f"(Valideringen tog {tal(self.seconds, 1)} s.)")
         return "\n".join(lines)
@@ -549,7 +555,8 @@ class ValidationReport:
         return {
             "version": VALIDATOR_VERSION,
             "data_dir": self.data_dir,
-            "fingerprint": self.fingerprint,
+            "fingeravtryck": self.fingeravtryck,
+            "cache_nyckel": self.fingerprint,
             "ok": self.ok,
             "counts": {ERROR: len(self.errors), WARNING: len(self.warnings), INFO: len(self.infos)},
             "tables": self.tables,
@@ -565,7 +572,8 @@ class ValidationReport:
         return cls(
             data_dir=d["data_dir"],
             findings=[Finding.from_dict(f) for f in d.get("findings") or ()],
-            fingerprint=d.get("fingerprint"),
+            fingerprint=d.get("cache_nyckel"),
+            fingeravtryck=d.get("fingeravtryck"),
             tables={k: dict(v) for k, v in (d.get("tables") or {}).items()},
             seconds=d.get("seconds"),
             complete=d.get("complete", True),
@@ -1201,6 +1209,34 @@ def _check_months(results: dict[str, _TableResult], findings: list[Finding]) -> 
             )
 
 
+def _check_event_coverage(
+    con: duckdb.DuckDBPyConnection, results: dict[str, _TableResult], findings: list[Finding]
+) -> None:
+    """A warning when handelser begins in a later month than anstallningar: the rolling 12-month
+    personalomsättning of the months in between would count too few departures."""
+    anst, events = results.get("anstallningar"), results.get("handelser")
+    if not (anst and anst.period_rows and events and "datum" in events.present):
+        return
+    first_event = con.execute(f"select min(datum) from ({events.typed_sql}) t").fetchone()[0]
+    if first_event is None:
+        return
+    first_month = min(anst.period_rows).replace(day=1)
+    event_month = first_event.replace(day=1)
+    if event_month <= first_month:
+        return
+    start = dt.date(event_month.year + (event_month.month + 10) // 12, (event_month.month + 10) % 12 + 1, 1)
+    findings.append(
+        Finding(
+            WARNING,
+            "handelser",
+            "datum",
+            f"händelserna börjar i {event_month:%Y-%m} men anställningarna redan i {first_month:%Y-%m}; "
+            f"personalomsättningen rullande 12 månader visas först från {start:%Y-%m}, när tolv månader av "
+            "händelser finns",
+        )
+    )
+
+
 # --- files, layout and errors ----------------------------------------------------------------
 
 
@@ -1340,6 +1376,10 @@ def validate(
         report.findings.append(Finding(ERROR, None, None, f"katalogen {root} {what}"))
         return report
     report.fingerprint = fingerprint(root)
+    try:
+        report.fingeravtryck = content_fingerprint(root)
+    except OSError:
+        report.fingeravtryck = None  # an unreadable file is reported by its table's checks
     sources = locate_tables(root)
     findings = _layout_findings(root, sources)
     results: dict[str, _TableResult] = {}
@@ -1369,6 +1409,10 @@ def validate(
                     )
                 )
                 report.complete = False
+        try:
+            _check_event_coverage(con, results, findings)
+        except duckdb.Error:
+            pass  # a failed read is reported by the table's own checks
     _check_months(results, findings)
     order = {s: i for i, s in enumerate(SEVERITIES)}
     table_order = {t: i for i, t in enumerate(ALL_TABLES)}
@@ -1398,7 +1442,7 @@ def _load_cached(path: Path, fp: str) -> ValidationReport | None:
         return None
     if not isinstance(stored, dict) or stored.get("version") != VALIDATOR_VERSION:
         return None
-    if stored.get("fingerprint") != fp:
+    if stored.get("cache_nyckel") != fp:
         return None
     try:
         report = ValidationReport.from_dict(stored)
@@ -1499,7 +1543,8 @@ def run_validate(args) -> int:
         print(f"Fel: valideringen kunde inte genomföras ({_first_line(exc)}).", file=sys.stderr)
         return 1
     if args.json:
-        json.dump(report.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        shown = {k: v for k, v in report.to_dict().items() if k != "cache_nyckel"}
+        json.dump(shown, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         print(report.to_text())

@@ -1,5 +1,6 @@
 import datetime as dt
 import os
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -10,7 +11,10 @@ from kfp_metrics.format import manad
 from kfp_metrics.queries import Scope
 from kfp_metrics.rapport import AVSNITT, Options, skapa
 from kfp_metrics.rapport import pdf as utskrift
+from kfp_metrics.rapport import utskrift as dokument
 from kfp_metrics.rapport.content import default_title
+from kfp_metrics.rapport.docx import mall as wordmall
+from kfp_metrics.rapport.docx.bilder import BilderSaknas
 from kfp_metrics.ui import data, filters, inloggning
 
 
@@ -32,7 +36,13 @@ def _report(
     titel: str,
     today: str,
 ):
-    options = Options(
+    return skapa(
+        data.connection_for(directory, fp, grant), _options(directory, fp, period, scope, avsnitt, titel)
+    )
+
+
+def _options(directory: str, fp: str, period: str, scope: tuple, avsnitt: tuple, titel: str) -> Options:
+    return Options(
         period=dt.date.fromisoformat(period),
         scope=Scope(*scope),
         avsnitt=avsnitt,
@@ -40,7 +50,24 @@ def _report(
         skapad=dt.datetime.now().replace(microsecond=0),
         fingeravtryck=_fingerprint(directory, fp),
     )
-    return skapa(data.connection_for(directory, fp, grant), options)
+
+
+# Made only on click, like the PDF: drawing the charts as images takes a browser and seconds.
+@st.cache_data(max_entries=4, show_spinner=False)
+def _docx(
+    directory: str,
+    fp: str,
+    grant: tuple,
+    log: int,
+    period: str,
+    scope: tuple,
+    avsnitt: tuple,
+    titel: str,
+    today: str,
+    mall: str,
+) -> bytes:
+    options = _options(directory, fp, period, scope, avsnitt, titel)
+    return dokument.word(data.connection_for(directory, fp, grant), options, Path(mall) if mall else None)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -59,7 +86,8 @@ f = filters.current()
 st.title("Nämndrapport")
 st.caption(f"{f.describe()} · {manad(f.period)} · en utskrivbar A4-rapport för nämndens sammanträde")
 
-standard = default_title(f.period, f.scope, sorted(set(data.query("organisation", Scope())["forvaltning"])))
+organisation = data.query("organisation", Scope())
+standard = default_title(f.period, f.scope, sorted(set(organisation["forvaltning"])), organisation)
 if st.session_state.get("rapport_titel") in (None, "", st.session_state.get("_rapport_titel_standard")):
     st.session_state["rapport_titel"] = standard
 st.session_state["_rapport_titel_standard"] = standard
@@ -76,7 +104,7 @@ avsnitt = st.multiselect(
 )
 
 scope_key = (f.scope.forvaltning, f.scope.avdelning, f.scope.enhet)
-rapport = _report(
+report_key = (
     *data.data_key(),
     _log_token(),
     f.period.isoformat(),
@@ -85,9 +113,10 @@ rapport = _report(
     titel,
     dt.date.today().isoformat(),
 )
+rapport = _report(*report_key)
 
 st.subheader("Ladda ner")
-html_col, pdf_col = st.columns(2)
+html_col, pdf_col, docx_col = st.columns(3)
 html_col.download_button(
     "Ladda ner HTML",
     rapport.html.encode("utf-8"),
@@ -129,6 +158,39 @@ if utskrift.browser_available():
         )
 else:
     pdf_col.warning(utskrift.missing_message())
+
+mall = wordmall.mall_fran_miljo()
+mall_fel = wordmall.mall_problem(mall) if mall is not None else None
+if mall_fel:
+    docx_col.error(f"{mall_fel} Ändra inställningen {wordmall.ENV_MALL}.")
+else:
+    docx_key = (*report_key, str(mall or ""))
+    if docx_col.button(
+        "Skapa Word (DOCX)",
+        key="rapport_skapa_docx",
+        icon=":material/description:",
+        width="stretch",
+        help="Redigerbart Word-dokument med kommunens mall"
+        + (f" ({mall.name})." if mall else " (projektets enkla mall; ange en egen med KFP_RAPPORTMALL)."),
+    ):
+        with st.spinner("Skapar Word-dokumentet och ritar diagrammen …"):
+            try:
+                st.session_state["rapport_docx"] = (docx_key, _docx(*docx_key))
+            except (BilderSaknas, wordmall.MallFel) as exc:
+                st.error(str(exc))
+    made = st.session_state.get("rapport_docx")
+    if made and made[0] == docx_key:
+        docx_col.download_button(
+            "Ladda ner Word",
+            made[1],
+            file_name=f"{rapport.filnamn}.docx",
+            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            key="rapport_docx_ladda",
+            on_click=inloggning.log_download,
+            args=(f"{rapport.filnamn}.docx",),
+            icon=":material/download:",
+            width="stretch",
+        )
 
 forhand, text_tab, nyckel_tab = st.tabs(["Förhandsgranskning", "Nulägesanalys (text)", "Nyckeltal"])
 with forhand:

@@ -1,10 +1,11 @@
 import streamlit as st
 
+from kfp_metrics import incidenter
 from kfp_metrics.format import manad
 from kfp_metrics.oversikt import KOLADA_CARDS, cards
 from kfp_metrics.periods import add_months
 from kfp_metrics.ui import cards as card_ui
-from kfp_metrics.ui import data, filters, kolada
+from kfp_metrics.ui import compute, data, filters, kolada
 
 f = filters.current()
 st.title("Översikt")
@@ -19,7 +20,9 @@ before = (
 targets = data.targets(f.period, f.scope)
 
 jamforelser = kolada.jamforelser(f, KOLADA_CARDS)
-items = cards(now, before, targets, f.period, jamforelser)
+items = cards(
+    now, before, targets, f.period, jamforelser, compute.call(incidenter.tertialer, f.period, f.scope)
+)
 for start in range(0, len(items), 4):
     columns = st.columns(4)
     for column, card in zip(columns, items[start : start + 4], strict=False):

@@ -16,6 +16,7 @@ if now["personal"]["antal_manadsavlonade"] + now["personal"]["antal_timavlonade"
     )
 
 cards.kpi_row(personal.kpis(now))
+st.caption(personal.kon_text(compute.call(personal.konsfordelning, f.period, f.scope)))
 
 st.subheader("Anställda över tid")
 per_manad = compute.call(personal.per_manad, f.period, f.scope)

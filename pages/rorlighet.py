@@ -17,6 +17,7 @@ last_year = add_months(f.period, -12)
 before = data.key_figures(last_year, f.scope) if last_year >= f.first_period else None
 targets = data.targets(f.period, f.scope)
 trend = compute.call(rorlighet.personalomsattning_per_manad, f.period, f.scope)
+tackning = compute.call(rorlighet.tackning)
 cards.kpi_row(rorlighet.kpis(now, before, targets, trend))
 
 st.subheader("Personalomsättning")
@@ -27,6 +28,7 @@ tables.chart(
     scope_text,
     f.period,
     targets.get("personalomsattning_pct"),
+    tackning.not_text,
 )
 tables.show_data(
     rorlighet.tabell_personalomsattning(trend), "Personalomsättning rullande 12 månader", "personalomsattning"
@@ -36,6 +38,8 @@ st.caption(
     "eller utanför kommunen, i procent av genomsnittligt antal tillsvidareanställda. Byten inom förvaltningen "
     "räknas inte. Kurvan börjar när extrakten täcker tolv månader."
 )
+if tackning.not_text:
+    st.caption(tackning.not_text)
 
 per_befattning = compute.call(rorlighet.personalomsattning_per_befattning, f.period, f.scope)
 tables.chart(

@@ -31,9 +31,11 @@ def test_oversikt_shows_headline_figures(at):
     # Personalomsättning 100*4/(209/12) = 22,97 → "23,0 %".
     assert "23,0\u00a0%" in text
     assert "september 2024" in text
-    # Tertial 3 2024 up to September: i6; the same months of 2023 had none.
-    assert "Incidenter tertial 3 2024" in text
-    assert "+1 mot samma period 2023" in text
+    # September is not a tertial's end: the card leads with tertial 2 (maj–augusti), 2024 i9 against
+    # 2023 i2 and i3; the running tertial 3 so far (i6) against September 2023 (none) in the note.
+    assert "Incidenter tertial 2 2024" in text
+    assert "-1 mot tertial 2 2023" in text
+    assert "Hittills i tertial 3 (september): 1, mot 0 samma månad 2023." in text
 
 
 def test_filter_by_avdelning_changes_figures_and_url(at):

@@ -156,7 +156,9 @@ def test_headcount_and_gender(drafts):
     assert "68 % är kvinnor och 32 % män" in text
     # 2023-09: 23 månadsavlönade of whom 9 men (39,1 %); now 6 of 19 (31,6 %): −7,6 procentenheter.
     assert "Sedan september 2023 har andelen män minskat med 7,6 procentenheter." in text
-    assert "16 tillsvidareanställda och 3 tidsbegränsat anställda" in text
+    # The plans' kön split of the tillsvidareanställda: the 13 women less p11 and p16 (tidsbegränsade) = 11,
+    # so 16 − 11 = 5 men.
+    assert "16 tillsvidareanställda, varav 11 kvinnor och 5 män, och 3 tidsbegränsat anställda" in text
     assert "Därtill har 1 timavlönad haft anställning" in text
     # 20 tillsvidare a year before: −4, i.e. −20,0 %.
     assert "har antalet tillsvidareanställda minskat med 4 (20,0 %)" in text
@@ -233,14 +235,24 @@ def test_survey_strengths_and_focus_areas(drafts):
 def test_incidents_and_plan(drafts):
     amnen = drafts().amnen
     inc = plain(" ".join(amnen["incidenter"]))
-    # Tertial 3 2024 up to September: i6 (hot och våld); tertial 3 2023 had none.
+    # September is not a tertial's end: the text leads with the latest complete tertial, 2 (maj–augusti):
+    # 2024 has i9 (no orsak), 2023 has i2 (fall) and i3 (hot och våld).
     assert (
-        "Under tertial 3 2024 (t.o.m. september 2024) har 1 incident anmälts, varav 1 gällde hot och våld."
+        "Under tertial 2 2024 (maj–augusti) anmäldes 1 incident, varav ingen gällde hot och våld. Under "
+        "samma tertial 2023 anmäldes 2 incidenter, varav 1 gällde hot och våld." in inc
+    )
+    # The running tertial only so far: September 2024 has i6, September 2023 none.
+    assert (
+        "Hittills under tertial 3 2024 (september) har 1 incident anmälts, mot inga under samma månad 2023."
         in inc
     )
-    assert "Under hela tertial 3 2023 anmäldes inga." in inc
-    # Hot och våld 2024: i5, i6 = 2; 2023: i1, i3 = 2.
-    assert "Hittills i år har 2 anmälningar om hot och våld gjorts, mot 2 under hela 2023." in inc
+    # Hot och våld January–September 2024: i5, i6 = 2; the same months of 2023: i1, i3 = 2.
+    assert (
+        "Hittills i år (januari–september) har 2 anmälningar om hot och våld gjorts, mot 2 under samma "
+        "månader 2023." in inc
+    )
+    # Never the running tertial against a whole tertial of last year.
+    assert "hela tertial" not in inc
     plan = plain(" ".join(amnen["aktiviteter"]))
     # A1 (2024-06-30, pågår) and A5 (2024-01-31, ej påbörjad) are past their date on 30 september.
     assert (

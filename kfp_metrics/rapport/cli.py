@@ -1,4 +1,4 @@
-"""`python -m kfp_metrics rapport`: the nämndrapport as an A4 PDF (and optionally as HTML)."""
+"""`python -m kfp_metrics rapport`: the nämndrapport as an A4 PDF, as HTML and as a Word document."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from kfp_metrics.rapport.avsnitt import AVSNITT
 
 EXIT_OK = 0
 EXIT_DATA = 1
+EXIT_ARGS = 2
 EXIT_BROWSER = 3
 EXIT_WRITE = 4
 
@@ -32,12 +33,13 @@ def register(sub) -> None:
     avsnitt = ", ".join(AVSNITT)
     parser = sub.add_parser(
         "rapport",
-        help="skapa nämndrapporten som PDF (A4) och HTML",
+        help="skapa nämndrapporten som PDF (A4), HTML och Word (DOCX)",
         description="Skapar nämndrapporten för en månad och ett urval: framsida, nyckeltal, ett utkast till "
         "nulägesanalys, diagram per område, aktivitetsplanen och en bilaga med definitioner. PDF:en skrivs ut "
-        "med Chromium (/usr/bin/chromium). Extrakten valideras först; ogiltiga data vägras.",
-        epilog="Slutkoder: 0 klart, 1 fel i data eller urval, 2 fel i argumenten, 3 ingen webbläsare eller "
-        "utskriften misslyckades, 4 filen kunde inte skrivas.",
+        "med Chromium (/usr/bin/chromium); Word-dokumentet (--docx) får redigerbar text, tabeller och diagram "
+        "som bilder och följer kommunens mall (--mall). Extrakten valideras först; ogiltiga data vägras.",
+        epilog="Slutkoder: 0 klart, 1 fel i data eller urval, 2 fel i argumenten eller mallen, 3 ingen webbläsare "
+        "eller utskriften misslyckades, 4 filen kunde inte skrivas.",
     )
     add_data_argument(parser)
     parser.add_argument(
@@ -63,9 +65,19 @@ def register(sub) -> None:
         metavar="ÅR",
         help=f"pensionsålder 65–69 (standard {DEFAULT_PENSIONSALDER})",
     )
-    parser.add_argument("--out", required=True, type=Path, metavar="FIL.pdf", help="PDF-filen som skrivs")
+    parser.add_argument("--out", type=Path, metavar="FIL.pdf", help="PDF-filen som skrivs")
     parser.add_argument(
         "--html", type=Path, metavar="FIL.html", help="skriv även rapporten som fristående HTML"
+    )
+    parser.add_argument(
+        "--docx", type=Path, metavar="FIL.docx", help="skriv rapporten som redigerbart Word-dokument"
+    )
+    parser.add_argument(
+        "--mall",
+        type=Path,
+        metavar="MALL.docx",
+        help="kommunens Word-mall med formatmallar, marginaler, sidhuvud och sidfot "
+        "(standard: KFP_RAPPORTMALL eller projektets enkla mall)",
     )
     parser.set_defaults(func=run_rapport)
 
@@ -103,13 +115,28 @@ def run_rapport(args) -> int:
     )
 
     started = time.monotonic()
+    if args.out is None and args.docx is None and args.html is None:
+        print(
+            "Fel: ange minst en fil att skriva: --out FIL.pdf, --docx FIL.docx eller --html FIL.html.",
+            file=sys.stderr,
+        )
+        return EXIT_ARGS
+    mall = None
+    if args.docx is not None:
+        from kfp_metrics.rapport.docx.mall import mall_fran_miljo, mall_problem
+
+        mall = args.mall or mall_fran_miljo()
+        problem = mall_problem(mall) if mall is not None else None
+        if problem:
+            print(f"Fel: {problem}", file=sys.stderr)
+            return EXIT_ARGS
     problem = check_data_dir(args.data)
     if problem:
         print(problem, file=sys.stderr)
         return EXIT_DATA
     # The browser starts at once and compiles plotly.js while the extracts are read; a refusal
     # below only costs its start.
-    skrivare = Skrivare() if browser_available() else None
+    skrivare = Skrivare() if args.out is not None and browser_available() else None
     con = None
     try:
         problem = validated_or_message(args.data)
@@ -145,6 +172,22 @@ def run_rapport(args) -> int:
                 print(problem, file=sys.stderr)
                 return EXIT_WRITE
             print(f"HTML: {args.html}", file=sys.stderr)
+        if args.docx is not None:
+            from kfp_metrics.rapport.docx import docx_bytes
+            from kfp_metrics.rapport.docx.bilder import BilderSaknas
+
+            try:
+                document = docx_bytes(rapport, mall)
+            except BilderSaknas as exc:
+                print(f"Fel: {exc}", file=sys.stderr)
+                return EXIT_BROWSER
+            problem = _write(args.docx, document)
+            if problem:
+                print(problem, file=sys.stderr)
+                return EXIT_WRITE
+            print(f"Word: {args.docx}", file=sys.stderr)
+        if args.out is None:
+            return EXIT_OK
         if skrivare is None:
             print(f"Fel: {missing_message()}", file=sys.stderr)
             return EXIT_BROWSER

@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from kfp_metrics import aktivitetslogg, catalog, charts, nyckeltal, suppression
+from kfp_metrics import aktivitetslogg, catalog, charts, nyckeltal, suppression, urval
 from kfp_metrics.analys import MAX_AVDELNINGAR, MIN_ANTAL_ORSAK, MIN_GRUPP, MIN_KORSTABELL
 from kfp_metrics.extracts import has_table
 from kfp_metrics.format import SUPPRESSED, datum, forandring, manad, tal
@@ -52,8 +52,27 @@ PRINT_WIDTH_PX = 640
 
 
 @dataclass(frozen=True)
+class Granskning:
+    """Reviewed text for one topic of the nulägesanalys (a key of nulagesanalys.TOPICS): its
+    paragraphs replace the draft's, and the outputs mark it 'Granskad av <av>, <datum>'."""
+
+    amne: str
+    stycken: tuple[str, ...]
+    av: str
+    datum: dt.date
+
+    @property
+    def markering(self) -> str:
+        """'Granskad av Anna Berg, 14 oktober 2024'."""
+        return f"Granskad av {self.av}, {datum(self.datum)}"
+
+
+@dataclass(frozen=True)
 class Options:
-    """What the reader chose: period, scope, sections and title; skapad is injectable for tests."""
+    """What the reader chose: period, scope, sections and title; skapad is injectable for tests.
+
+    granskningar holds reviewed text per nulägesanalys topic (see Granskning); topics without one
+    keep the drafted text."""
 
     period: dt.date
     scope: Scope = field(default_factory=Scope)
@@ -63,6 +82,7 @@ class Options:
     skapad: dt.datetime | None = None
     fingeravtryck: str = ""
     state_dir: Path | None = None
+    granskningar: tuple[Granskning, ...] = ()
 
 
 @dataclass
@@ -155,6 +175,7 @@ class Rapport:
     regler: list[str]
     sidfot: str
     jamforelse: Jamforelse | None = None
+    granskade: dict[str, Granskning] = field(default_factory=dict)
 
     def har(self, avsnitt: str) -> bool:
         return avsnitt in self.avsnitt_valda
@@ -163,15 +184,10 @@ class Rapport:
 # --- Words for the scope ---------------------------------------------------------------------
 
 
-def scope_text(scope: Scope) -> str:
-    """The scope in a chart title, as the pages write it: the most specific level named."""
-    if scope.enhet:
-        return ", ".join(scope.enhet)
-    if scope.avdelning:
-        return ", ".join(scope.avdelning)
-    if scope.forvaltning:
-        return ", ".join(scope.forvaltning)
-    return "Alla förvaltningar"
+def scope_text(scope: Scope, org: pd.DataFrame | None = None) -> str:
+    """The scope in a chart title, as the pages write it: the most specific level named, with its
+    förvaltning where the name exists in several (org: the organisation tree)."""
+    return urval.beskriv(scope, org)
 
 
 def scope_words(scope: Scope) -> str:
@@ -191,10 +207,16 @@ def tertial_text(period: dt.date) -> str:
     return f"tertial {tertial(period.month)} {period.year}"
 
 
-def default_title(period: dt.date, scope: Scope, forvaltningar: tuple[str, ...] | list[str] = ()) -> str:
+def default_title(
+    period: dt.date,
+    scope: Scope,
+    forvaltningar: tuple[str, ...] | list[str] = (),
+    org: pd.DataFrame | None = None,
+) -> str:
     """'Kompetensförsörjning – Förvaltning A, tertial 3 2024'; forvaltningar are those in the extracts,
-    so that extracts of a single förvaltning are named even when no filter is set."""
-    who = scope_text(scope)
+    so that extracts of a single förvaltning are named even when no filter is set, and org (the
+    organisation tree) names the förvaltning of an avdelning whose name is not unique."""
+    who = scope_text(scope, org)
     if scope.is_all:
         who = forvaltningar[0] if len(forvaltningar) == 1 else "alla förvaltningar"
     return f"Kompetensförsörjning – {who}, {tertial_text(period)}"
@@ -210,6 +232,8 @@ def tidpunkt(moment: dt.datetime) -> str:
 NYCKELTAL_RADER: tuple[tuple[str, str, str], ...] = (
     ("Personal", "personal", "antal_manadsavlonade"),
     ("Personal", "personal", "antal_tillsvidare"),
+    ("Personal", "personal", "antal_tillsvidare_kvinnor"),
+    ("Personal", "personal", "antal_tillsvidare_man"),
     ("Personal", "personal", "antal_tidsbegransade"),
     ("Personal", "personal", "antal_timavlonade"),
     ("Personal", "personal", "andel_kvinnor_pct"),
@@ -300,27 +324,8 @@ def nyckeltal_rader(f: na.Fakta) -> list[NyckeltalRad]:
                 "–",
             )
         )
-    inc = f.now.get("incidenter")
-    if inc:
-        t = tertial(f.period.month)
-        per = {(r["ar"], r["tertial"]): r for r in inc["per_tertial"]}
-        cur = per.get((f.period.year, t), {"antal": 0, "hot_och_vald": 0})
-        last = per.get((f.period.year - 1, t), {"antal": 0, "hot_och_vald": 0})
-        for metric_id, key, label in (
-            ("incidenter_per_tertial", "antal", f"Incidenter tertial {t} {f.period.year}"),
-            ("hot_och_vald_per_tertial", "hot_och_vald", f"Varav hot och våld tertial {t} {f.period.year}"),
-        ):
-            rows.append(
-                NyckeltalRad(
-                    "Incidenter",
-                    metric_id,
-                    label,
-                    tal(cur[key]),
-                    "–",
-                    f"{_signed(cur[key] - last[key])} (hela tertial {t} {f.period.year - 1})",
-                    "–",
-                )
-            )
+    if f.now.get("incidenter") and f.tertialer is not None:
+        rows.extend(incident_rader(f.tertialer))
     akt = f.now.get("aktiviteter")
     if akt:
         per = akt["per_status"]
@@ -343,6 +348,41 @@ def nyckeltal_rader(f: na.Fakta) -> list[NyckeltalRad]:
                 tal(akt["forsenade"]),
                 "–",
                 "–",
+                "–",
+            )
+        )
+    return rows
+
+
+def incident_rader(t) -> list[NyckeltalRad]:
+    """The latest complete tertial against the same tertial a year earlier and, while a tertial runs,
+    its months so far against the same months a year earlier (incidenter.Tertialer)."""
+    s = t.senaste
+    rows = [
+        NyckeltalRad(
+            "Incidenter",
+            metric_id,
+            f"{label} tertial {s.tertial} {s.ar}",
+            tal(now),
+            "–",
+            f"{_signed(now - before)} (tertial {s.tertial} {s.ar - 1})",
+            "–",
+        )
+        for metric_id, label, now, before in (
+            ("incidenter_per_tertial", "Incidenter", s.antal, s.antal_fg),
+            ("hot_och_vald_per_tertial", "Varav hot och våld", s.hot_och_vald, s.hot_och_vald_fg),
+        )
+    ]
+    p = t.pagaende
+    if p is not None:
+        rows.append(
+            NyckeltalRad(
+                "Incidenter",
+                "incidenter_hittills",
+                f"Incidenter hittills tertial {p.tertial} {p.ar} ({p.manader})",
+                tal(p.antal),
+                "–",
+                f"{_signed(p.forandring)} ({p.manader} {p.ar - 1})",
                 "–",
             )
         )
@@ -399,7 +439,8 @@ def _personal_figures(m, c: _Ctx) -> list[tuple[str, go.Figure]]:
 
 
 def _rorlighet_figures(m, c: _Ctx) -> list[tuple[str, go.Figure]]:
-    first = max(add_months(c.period, -23), add_months(_first_period(c.con) or c.period, 11))
+    tackning = m.tackning(c.con)
+    first = max(add_months(c.period, -23), tackning.fran or c.period)
     return [
         (
             "personalomsattning",
@@ -408,6 +449,7 @@ def _rorlighet_figures(m, c: _Ctx) -> list[tuple[str, go.Figure]]:
                 c.text,
                 c.period,
                 c.targets.get("personalomsattning_pct"),
+                tackning.not_text,
             ),
         ),
         (
@@ -840,8 +882,9 @@ def collect(con: duckdb.DuckDBPyConnection, options: Options) -> Rapport:
     today = skapad.date()
     period, scope = options.period, options.scope
     valda = tuple(a for a in AVSNITT if a in set(options.avsnitt))
-    forvaltningar = sorted(set(run(con, "organisation", Scope())["forvaltning"]))
-    titel = (options.titel or "").strip() or default_title(period, scope, forvaltningar)
+    org = run(con, "organisation", Scope())
+    forvaltningar = sorted(set(org["forvaltning"]))
+    titel = (options.titel or "").strip() or default_title(period, scope, forvaltningar, org)
     targets = nyckeltal.targets(con, period, scope)
     from kfp_metrics.kolada import installningar
     from kfp_metrics.kolada import jamforelse as kolada
@@ -869,7 +912,7 @@ def collect(con: duckdb.DuckDBPyConnection, options: Options) -> Rapport:
                 section: pool.submit(
                     _section_content,
                     section,
-                    _Ctx(cur, period, scope, scope_text(scope), targets, options.pensionsalder, visa),
+                    _Ctx(cur, period, scope, scope_text(scope, org), targets, options.pensionsalder, visa),
                 )
                 for section, cur in zip(drawn, cursors[1:], strict=True)
             }
@@ -878,7 +921,7 @@ def collect(con: duckdb.DuckDBPyConnection, options: Options) -> Rapport:
     finally:
         for cur in cursors:
             cur.close()
-    text = na.skriv(facts)
+    text, granskade = med_granskning(na.skriv(facts), options.granskningar)
 
     omraden = []
     nummer = 0
@@ -886,6 +929,10 @@ def collect(con: duckdb.DuckDBPyConnection, options: Options) -> Rapport:
         if section not in valda:
             continue
         avsnitt = Avsnitt(section, AVSNITT[section], _area_text(section, facts))
+        if section == "rorlighet" and section in built:
+            note = _module("rorlighet").tackning(con).not_text
+            if note:
+                avsnitt.noter.append(note)
         if section in built:
             figures, tables = built[section]
             for key, heading, printed, message in figures:
@@ -927,4 +974,24 @@ def collect(con: duckdb.DuckDBPyConnection, options: Options) -> Rapport:
         regler=regler(),
         sidfot=f"{titel} · {manad(period)}",
         jamforelse=jamforelse_med_kolada(con, period, scope, visa) if "nyckeltal" in valda else None,
+        granskade=granskade,
     )
+
+
+def med_granskning(
+    draft: na.Nulagesanalys, granskningar: tuple[Granskning, ...]
+) -> tuple[na.Nulagesanalys, dict[str, Granskning]]:
+    """The draft with each reviewed topic's text in place of the drafted one (a reviewed topic the
+    draft lacks is added in TOPICS order), and the reviews that were applied, by topic."""
+    reviewed = {g.amne: g for g in granskningar if g.amne in na.TOPICS}
+    if not reviewed:
+        return draft, {}
+    amnen = {}
+    for topic in na.TOPICS:
+        if topic in reviewed:
+            paragraphs = [p.strip() for p in reviewed[topic].stycken if p.strip()]
+            if paragraphs:
+                amnen[topic] = paragraphs
+        elif topic in draft.amnen:
+            amnen[topic] = draft.amnen[topic]
+    return na.Nulagesanalys(amnen), reviewed

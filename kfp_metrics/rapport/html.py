@@ -195,11 +195,19 @@ def _nulagesanalys(r: Rapport) -> str:
     parts = []
     for topic, paragraphs in r.nulagesanalys.amnen.items():
         parts.append(f"<h3>{_e(TOPICS[topic])}</h3>")
+        if topic in r.granskade:
+            parts.append(f'<p class="granskad">{_e(r.granskade[topic].markering)}</p>')
         parts.extend(f"<p>{_e(p)}</p>" for p in paragraphs)
     return (
         '<section class="sida nulagesanalys" id="nulagesanalys">'
         f"<h2>{_e(AVSNITT['nulagesanalys'])}</h2>"
-        '<div class="utkast-etikett">Utkast – granskas före användning</div>' + "".join(parts) + "</section>"
+        + (
+            '<div class="utkast-etikett">Utkast – granskas före användning</div>'
+            if any(topic not in r.granskade for topic in r.nulagesanalys.amnen)
+            else ""
+        )
+        + "".join(parts)
+        + "</section>"
     )
 
 

@@ -15,11 +15,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from kfp_metrics import nyckeltal, suppression
+from kfp_metrics import nyckeltal, suppression, urval
 from kfp_metrics.analys import MIN_GRUPP
 from kfp_metrics.extracts import has_table
 from kfp_metrics.format import MANADER, manad, procent, tal
-from kfp_metrics.periods import add_months, tertial, window_12
+from kfp_metrics.periods import add_months, window_12
 from kfp_metrics.queries import Scope, run
 from kfp_metrics.rapport import undertryckning
 
@@ -72,6 +72,7 @@ class Fakta:
     # where the scope is empty. chef tells whether the extracts have the chef column.
     jamstalldhet: pd.DataFrame | None = None
     chef: bool = False
+    tertialer: object | None = None  # incidenter.Tertialer: like-with-like incident comparisons
 
     @property
     def hidden(self) -> set[str]:
@@ -180,22 +181,24 @@ def mal_jamforelse(value: float, target: float, better: str | None) -> str:
     return f"{position} målet på {mal}, som därmed {'nås' if met else 'inte nås'}"
 
 
-def subjekt_for(scope: Scope, forvaltningar: list[str]) -> Subjekt:
-    """Name the scope: a förvaltning by its name, an avdelning or enhet likewise, else all förvaltningar."""
+def subjekt_for(scope: Scope, forvaltningar: list[str], org: pd.DataFrame | None = None) -> Subjekt:
+    """Name the scope: a förvaltning by its name, an avdelning or enhet likewise (followed by its
+    förvaltning where the name exists in several, org being the organisation tree), else all
+    förvaltningar."""
 
-    def named(names: tuple[str, ...], word: str, definite: str, plural: str) -> Subjekt:
+    def named(names: tuple[str, ...], word: str, definite: str, plural: str, level: str) -> Subjekt:
+        shown = [urval.namn(n, level, org, scope) for n in names]
         if len(names) == 1:
-            name = names[0]
-            full = name if name.lower().startswith(word) else f"{definite} {name}"
+            full = shown[0] if names[0].lower().startswith(word) else f"{definite} {shown[0]}"
             return Subjekt(full, definite)
-        return Subjekt(f"{plural} {uppraknad(list(names))}", plural)
+        return Subjekt(f"{plural} {uppraknad(shown)}", plural)
 
     if scope.enhet:
-        return named(scope.enhet, "enhet", "Enheten", "Enheterna")
+        return named(scope.enhet, "enhet", "Enheten", "Enheterna", "enhet")
     if scope.avdelning:
-        return named(scope.avdelning, "avdelning", "Avdelningen", "Avdelningarna")
+        return named(scope.avdelning, "avdelning", "Avdelningen", "Avdelningarna", "avdelning")
     if scope.forvaltning:
-        return named(scope.forvaltning, "förvaltning", "Förvaltningen", "Förvaltningarna")
+        return named(scope.forvaltning, "förvaltning", "Förvaltningen", "Förvaltningarna", "forvaltning")
     if len(forvaltningar) == 1:
         return Subjekt(forvaltningar[0], "Förvaltningen")
     return Subjekt("De redovisade förvaltningarna", "Förvaltningarna")
@@ -252,11 +255,19 @@ def fakta(
         before_raw = nyckeltal.compute(con, p12, scope, pensionsalder, state_dir, today, enkat_min_svar)
         before_raw = undertryckning.utan_dolda(before_raw, undertryckning.dolda(con, p12, scope, before_raw))
     before = comparable_before(before_raw, period, first)
+    from kfp_metrics import rorlighet
+
+    # A 12-month turnover whose window starts before the first event in handelser counts too few
+    # departures: neither P's figure nor P−12's is used then.
+    covered = rorlighet.tackning(con).fran
+    for figures, month in ((now, period), (before, p12)):
+        if covered is not None and month < covered and figures and figures.get("rorlighet"):
+            figures["rorlighet"] = {**figures["rorlighet"], "personalomsattning_pct": None}
     org = run(con, "organisation", Scope())
     facts = Fakta(
         period=period,
         first_period=first,
-        subjekt=subjekt_for(scope, sorted(set(org["forvaltning"]))),
+        subjekt=subjekt_for(scope, sorted(set(org["forvaltning"])), org),
         now=now,
         before=before,
         targets=nyckeltal.targets(con, period, scope),
@@ -265,8 +276,6 @@ def fakta(
     )
     befattningar = run(con, "rapport_befattningar", scope, period=period)
     facts.befattningar = [(str(r.befattning), int(r.antal)) for r in befattningar.itertuples(index=False)]
-    from kfp_metrics import rorlighet
-
     oms = rorlighet.personalomsattning_per_befattning(con, period, scope)
     facts.omsattning_befattning = [
         (str(r.befattning), float(r.personalomsattning_pct))
@@ -283,6 +292,9 @@ def fakta(
 
         facts.jamstalldhet = jamstalldhet_analys.jamforelse(con, period, scope)
         facts.chef = jamstalldhet_analys.has_chef(con)
+    from kfp_metrics import incidenter
+
+    facts.tertialer = incidenter.tertialer(con, period, scope)
     return facts
 
 
@@ -338,13 +350,13 @@ def _personal(f: Fakta) -> list[str]:
 
     t, tb, tim = p["antal_tillsvidare"], p["antal_tidsbegransade"], p["antal_timavlonade"]
     if tb == 0:
-        second = "Samtliga månadsavlönade är tillsvidareanställda."
+        second = f"Samtliga månadsavlönade är tillsvidareanställda{_tillsvidare_kon(f, samtliga=True)}."
     elif t == 0:
         second = "Samtliga månadsavlönade är tidsbegränsat anställda."
     else:
         second = (
-            f"Av de månadsavlönade är {antal(t, 'tillsvidareanställd', 'tillsvidareanställda')} och "
-            f"{antal(tb, 'tidsbegränsat anställd', 'tidsbegränsat anställda')} "
+            f"Av de månadsavlönade är {antal(t, 'tillsvidareanställd', 'tillsvidareanställda')}"
+            f"{_tillsvidare_kon(f)} och {antal(tb, 'tidsbegränsat anställd', 'tidsbegränsat anställda')} "
             f"({procent(100 * tb / n, 0)} av de månadsavlönade)."
         )
     if tim:
@@ -439,6 +451,17 @@ def _rorlighet(f: Fakta) -> list[str]:
             second += f" (befattningar med i genomsnitt minst {MIN_GRUPP} tillsvidareanställda)."
         paragraphs.append(second)
     return paragraphs
+
+
+def _tillsvidare_kon(f: Fakta, samtliga: bool = False) -> str:
+    """', varav 752 kvinnor och 264 män' for the tillsvidareanställda, as the plans print it; empty when
+    withheld (fewer than MIN_GRUPP tillsvidareanställda)."""
+    k = f.value("personal", "antal_tillsvidare_kvinnor")
+    m = f.value("personal", "antal_tillsvidare_man")
+    if k is None or m is None or not f.now["personal"]["antal_tillsvidare"]:
+        return ""
+    split = f"{antal(k, 'kvinna', 'kvinnor')} och {antal(m, 'man', 'män')}"
+    return f" ({split})" if samtliga else f", varav {split},"
 
 
 def _pension(f: Fakta) -> list[str]:
@@ -639,35 +662,35 @@ def _medarbetarenkat(f: Fakta) -> list[str]:
 
 
 def _incidenter(f: Fakta) -> list[str]:
-    inc = f.now.get("incidenter")
-    if not inc:
+    """The latest complete tertial against the same tertial a year earlier, as the plans compare; the
+    running tertial only so far, against the same months a year earlier."""
+    if not f.now.get("incidenter") or f.tertialer is None:
         return []
-    rows = {(r["ar"], r["tertial"]): r for r in inc["per_tertial"]}
-    year, t = f.period.year, tertial(f.period.month)
-    current = rows.get((year, t), {"antal": 0, "hot_och_vald": 0})
-    last = rows.get((year - 1, t), {"antal": 0, "hot_och_vald": 0})
-    in_progress = f.period.month != 4 * t
-    until = f" (t.o.m. {manad(f.period)})" if in_progress else ""
+    s = f.tertialer.senaste
     text = (
-        f"Under tertial {t} {year}{until} har "
-        f"{antal(current['antal'], 'incident', 'incidenter', 'inga incidenter')} anmälts"
+        f"Under tertial {s.tertial} {s.ar} ({s.manader}) anmäldes "
+        f"{antal(s.antal, 'incident', 'incidenter', 'inga incidenter')}"
     )
-    if current["antal"]:
-        text += f", varav {_varav(current['hot_och_vald'])} gällde hot och våld"
-    text += f". Under hela tertial {t} {year - 1} anmäldes {antal(last['antal'], 'incident', 'incidenter', 'inga')}"
-    if last["antal"]:
-        text += f", varav {_varav(last['hot_och_vald'])} gällde hot och våld"
+    if s.antal:
+        text += f", varav {_varav(s.hot_och_vald)} gällde hot och våld"
+    text += f". Under samma tertial {s.ar - 1} anmäldes {antal(s.antal_fg, 'incident', 'incidenter', 'inga')}"
+    if s.antal_fg:
+        text += f", varav {_varav(s.hot_och_vald_fg)} gällde hot och våld"
     text += "."
-    hot_now = [rows[(year, tt)]["hot_och_vald"] for tt in (1, 2, 3) if (year, tt) in rows]
-    hot_last = [
-        rows[(year - 1, tt)]["hot_och_vald"] for tt in range(1, len(hot_now) + 1) if (year - 1, tt) in rows
-    ]
-    if len(hot_now) > 1 and len(hot_last) == len(hot_now):
-        sum_now, sum_last = sum(hot_now), sum(hot_last)
-        earlier = f"hela {year - 1}" if len(hot_now) == 3 else f"tertial 1–{len(hot_now)} {year - 1}"
+    p = f.tertialer.pagaende
+    if p is not None:
         text += (
-            f" Hittills i år har {antal(sum_now, 'anmälan', 'anmälningar', 'inga anmälningar')} om hot och våld "
-            f"gjorts, mot {tal(sum_last)} under {earlier}."
+            f" Hittills under tertial {p.tertial} {p.ar} ({p.manader}) har "
+            f"{antal(p.antal, 'incident', 'incidenter', 'inga incidenter')} anmälts, mot "
+            f"{antal(p.antal_fg, 'incident', 'incidenter', 'inga')} under samma "
+            f"{'månad' if p.fran_manad == p.till_manad else 'månader'} {p.ar - 1}."
+        )
+    y = f.tertialer.i_ar
+    if y.till_manad > 4:
+        text += (
+            f" Hittills i år ({y.manader}) har "
+            f"{antal(y.hot_och_vald, 'anmälan', 'anmälningar', 'inga anmälningar')} om hot och våld gjorts, "
+            f"mot {tal(y.hot_och_vald_fg)} under samma månader {y.ar - 1}."
         )
     return [text]
 

@@ -46,6 +46,9 @@ def dolda(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, figures
     manadsavlonade = figures["personal"]["antal_manadsavlonade"]
     if 0 < manadsavlonade < MIN_GRUPP:
         hidden.update(SMALL_GROUP_METRICS)
+    # The kön split of a handful of tillsvidareanställda would tell who they are.
+    if 0 < figures["personal"]["antal_tillsvidare"] < MIN_GRUPP:
+        hidden.update(("antal_tillsvidare_kvinnor", "antal_tillsvidare_man"))
     per_kon = heltid.heltid_per_manad(con, period, scope, fran=period)
     at_p = per_kon[pd.to_datetime(per_kon["period"]) == pd.Timestamp(period)]
     for row in at_p.itertuples(index=False):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 
@@ -38,6 +39,13 @@ def filnamn(options: Options) -> str:
     slug = "-".join(names).lower().translate(str.maketrans("åäöéü", "aaoeu"))
     slug = re.sub(r"[^a-z0-9]+", "-", slug).strip("-")[:60] or "urval"
     return f"namndrapport_{format_period(options.period)}_{slug}"
+
+
+def word(con: duckdb.DuckDBPyConnection, options: Options, mall: Path | None = None) -> bytes:
+    """The report as an editable Word document, on the municipality's template when given."""
+    from kfp_metrics.rapport.docx import docx_bytes
+
+    return docx_bytes(collect(con, options), mall)
 
 
 def skapa(con: duckdb.DuckDBPyConnection, options: Options) -> Utskrift:

@@ -14,6 +14,7 @@ from kfp_metrics.format import manad
 from kfp_metrics.periods import format_period
 from kfp_metrics.queries import Scope
 from kfp_metrics.ui import data
+from kfp_metrics.urval import beskriv
 
 URL_KEYS = ("period", "forvaltning", "avdelning", "enhet")
 _STATE = "kfp_filters"
@@ -38,13 +39,13 @@ class Filters:
         return format_period(self.period)
 
     def _chosen(self) -> str | None:
-        if self.scope.enhet:
-            return ", ".join(self.scope.enhet)
-        if self.scope.avdelning:
-            return ", ".join(self.scope.avdelning)
-        if self.scope.forvaltning:
-            return ", ".join(self.scope.forvaltning)
-        return None
+        """The chosen units' names; an avdelning or enhet whose name exists in several förvaltningar
+        (of those the person may see) is followed by its förvaltning (urval.beskriv)."""
+        if self.scope.is_all:
+            return None
+        if self.scope.forvaltning and not (self.scope.avdelning or self.scope.enhet):
+            return beskriv(self.scope)
+        return beskriv(self.scope, data.query("organisation", Scope()))
 
     def _wholly_permitted(self) -> bool:
         """Whether the chosen units lie whole inside the grant, so their names alone are true."""
