@@ -456,11 +456,18 @@ def test_rendered_pages_are_numbered_and_each_section_starts_a_page(ritad):
         # Under the template's running header ("Kompetensförsörjning") comes the page's first heading.
         return [line.strip() for line in page.splitlines() if line.strip()][:2]
 
-    starts = [
-        next(i for i, p in enumerate(pages) if any(line.startswith(title) for line in first_lines(p)))
-        for title in AVSNITT.values()
-    ]
-    assert starts == sorted(starts) and len(set(starts)) == len(starts)
+    # Searched in order after the previous section: the nulägesanalys has topic headings named like
+    # some sections (Rekryteringsbehov, Jämställdhet) that may open one of its own pages.
+    starts, after = [], 0
+    for title in AVSNITT.values():
+        found = next(
+            i
+            for i, p in enumerate(pages)
+            if i > after and any(line.startswith(title) for line in first_lines(p))
+        )
+        starts.append(found)
+        after = found
+    assert len(set(starts)) == len(starts)
     flat = " ".join(" ".join(pages).split())
     assert "16 tillsvidareanställda, varav 11 kvinnor och 5 män" in flat
     assert not re.search(r"\b\d+\.\d+ ?%", flat), "decimal point in a percentage"
