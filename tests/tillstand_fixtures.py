@@ -96,7 +96,18 @@ def pg_server():
     )
     options = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c max_connections=60"
     subprocess.run(
-        [*prefix, pg_bin("pg_ctl"), "-D", str(data), "-o", options, "-l", str(base / "server.log"), "-w", "start"],
+        [
+            *prefix,
+            pg_bin("pg_ctl"),
+            "-D",
+            str(data),
+            "-o",
+            options,
+            "-l",
+            str(base / "server.log"),
+            "-w",
+            "start",
+        ],
         **run,
     )
     try:

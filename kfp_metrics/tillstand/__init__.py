@@ -140,9 +140,7 @@ def andringsversion(state_dir=None) -> int:
     return oppna(state_dir).andringsversion()
 
 
-def logga_atkomst(
-    person_id: str, sida: str, urval: dict, nedladdning: str | None = None, tid=None
-) -> dict:
+def logga_atkomst(person_id: str, sida: str, urval: dict, nedladdning: str | None = None, tid=None) -> dict:
     """Append one access-log row: who, which page, the effective scope, what was downloaded."""
     return oppna().logga_atkomst(person_id, sida, urval, nedladdning, tid)
 

@@ -44,7 +44,7 @@ MAX_NYCKEL = 200
 LAS_TIMEOUT_S = 10.0
 
 SVENSK_TID = ZoneInfo("Europe/Stockholm")
-UTC = dt.timezone.utc
+UTC = dt.UTC
 IMPORTNAMN = "aktivitetslogg"
 
 # Columns per table, in backup order; the tables are append-only except importer (one row per import).
@@ -324,7 +324,9 @@ class Lager:
         try:
             changes, skadade = gammal_logg.las(mapp)
         except OSError as exc:
-            return self._notera(f"Den gamla aktivitetsloggen i {mapp} kunde inte läsas ({exc.strerror or exc}).")
+            return self._notera(
+                f"Den gamla aktivitetsloggen i {mapp} kunde inte läsas ({exc.strerror or exc})."
+            )
         with self._cursor("andringar", skriv=True) as cur:
             cur.execute(self._q("select count(*) from importer where namn = ?"), (IMPORTNAMN,))
             if cur.fetchone()[0]:
@@ -357,7 +359,13 @@ class Lager:
             self._infoga(
                 cur,
                 "importer",
-                {"namn": IMPORTNAMN, "tid": iso_utc(nu()), "mapp": str(mapp), "antal": len(changes), "hogsta_seq": hogsta},
+                {
+                    "namn": IMPORTNAMN,
+                    "tid": iso_utc(nu()),
+                    "mapp": str(mapp),
+                    "antal": len(changes),
+                    "hogsta_seq": hogsta,
+                },
             )
         text = (
             f"Importerade {inserted} ändringar från den gamla aktivitetsloggen i {mapp} till "
@@ -398,9 +406,7 @@ class Lager:
 
     def _infoga(self, cur, tabell: str, row: dict) -> None:
         cols = TABELLER[tabell]
-        values = [
-            self._tid_in(dt.datetime.fromisoformat(row[c])) if c == "tid" else row[c] for c in cols
-        ]
+        values = [self._tid_in(dt.datetime.fromisoformat(row[c])) if c == "tid" else row[c] for c in cols]
         sql = f"insert into {tabell} ({', '.join(cols)}) values ({', '.join('?' for _ in cols)})"
         cur.execute(self._q(sql), values)
 
@@ -535,7 +541,9 @@ class Lager:
     def texthistorik(self, period: str, urval: dict, avsnitt: str) -> list[dict]:
         """Every saved version of one section's text for a period and scope, oldest first."""
         rows = self._hamta(
-            "rapporttexter", "where period = ? and urval = ? and avsnitt = ?", (period, urval_nyckel(urval), avsnitt)
+            "rapporttexter",
+            "where period = ? and urval = ? and avsnitt = ?",
+            (period, urval_nyckel(urval), avsnitt),
         )
         return [self._utlast("rapporttexter", r) for r in rows]
 

@@ -50,9 +50,7 @@ class PostgresLager(lager.Lager):
         import psycopg
 
         try:
-            return psycopg.connect(
-                self.url, connect_timeout=ANSLUTNING_TIMEOUT_S, options="-c timezone=UTC"
-            )
+            return psycopg.connect(self.url, connect_timeout=ANSLUTNING_TIMEOUT_S, options="-c timezone=UTC")
         except psycopg.Error as exc:
             raise TillstandOtillganglig(
                 f"Tillståndsdatabasen ({self.plats}) går inte att nå, så ingenting kunde läsas eller sparas. "

@@ -93,7 +93,9 @@ class SqliteLager(lager.Lager):
         if isinstance(exc, sqlite3.DatabaseError) and "not a database" in text:
             return TillstandOtillganglig(f"Filen {self.fil} är ingen SQLite-databas ({exc}).")
         what = "ingenting sparades" if skriv else "den kunde inte läsas"
-        return TillstandOtillganglig(f"Tillståndsdatabasen {self.fil} gick inte att använda ({exc}), så {what}.")
+        return TillstandOtillganglig(
+            f"Tillståndsdatabasen {self.fil} gick inte att använda ({exc}), så {what}."
+        )
 
     def _skript(self, version):
         for entry in resources.files("kfp_metrics.tillstand").joinpath("migrations").iterdir():
