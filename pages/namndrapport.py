@@ -1,5 +1,4 @@
 import datetime as dt
-import os
 
 import pandas as pd
 import streamlit as st
@@ -42,9 +41,10 @@ def _pdf(html: str, footer: str) -> bytes:
 
 def _log_token() -> int:
     try:
-        return os.stat(aktivitetslogg.log_dir()).st_mtime_ns
-    except OSError:
-        return 0
+        return aktivitetslogg.token()
+    except aktivitetslogg.TillstandFel as exc:
+        st.error(str(exc))
+        st.stop()
 
 
 f = filters.current()

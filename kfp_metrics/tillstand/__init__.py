@@ -125,6 +125,7 @@ def append_change(
     aktivitet_id, status, kommentar, av, *, av_id=None, kalla="app", tid=None, state_dir=None
 ) -> Change:
     """Log an activity status change durably and return it (ValueError in Swedish if invalid)."""
+    validate_change(aktivitet_id, status, kommentar, av, av_id, kalla)  # before the store is opened
     return oppna(state_dir).append_change(
         aktivitet_id, status, kommentar, av, av_id=av_id, kalla=kalla, tid=tid
     )

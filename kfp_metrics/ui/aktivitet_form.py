@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import tempfile
 from pathlib import Path
 
@@ -43,13 +42,15 @@ ACTIVITY_FIELDS = ("aktivitet_id", "forvaltning", "avdelning", "nyckeltal", "kom
 # --- cached reads ----------------------------------------------------------------------------------
 
 
-def _log_token() -> tuple[int, int]:
-    """Changes whenever a change is logged: the log folder's mtime and number of entries."""
-    directory = aktivitetslogg.log_dir()
-    try:
-        return os.stat(directory).st_mtime_ns, len(os.listdir(directory))
-    except OSError:
-        return 0, 0
+def _log_token() -> int:
+    """Changes whenever a change is logged, by any server: the store's highest change number."""
+    return aktivitetslogg.token()
+
+
+def _stopp(exc: aktivitetslogg.TillstandFel) -> None:
+    """A state store that cannot be read: its Swedish message on the page, and nothing more."""
+    st.error(akt.md_escape(str(exc)))
+    st.stop()
 
 
 def _scope_key(scope: Scope) -> tuple:
@@ -57,7 +58,7 @@ def _scope_key(scope: Scope) -> tuple:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _plan(directory: str, fp: str, state: str, token: tuple, scope: tuple, referensdatum: str):
+def _plan(directory: str, fp: str, state: str, token: int, scope: tuple, referensdatum: str):
     frame = akt.plan_for_scope(data.connection(), Scope(*scope), dt.date.fromisoformat(referensdatum), state)
     return frame, list(frame.attrs.get("varningar", []))
 
@@ -65,7 +66,10 @@ def _plan(directory: str, fp: str, state: str, token: tuple, scope: tuple, refer
 def plan(scope: Scope, referensdatum: dt.date) -> tuple[pd.DataFrame, list[str]]:
     """The scope's activities with current status, and the change log's warnings."""
     state = str(aktivitetslogg.state_dir())
-    return _plan(*data.data_key(), state, _log_token(), _scope_key(scope), referensdatum.isoformat())
+    try:
+        return _plan(*data.data_key(), state, _log_token(), _scope_key(scope), referensdatum.isoformat())
+    except aktivitetslogg.TillstandFel as exc:
+        _stopp(exc)
 
 
 def _activity_key(row) -> tuple:
@@ -146,6 +150,21 @@ def logged_in_name() -> str | None:
     return None
 
 
+def logged_in_id() -> str | None:
+    """The logged-in user's stable id (the token's oid, sub or email claim), else None (never raises)."""
+    try:
+        user = st.user
+        if not user.get("is_logged_in"):
+            return None
+        for key in ("oid", "sub", "email"):
+            value = user.get(key)
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+    except Exception:  # no auth configured: the change is logged with the name only
+        return None
+    return None
+
+
 # --- the plan table --------------------------------------------------------------------------------
 
 
@@ -212,7 +231,7 @@ def _prepare(row: dict) -> None:
         state[FORM_FOR] = aktivitet_id
 
 
-def _save(aktivitet_id: str, current_status: str, user: str | None) -> None:
+def _save(aktivitet_id: str, current_status: str, user: str | None, user_id: str | None = None) -> None:
     """Form callback: log the change and report; nothing is written when the input is refused."""
     state = st.session_state
     status = state.get(STATUS)
@@ -226,9 +245,15 @@ def _save(aktivitet_id: str, current_status: str, user: str | None) -> None:
         state[MEDDELANDE] = (aktivitet_id, "error", akt.md_escape(problem) + " Ingenting sparades.")
         return
     try:
-        change = aktivitetslogg.append_change(aktivitet_id, status, kommentar, av)
+        change = aktivitetslogg.append_change(
+            aktivitet_id, status, kommentar, av, av_id=user_id if user else None
+        )
     except aktivitetslogg.LogLockedError:
         state[MEDDELANDE] = (aktivitet_id, "error", akt.md_escape(LOCKED_TEXT))
+        return
+    except aktivitetslogg.TillstandFel as exc:
+        text = str(exc) if "sparades" in str(exc) else f"{exc} Ingenting sparades."
+        state[MEDDELANDE] = (aktivitet_id, "error", akt.md_escape(text))
         return
     except ValueError as exc:
         state[MEDDELANDE] = (aktivitet_id, "error", akt.md_escape(f"{exc} Ingenting sparades."))
@@ -243,7 +268,7 @@ def _save(aktivitet_id: str, current_status: str, user: str | None) -> None:
             ),
         )
         return
-    # append_change has returned: the change is on disk (fsynced and renamed into the log).
+    # append_change has returned: the change is committed in the state store.
     state[MEDDELANDE] = (
         aktivitet_id,
         "success",
@@ -258,6 +283,7 @@ def edit_form(row: dict) -> None:
     """Status and uppföljning for one activity in a form; logged with who and when on submit."""
     aktivitet_id = str(row["aktivitet_id"])
     user = logged_in_name()
+    user_id = logged_in_id() if user else None
     _prepare(row)
     with st.form("akt_form", enter_to_submit=False):
         st.selectbox(
@@ -288,7 +314,7 @@ def edit_form(row: dict) -> None:
             type="primary",
             key=SPARA,
             on_click=_save,
-            args=(aktivitet_id, str(row["status"]), user),
+            args=(aktivitet_id, str(row["status"]), user, user_id),
         )
     message = st.session_state.get(MEDDELANDE)
     if message and message[0] == aktivitet_id:
@@ -322,7 +348,10 @@ def details(row: dict) -> None:
 
 def history(row: dict) -> None:
     """The activity's full history, oldest first."""
-    changes = aktivitetslogg.history(str(row["aktivitet_id"]))
+    try:
+        changes = aktivitetslogg.history(str(row["aktivitet_id"]))
+    except aktivitetslogg.TillstandFel as exc:
+        _stopp(exc)
     for warning in getattr(changes, "warnings", []):
         st.warning(akt.md_escape(warning))
     st.dataframe(
@@ -467,7 +496,10 @@ def import_section(forvaltningar: list[str], default_forvaltning: str | None) ->
             else "Ersätt hela tabellen aktiviteter"
         ),
     )
-    conflicts = akt.logged_ids(imported, aktivitetslogg.latest_by_activity().keys())
+    try:
+        conflicts = akt.logged_ids(imported, aktivitetslogg.latest_by_activity().keys())
+    except aktivitetslogg.TillstandFel as exc:
+        _stopp(exc)
     if conflicts:
         st.warning(
             akt.md_escape(
