@@ -23,3 +23,6 @@ def state_dir(tmp_path, monkeypatch) -> Path:
     path.mkdir()
     monkeypatch.setenv("KFP_STATE_DIR", str(path))
     return path
+
+
+from tillstand_fixtures import miljo, pg_miljo, pg_server  # noqa: E402, F401 - the state store's fixtures
