@@ -418,6 +418,9 @@ class Lager:
     def _lagg_till(self, tabell: str, row: dict) -> dict:
         with self._cursor(tabell, skriv=True) as cur:
             row = {"seq": self._nasta(cur, tabell), **row}
+            if row.get("tid") is None:
+                # Taken under the lock, so on one clock times rise with the sequence.
+                row["tid"] = iso_utc(nu())
             self._infoga(cur, tabell, row)
         return row
 
@@ -442,7 +445,7 @@ class Lager:
                 "kommentar": kommentar,
                 "av": av.strip(),
                 "av_id": av_id,
-                "tid": iso_utc(tid or nu()),
+                "tid": iso_utc(tid) if tid else None,
                 "kalla": kalla,
             },
         )
@@ -478,7 +481,7 @@ class Lager:
             self._lagg_till(
                 "atkomstlogg",
                 {
-                    "tid": iso_utc(tid or nu()),
+                    "tid": iso_utc(tid) if tid else None,
                     "person_id": person_id,
                     "sida": sida,
                     "urval": nyckel,
@@ -533,7 +536,7 @@ class Lager:
                 "av": av.strip(),
                 "av_id": av_id,
                 "fingeravtryck": fingeravtryck,
-                "tid": iso_utc(nu()),
+                "tid": None,
             },
         )
         return self._utlast("rapporttexter", row)
