@@ -184,6 +184,7 @@ def test_empty_or_missing_log_reads_as_empty(tmp_path):
         ("A-001", "klar", 42, "Anna", "text"),
         ("", "klar", None, "Anna", "id saknas"),
         ("A-001", "klar", "\ud800", "Anna", "ogiltiga tecken"),
+        ("A-001", "klar", "före\x00efter", "Anna", "NUL"),
     ],
 )
 def test_invalid_change_is_refused_and_nothing_written(
@@ -217,7 +218,7 @@ def test_comment_of_exactly_5000_characters_is_accepted(tmp_path):
         "=SUMMA(A1:A3)",
         "C:\\mapp\\fil.txt \\n inte radbrytning",
         "  inledande och avslutande blanksteg  ",
-        "\t\x00\x1f kontrolltecken",
+        "\t\x01\x1f kontrolltecken",
         "",
     ],
 )

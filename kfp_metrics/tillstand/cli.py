@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 
 from kfp_metrics import tillstand
@@ -25,6 +26,8 @@ def _kor(func):
 
 
 def _oppna() -> tillstand.Lager:
+    # The notes from opening are printed below, once, instead of through the logging fallback.
+    logging.getLogger("kfp_metrics.tillstand").addHandler(logging.NullHandler())
     store = tillstand.oppna()
     for text in store.meddelanden:
         print(f"Obs: {_en_rad(text)}", file=sys.stderr)

@@ -106,6 +106,8 @@ def _kontrollera_text(namn: str, text, hogst: int, tom_tillats: bool = False) ->
         text.encode("utf-8")
     except UnicodeEncodeError:
         raise ValueError(f"{namn} innehåller ogiltiga tecken.") from None
+    if "\x00" in text:
+        raise ValueError(f"{namn} innehåller tecknet NUL, som inte kan sparas.")
 
 
 def validate_change(aktivitet_id, status, kommentar, av, av_id=None, kalla="app") -> None:
@@ -137,8 +139,9 @@ def validate_change(aktivitet_id, status, kommentar, av, av_id=None, kalla="app"
             text.encode("utf-8")
         except UnicodeEncodeError:
             raise ValueError(f"{label} innehåller ogiltiga tecken.") from None
-        if "\x00" in text and label != "Kommentaren":
-            raise ValueError(f"{label} innehåller ogiltiga tecken.")
+        if "\x00" in text:
+            # PostgreSQL cannot store NUL in text; refused on both backends so both behave alike.
+            raise ValueError(f"{label} innehåller tecknet NUL, som inte kan sparas.")
 
 
 def urval_nyckel(urval) -> str:
@@ -334,6 +337,10 @@ class Lager:
             cur.execute(self._q("select " + ", ".join(TABELLER["andringar"]) + " from andringar"))
             present = {r[0]: self._rad("andringar", r) for r in cur.fetchall()}
             inserted = kept = 0
+            for c in list(changes):
+                if any("\x00" in (c[k] or "") for k in ("aktivitet_id", "kommentar", "av")):
+                    skadade.append(f"filen {c['seq']:012d}.json innehåller tecknet NUL och importerades inte")
+                    changes.remove(c)
             for c in changes:
                 row = {
                     "seq": c["seq"],
