@@ -274,6 +274,24 @@ class Lager:
     def migrera(self) -> None:
         """Apply the migrations this database lacks, then import the old log folder if there is one."""
         known = self._versioner()
+        # A read first: an up-to-date database is not written to at all, so a read-only one opens.
+        with self._cursor() as cur:
+            have = self._applicerade(cur)
+        if set(known) - have or (have and max(have) > max(known)):
+            self._migrera(known)
+        if self.state_dir is not None:
+            self.importera_gammal_logg(self.state_dir / gammal_logg.MAPPNAMN)
+
+    def _applicerade(self, cur) -> set[int]:
+        if not self._har_tabell(cur, "schemaversion"):
+            return set()
+        cur.execute("select version from schemaversion")
+        return {int(r[0]) for r in cur.fetchall()}
+
+    def _har_tabell(self, cur, namn: str) -> bool:
+        raise NotImplementedError
+
+    def _migrera(self, known: dict[int, str]) -> None:
         with self._cursor("schema", skriv=True) as cur:
             cur.execute(
                 "create table if not exists schemaversion "
@@ -296,8 +314,6 @@ class Lager:
                     (version, namn, iso_utc(nu())),
                 )
                 log.info("Tillståndsdatabasen: migrering %s (%s) körd.", version, namn)
-        if self.state_dir is not None:
-            self.importera_gammal_logg(self.state_dir / gammal_logg.MAPPNAMN)
 
     def _versioner(self) -> dict[int, str]:
         known = {}

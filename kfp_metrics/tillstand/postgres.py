@@ -124,6 +124,10 @@ class PostgresLager(lager.Lager):
             f"Tillståndsdatabasen ({self.plats}) gick inte att använda, så {what} ({_en_rad(exc)})."
         )
 
+    def _har_tabell(self, cur, namn):
+        cur.execute("select to_regclass(%s) is not null", (namn,))
+        return bool(cur.fetchone()[0])
+
     def _skript(self, version):
         for entry in resources.files("kfp_metrics.tillstand").joinpath("migrations").iterdir():
             if entry.name.startswith(f"{version:04d}_") and entry.name.endswith(".postgres.sql"):

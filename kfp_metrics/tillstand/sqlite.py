@@ -90,12 +90,21 @@ class SqliteLager(lager.Lager):
             )
         if "raise" in text or "får bara fyllas på" in text:
             return TillstandFel(str(exc))
+        if "unable to open" in text:
+            return TillstandOtillganglig(
+                f"Tillståndsdatabasen {self.fil} kunde inte öppnas ({exc}), så ingenting kunde läsas eller "
+                f"sparas. Kontrollera att appen får läsa och skriva i tillståndsmappen {self.fil.parent}."
+            )
         if isinstance(exc, sqlite3.DatabaseError) and "not a database" in text:
             return TillstandOtillganglig(f"Filen {self.fil} är ingen SQLite-databas ({exc}).")
         what = "ingenting sparades" if skriv else "den kunde inte läsas"
         return TillstandOtillganglig(
             f"Tillståndsdatabasen {self.fil} gick inte att använda ({exc}), så {what}."
         )
+
+    def _har_tabell(self, cur, namn):
+        cur.execute("select count(*) from sqlite_master where type = 'table' and name = ?", (namn,))
+        return bool(cur.fetchone()[0])
 
     def _skript(self, version):
         for entry in resources.files("kfp_metrics.tillstand").joinpath("migrations").iterdir():
