@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the app and its tests need on a fresh Debian machine: Python packages, and
-# Chromium plus poppler for the browser test and the printed report (when run as root).
+# Chromium plus poppler for the browser test and the printed report, and PostgreSQL for the state
+# store's tests (when run as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
@@ -8,6 +9,8 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v fc-list >/dev/null 2>&1 && fc-list | grep -qi dejavu || need+=(fonts-dejavu-core)
+# PostgreSQL's server programs for the state store's tests (run in a temp dir, not as a service).
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ]; then
     apt-get update -qq
