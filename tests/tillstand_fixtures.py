@@ -58,6 +58,7 @@ def _server_user() -> list[str]:
 class PgServer:
     port: int
     base: Path
+    prefix: list[str]
     _n: itertools.count = field(default_factory=itertools.count)
 
     def url(self, database: str) -> str:
@@ -79,9 +80,8 @@ class PgServer:
             return cur.fetchall() if cur.description else None
 
 
-@pytest.fixture(scope="session")
-def pg_server():
-    """A PostgreSQL server for this test session only, on 127.0.0.1 and a socket in a temp dir."""
+def start_pg(fsync: bool = False) -> PgServer:
+    """Start a private PostgreSQL server in a new temp dir (see the module docstring)."""
     prefix = _server_user()
     base = Path(tempfile.mkdtemp(prefix="kfp-pg-"))
     if prefix:
@@ -94,9 +94,11 @@ def pg_server():
         [*prefix, pg_bin("initdb"), "-D", str(data), "-U", "kfp", "--auth=trust", "-E", "UTF8", "--no-sync"],
         **run,
     )
-    # fsync=off only spares the shared test machine's disk: the tests kill clients, never the
-    # server, and commit semantics (a commit returns once the server has it) are unchanged.
-    options = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c max_connections=60 -c fsync=off"
+    options = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c max_connections=60"
+    if not fsync:
+        # Only spares the shared test machine's disk: the tests kill clients, never the server,
+        # and commit semantics (a commit returns once the server has it) are unchanged.
+        options += " -c fsync=off"
     subprocess.run(
         [
             *prefix,
@@ -112,11 +114,28 @@ def pg_server():
         ],
         **run,
     )
+    return PgServer(port, base, prefix)
+
+
+def stop_pg(server: PgServer) -> None:
+    """Stop the server and remove its directory."""
+    subprocess.run(
+        [*server.prefix, pg_bin("pg_ctl"), "-D", str(server.base / "data"), "-m", "fast", "-w", "stop"],
+        check=True,
+        capture_output=True,
+        cwd=server.base,
+    )
+    shutil.rmtree(server.base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL server for this test session only, on 127.0.0.1 and a socket in a temp dir."""
+    server = start_pg()
     try:
-        yield PgServer(port, base)
+        yield server
     finally:
-        subprocess.run([*prefix, pg_bin("pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"], **run)
-        shutil.rmtree(base, ignore_errors=True)
+        stop_pg(server)
 
 
 @dataclass
