@@ -96,6 +96,9 @@ def plan_read(data: Path, state: Path, url: str, runs: int) -> float:
 
 def page_read(data: Path, state: Path, url: str, runs: int) -> float:
     """Median time of a cold run of the Aktiviteter page (caches cleared) under AppTest."""
+    from kfp_metrics import tillstand
+
+    tillstand.glom()
     import streamlit as st
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
@@ -166,6 +169,10 @@ def main() -> None:
             fill(state, read_url)
             results[backend]["plan_10000_s"] = round(plan_read(data, state, read_url, args.runs * 3), 4)
             results[backend]["sidan_10000_s"] = round(page_read(data, state, read_url, args.runs), 3)
+            empty = work / f"{backend}-tom"
+            empty_url = backend_url and (server.new_database() if server else "")
+            if backend == "sqlite" or empty_url:
+                results[backend]["sidan_0_s"] = round(page_read(data, empty, empty_url, args.runs), 3)
             print(json.dumps({backend: results[backend]}, ensure_ascii=False), flush=True)
     finally:
         if server:

@@ -254,3 +254,21 @@ def test_read_only_sqlite_refuses_writes_in_swedish(tmp_path):
     assert "Traceback" not in result.stderr
     assert [c.kommentar for c in tillstand.oppna(state, "").andringar()] == ["före"]
     tillstand.glom()
+
+
+def test_nyckeltal_with_an_unreachable_store_exits_1_in_swedish(fixture_dir, tmp_path):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        **os.environ,
+        "KFP_STATE_DIR": str(tmp_path),
+        "KFP_STATE_URL": f"postgresql://kfp@127.0.0.1:{port}/x",
+    }
+    result = cli(env, "nyckeltal", "--data", fixture_dir, "--period", "2024-09")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("Fel: Tillståndsdatabasen") and "går inte att nå" in result.stderr
+    assert "Traceback" not in result.stderr
