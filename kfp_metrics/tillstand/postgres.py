@@ -75,6 +75,9 @@ class PostgresLager(lager.Lager):
             if tabell == "dump":
                 cur.execute("set transaction isolation level repeatable read, read only")
             if skriv:
+                # Read committed whatever the server's default: max(seq) must be read in a snapshot
+                # taken after the lock is granted, which sees the previous holder's commit.
+                cur.execute("set transaction isolation level read committed")
                 cur.execute(
                     "select set_config('lock_timeout', %s, true)", (f"{int(lager.LAS_TIMEOUT_S * 1000)}ms",)
                 )
