@@ -259,7 +259,8 @@ def register(subparsers) -> None:
         "aktivitet",
         help="ändra och visa aktiviteternas status",
         description="Ändra status på aktiviteter i aktivitetsplanen och visa historik och nuläge. "
-        "Ändringar sparas i en logg i tillståndsmappen (KFP_STATE_DIR).",
+        "Ändringar sparas i tillståndsdatabasen: SQLite i KFP_STATE_DIR, eller PostgreSQL när "
+        "KFP_STATE_URL är satt.",
     )
     akt_sub = akt.add_subparsers(dest="aktivitetskommando", title="kommandon", parser_class=type(akt))
     akt_sub.required = True
