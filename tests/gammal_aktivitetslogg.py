@@ -38,7 +38,7 @@ MAX_AKTIVITET_ID = 200
 MAX_AV = 200
 LOCK_TIMEOUT_S = 10.0
 
-DEFAULT_STATE_DIR = Path(__file__).resolve().parent.parent / "state"  # noqa: F841 - as it was
+DEFAULT_STATE_DIR = Path(__file__).resolve().parent.parent / "state"
 LOG_DIRNAME = "aktivitetslogg"
 LOCK_NAME = ".lock"
 TEMP_PREFIX = ".tmp-"
