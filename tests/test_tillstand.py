@@ -228,3 +228,21 @@ def test_canonical_scope_key():
         enhet = ("Ö", "Å")
 
     assert tillstand.urval_nyckel(Scope()) == '{"avdelning":[],"enhet":["Å","Ö"],"forvaltning":["Soc"]}'
+
+
+def test_postgresql_sessions_ended_by_the_server_are_replaced(pg_miljo, pg_server):
+    store = pg_miljo.lager()
+    store.append_change("A-1", "pagar", None, "Anna")
+    assert store._pool, "the connection went back to the pool"
+    # The server ends every session of this database (as a restart or a failover would).
+    database = pg_miljo.url.rsplit("/", 1)[1]
+    pg_server.sql(
+        pg_server.url("postgres"),
+        "select pg_terminate_backend(pid) from pg_stat_activity where datname = %s",
+        (database,),
+    )
+    import time
+
+    time.sleep(0.2)
+    assert store.andringsversion() == 1  # no error: the dead pooled connection was not reused
+    assert store.append_change("A-1", "klar", None, "Anna").seq == 2

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import os
 import re
+import select
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -58,7 +59,15 @@ class PostgresLager(lager.Lager):
             ) from exc
 
     def _frisk(self, conn) -> bool:
-        return not conn.closed and not conn.broken
+        if conn.closed or conn.broken:
+            return False
+        # An idle connection has nothing to read; if it has, the server ended the session (a restart,
+        # a terminated backend) and the next query would fail: take a new connection instead.
+        try:
+            readable, _, _ = select.select([conn.fileno()], [], [], 0)
+        except (OSError, ValueError):
+            return False
+        return not readable
 
     def _q(self, sql: str) -> str:
         return sql.replace("?", "%s")
