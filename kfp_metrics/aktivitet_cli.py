@@ -23,6 +23,7 @@ from kfp_metrics.aktivitetslogg import (
     validate_change,
 )
 from kfp_metrics.extracts import data_dir_from_env
+from kfp_metrics.tillstand import TillstandFel, svensk_tid
 
 LIST_FIELDS = (
     "aktivitet_id",
@@ -55,7 +56,7 @@ def _refusing(func):
 
         try:
             return func(args) or 0
-        except (Refusal, ValueError, LookupError, LogLockedError) as exc:
+        except (Refusal, ValueError, LookupError, LogLockedError, TillstandFel) as exc:
             print(f"Fel: {_one_line(exc)}", file=sys.stderr)
         except duckdb.Error as exc:
             print(f"Fel: extrakten kunde inte läsas ({_one_line(exc)}).", file=sys.stderr)
@@ -85,6 +86,15 @@ def _status_arg(text: str) -> str:
 def _known_id(data: Path, aktivitet_id: str) -> None:
     if aktivitet_id not in plan_ids(data):
         raise Refusal(f"Aktiviteten {aktivitet_id!r} finns inte i aktivitetsplanen i {data}.")
+
+
+def _lokal(iso: str | None) -> str | None:
+    """A stored UTC time as ISO 8601 in Swedish local time (Europe/Stockholm)."""
+    return svensk_tid(iso).isoformat(timespec="microseconds") if iso else None
+
+
+def _lokal_kort(iso: str | None, length: int = 16) -> str | None:
+    return _lokal(iso)[:length].replace("T", " ") if iso else None
 
 
 def _json_value(value):
@@ -129,10 +139,10 @@ def cmd_andra(args) -> int:
     status = _status_arg(args.status)
     validate_change(args.id, status, args.kommentar, args.av)
     _known_id(Path(args.data), args.id)
-    change = append_change(args.id, status, args.kommentar, args.av)
+    change = append_change(args.id, status, args.kommentar, args.av, kalla="cli")
     print(
         f"Sparat: {change.aktivitet_id} har nu status {STATUS_LABELS[change.status]} "
-        f"(ändring nr {change.seq}, av {change.av}, {change.tid})."
+        f"(ändring nr {change.seq}, av {change.av}, {_lokal_kort(change.tid, 19)})."
     )
     return 0
 
@@ -144,14 +154,16 @@ def cmd_historik(args) -> int:
     changes = history(args.id)
     _warn(changes.warnings)
     if args.json:
-        items = [{"status": c.status, "kommentar": c.kommentar, "av": c.av, "tid": c.tid} for c in changes]
+        items = [
+            {"status": c.status, "kommentar": c.kommentar, "av": c.av, "tid": _lokal(c.tid)} for c in changes
+        ]
         print(json.dumps(items, ensure_ascii=False, indent=2))
         return 0
     if not changes:
         print(f"Inga ändringar är loggade för {args.id}; statusen är den i den antagna planen.")
         return 0
     print(f"Historik för {args.id} ({len(changes)} ändringar, äldst först)")
-    rows = [[c.tid[:19].replace("T", " "), STATUS_LABELS[c.status], c.av, c.kommentar] for c in changes]
+    rows = [[_lokal_kort(c.tid, 19), STATUS_LABELS[c.status], c.av, c.kommentar] for c in changes]
     print(_table(["Tid", "Status", "Av", "Kommentar"], rows, max_width=60))
     return 0
 
@@ -166,6 +178,7 @@ def cmd_lista(args) -> int:
         items = []
         for i, (_, rec) in enumerate(plan.iterrows()):
             item = {name: _json_value(rec.get(name)) for name in LIST_FIELDS}
+            item["senast_andrad"] = _lokal(item["senast_andrad"])
             item["forsenad"] = bool(late.iloc[i])
             items.append(item)
         print(json.dumps(items, ensure_ascii=False, indent=2))
@@ -179,7 +192,7 @@ def cmd_lista(args) -> int:
             _text_cell(rec.get("maldatum")),
             STATUS_LABELS.get(rec["status"], _text_cell(rec["status"])),
             "Ja" if late.iloc[i] else "Nej",
-            _text_cell(rec.get("senast_andrad"), 16),
+            _lokal_kort(_json_value(rec.get("senast_andrad"))),
         ]
         for i, (_, rec) in enumerate(plan.iterrows())
     ]
@@ -246,7 +259,8 @@ def register(subparsers) -> None:
         "aktivitet",
         help="ändra och visa aktiviteternas status",
         description="Ändra status på aktiviteter i aktivitetsplanen och visa historik och nuläge. "
-        "Ändringar sparas i en logg i tillståndsmappen (KFP_STATE_DIR).",
+        "Ändringar sparas i tillståndsdatabasen: SQLite i KFP_STATE_DIR, eller PostgreSQL när "
+        "KFP_STATE_URL är satt.",
     )
     akt_sub = akt.add_subparsers(dest="aktivitetskommando", title="kommandon", parser_class=type(akt))
     akt_sub.required = True

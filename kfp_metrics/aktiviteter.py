@@ -41,6 +41,7 @@ from kfp_metrics.format import MISSING, SUPPRESSED, datum, forandring, manad, pr
 from kfp_metrics.periods import add_months, format_period
 from kfp_metrics.plan_io import FORVALTNINGSOVERGRIPANDE, UBARIA, UBARIA_LABELS
 from kfp_metrics.queries import Scope, run
+from kfp_metrics.tillstand import svensk_tid
 
 UTAN_UBARIA = "Utan UBARIA-område"
 FORSENAD = "Försenad"
@@ -973,8 +974,8 @@ def gap_text(result: GapResult) -> str | None:
 
 
 def tid_text(iso: str) -> str:
-    """A logged time in Swedish form: '23 november 2025 kl. 10:51'."""
-    moment = dt.datetime.fromisoformat(iso)
+    """A logged time (stored in UTC) in Swedish local time and form: '23 november 2025 kl. 10:51'."""
+    moment = svensk_tid(iso)
     return f"{datum(moment.date())} kl. {moment:%H:%M}"
 
 

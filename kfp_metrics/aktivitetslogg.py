@@ -1,68 +1,68 @@
-"""The append-only change log of activity statuses, kept in the state directory.
+"""The activity plan's change log: its rules, and the plan with each activity's current status.
 
-Each change is one JSON file ``<seq>.json`` in ``<state_dir>/aktivitetslogg/``. A writer takes an
-exclusive ``flock`` on ``.lock`` in that directory, picks the next sequence number from the names
-present, writes the change to a temp name, flushes and fsyncs it, renames it to its final name and
-fsyncs the directory. A file therefore appears whole or not at all, and a writer killed at any
-moment leaves at most a stray temp file, which readers ignore and the next writer removes.
-Nothing is ever rewritten: a mistaken change is corrected by a new one.
+The changes themselves live in the state store (kfp_metrics.tillstand: SQLite in the state
+directory, or PostgreSQL), append-only: a mistaken change is corrected by a new one. This module
+keeps the interface the rest of the app has always called (append_change, read_changes, history,
+latest_by_activity) and reads the plan. A store that cannot be reached raises TillstandFel with a
+Swedish message; a store that could not be written has stored nothing.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-import errno
-import fcntl
-import json
 import logging
-import os
-import re
-import time
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from kfp_metrics import tillstand
+from kfp_metrics.tillstand import (
+    MAX_AKTIVITET_ID,
+    MAX_AV,
+    MAX_KOMMENTAR,
+    STATUS_LABELS,
+    STATUSES,
+    Change,
+    TillstandFel,
+    validate_change,
+)
+from kfp_metrics.tillstand import TillstandUpptagen as LogLockedError
+from kfp_metrics.tillstand.gammal_logg import MAPPNAMN as LOG_DIRNAME
 
 if TYPE_CHECKING:
     import pandas as pd
 
 log = logging.getLogger(__name__)
 
-STATUSES = ("ej_paborjad", "pagar", "klar", "installd")
-STATUS_LABELS = {"ej_paborjad": "Ej påbörjad", "pagar": "Pågår", "klar": "Klar", "installd": "Inställd"}
+__all__ = [
+    "DONE_STATUSES",
+    "MAX_AKTIVITET_ID",
+    "MAX_AV",
+    "MAX_KOMMENTAR",
+    "STATUSES",
+    "STATUS_LABELS",
+    "Change",
+    "ChangeList",
+    "LogLockedError",
+    "TillstandFel",
+    "append_change",
+    "current_plan",
+    "forsenade",
+    "history",
+    "latest_by_activity",
+    "log_dir",
+    "parse_status",
+    "plan_ids",
+    "read_changes",
+    "reference_date",
+    "state_dir",
+    "summarize",
+    "token",
+    "validate_change",
+]
+
 DONE_STATUSES = ("klar", "installd")
-
-MAX_KOMMENTAR = 5000
-MAX_AKTIVITET_ID = 200
-MAX_AV = 200
-LOCK_TIMEOUT_S = 10.0
-
-DEFAULT_STATE_DIR = Path(__file__).resolve().parent.parent / "state"
-LOG_DIRNAME = "aktivitetslogg"
-LOCK_NAME = ".lock"
-TEMP_PREFIX = ".tmp-"
-_FINAL_RE = re.compile(r"^(\d{12})\.json$")
-_FIELDS = ("aktivitet_id", "status", "kommentar", "av", "tid", "seq")
-
-
-class LogLockedError(TimeoutError):
-    """Another writer held the log's lock longer than LOCK_TIMEOUT_S."""
-
-
-@dataclass(frozen=True)
-class Change:
-    """One logged status change of one activity."""
-
-    aktivitet_id: str
-    status: str
-    kommentar: str | None
-    av: str
-    tid: str
-    seq: int
-
-    def as_dict(self) -> dict:
-        """The change as the JSON object stored in the log."""
-        return asdict(self)
+DEFAULT_STATE_DIR = tillstand.DEFAULT_STATE_DIR
 
 
 class ChangeList(list):
@@ -75,65 +75,12 @@ class ChangeList(list):
 
 def state_dir() -> Path:
     """The state directory: KFP_STATE_DIR, else state/ in the project root."""
-    value = os.environ.get("KFP_STATE_DIR")
-    return Path(value) if value else DEFAULT_STATE_DIR
+    return tillstand.state_dir()
 
 
 def log_dir(state: Path | str | None = None) -> Path:
-    """The folder holding one JSON file per change."""
+    """The old log's folder of one JSON file per change (read once, by the import into the store)."""
     return Path(state if state is not None else state_dir()) / LOG_DIRNAME
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _ensure_dir(path: Path) -> None:
-    """Create path and its missing parents, each made durable in its parent."""
-    missing = []
-    p = path
-    while not p.exists():
-        missing.append(p)
-        p = p.parent
-    for d in reversed(missing):
-        try:
-            d.mkdir()
-        except FileExistsError:
-            pass
-        _fsync_dir(d.parent)
-    if not path.is_dir():
-        raise NotADirectoryError(f"{path} är ingen mapp.")
-
-
-def validate_change(aktivitet_id, status, kommentar, av) -> None:
-    """Raise ValueError with a Swedish message unless the change may be logged."""
-    if not isinstance(aktivitet_id, str) or not aktivitet_id.strip():
-        raise ValueError("Aktivitetens id saknas.")
-    if len(aktivitet_id) > MAX_AKTIVITET_ID:
-        raise ValueError(f"Aktivitetens id är för långt (högst {MAX_AKTIVITET_ID} tecken).")
-    if status not in STATUSES:
-        giltiga = ", ".join(f"{code} ({label})" for code, label in STATUS_LABELS.items())
-        raise ValueError(f"Okänd status {status!r}. Giltiga värden: {giltiga}.")
-    if not isinstance(av, str) or not av.strip():
-        raise ValueError("Ange vem som gör ändringen (namn saknas).")
-    if len(av.strip()) > MAX_AV:
-        raise ValueError(f"Namnet är för långt (högst {MAX_AV} tecken).")
-    if kommentar is not None:
-        if not isinstance(kommentar, str):
-            raise ValueError("Kommentaren måste vara text.")
-        if len(kommentar) > MAX_KOMMENTAR:
-            raise ValueError(
-                f"Kommentaren är för lång: {len(kommentar)} tecken, högst {MAX_KOMMENTAR} tillåts."
-            )
-    for label, text in (("Id", aktivitet_id), ("Namnet", av), ("Kommentaren", kommentar or "")):
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            raise ValueError(f"{label} innehåller ogiltiga tecken.") from None
 
 
 def parse_status(text: str) -> str | None:
@@ -145,151 +92,32 @@ def parse_status(text: str) -> str | None:
     return None
 
 
-class _Lock:
-    """An exclusive flock on the log's lock file, waited for at most timeout seconds."""
-
-    def __init__(self, directory: Path, timeout: float):
-        self.path = directory / LOCK_NAME
-        self.timeout = timeout
-        self.fd: int | None = None
-
-    def __enter__(self):
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        deadline = time.monotonic() + self.timeout
-        pause = 0.001
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as exc:
-                if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                    os.close(fd)
-                    raise
-            if time.monotonic() >= deadline:
-                os.close(fd)
-                raise LogLockedError(
-                    f"Aktivitetsloggen är upptagen av en annan skrivning (väntade {self.timeout:g} s). "
-                    "Försök igen om en stund."
-                )
-            time.sleep(pause)
-            pause = min(pause * 2, 0.05)
-        self.fd = fd
-        return self
-
-    def __exit__(self, *exc):
-        if self.fd is not None:
-            fcntl.flock(self.fd, fcntl.LOCK_UN)
-            os.close(self.fd)
-            self.fd = None
-
-
-def _next_seq_and_cleanup(directory: Path) -> int:
-    """The next free sequence number; stray temp files (writers that died) are removed."""
-    highest = 0
-    with os.scandir(directory) as entries:
-        for entry in entries:
-            match = _FINAL_RE.match(entry.name)
-            if match:
-                highest = max(highest, int(match.group(1)))
-            elif entry.name.startswith(TEMP_PREFIX):
-                # Temps are only written under the lock we now hold: this one's writer is gone.
-                try:
-                    os.unlink(entry.path)
-                except FileNotFoundError:
-                    pass
-    return highest + 1
-
-
-def _now() -> str:
-    return dt.datetime.now().astimezone().isoformat(timespec="microseconds")
-
-
-def append_change(aktivitet_id, status, kommentar, av, state_dir=None) -> Change:
-    """Log a status change durably and return it; ValueError (Swedish) before writing if invalid."""
-    validate_change(aktivitet_id, status, kommentar, av)
-    directory = log_dir(state_dir)
-    _ensure_dir(directory)
-    with _Lock(directory, LOCK_TIMEOUT_S):
-        seq = _next_seq_and_cleanup(directory)
-        change = Change(
-            aktivitet_id=aktivitet_id,
-            status=status,
-            kommentar=kommentar,
-            av=av.strip(),
-            tid=_now(),
-            seq=seq,
-        )
-        data = (json.dumps(change.as_dict(), ensure_ascii=False) + "\n").encode("utf-8")
-        final = directory / f"{seq:012d}.json"
-        temp = directory / f"{TEMP_PREFIX}{seq:012d}-{os.getpid()}-{os.urandom(4).hex()}.json"
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        try:
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.rename(temp, final)
-        _fsync_dir(directory)
-    return change
-
-
-def _parse_change(path: Path, seq: int) -> Change:
-    """The change stored in path; ValueError if the file is not a whole, valid change."""
-    raw = json.loads(path.read_bytes().decode("utf-8"))
-    if not isinstance(raw, dict) or not set(_FIELDS) <= set(raw):
-        raise ValueError("fält saknas")
-    if not isinstance(raw["seq"], int) or raw["seq"] != seq:
-        raise ValueError("löpnumret stämmer inte med filnamnet")
-    if not all(isinstance(raw[k], str) for k in ("aktivitet_id", "status", "av", "tid")):
-        raise ValueError("fält av fel typ")
-    if raw["kommentar"] is not None and not isinstance(raw["kommentar"], str):
-        raise ValueError("kommentaren är inte text")
-    if raw["status"] not in STATUSES:
-        raise ValueError(f"okänd status {raw['status']!r}")
-    dt.datetime.fromisoformat(raw["tid"])
-    return Change(**{k: raw[k] for k in _FIELDS})
+def append_change(aktivitet_id, status, kommentar, av, state_dir=None, *, av_id=None, kalla="app") -> Change:
+    """Log a status change durably and return it; ValueError (Swedish) before writing if invalid,
+    TillstandFel (Swedish) if the store could not take it. Returning means it is committed."""
+    return tillstand.append_change(
+        aktivitet_id, status, kommentar, av, av_id=av_id, kalla=kalla, state_dir=state_dir
+    )
 
 
 def read_changes(state_dir=None) -> list[Change]:
-    """Every logged change, ordered by seq; unreadable files are skipped and listed in .warnings."""
-    directory = log_dir(state_dir)
-    if not directory.is_dir():
-        return ChangeList()
-    changes: list[Change] = []
-    warnings: list[str] = []
-    try:
-        with os.scandir(directory) as entries:
-            names = sorted(entry.name for entry in entries)
-    except OSError as exc:
-        message = f"Aktivitetsloggen i {directory} kunde inte läsas ({exc.strerror or exc})."
-        log.warning(message)
-        return ChangeList([], [message])
-    for name in names:
-        match = _FINAL_RE.match(name)
-        if not match:
-            continue
-        try:
-            changes.append(_parse_change(directory / name, int(match.group(1))))
-        except (OSError, ValueError, TypeError) as exc:
-            message = f"Aktivitetsloggen: filen {name} är skadad och hoppades över ({exc})."
-            log.warning(message)
-            warnings.append(message)
-    changes.sort(key=lambda c: c.seq)
-    return ChangeList(changes, warnings)
+    """Every logged change, ordered by seq (a ChangeList: .warnings for what the reader met)."""
+    return ChangeList(tillstand.andringar(None, state_dir))
 
 
 def history(aktivitet_id, state_dir=None) -> list[Change]:
     """One activity's changes, oldest first."""
-    changes = read_changes(state_dir)
-    return ChangeList((c for c in changes if c.aktivitet_id == aktivitet_id), changes.warnings)
+    return ChangeList(tillstand.andringar(aktivitet_id, state_dir))
 
 
 def latest_by_activity(state_dir=None) -> dict[str, Change]:
     """The latest change of every activity that has one."""
-    return {c.aktivitet_id: c for c in read_changes(state_dir)}
+    return {c.aktivitet_id: c for c in tillstand.andringar(None, state_dir)}
+
+
+def token(state_dir=None) -> int:
+    """A cache token that changes with every logged change, on every server: the highest seq."""
+    return tillstand.andringsversion(state_dir)
 
 
 def _query_aktiviteter(con_or_data_dir, select: str, fetch):

@@ -16,6 +16,7 @@ SUBCOMMAND_MODULES = (
     "kfp_metrics.rapport.cli",
     "kfp_metrics.behorighet.cli",
     "kfp_metrics.kolada.cli",
+    "kfp_metrics.tillstand.cli",
 )
 
 _SWEDISH = {
@@ -70,6 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse argv and run the chosen subcommand; returns the exit code."""
+    from kfp_metrics.tillstand.fel import TillstandFel
+
     parser = build_parser()
     args = parser.parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except TillstandFel as exc:  # any command reading the state store (nyckeltal, rapport, ...)
+        print(f"Fel: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 1

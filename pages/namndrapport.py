@@ -1,5 +1,4 @@
 import datetime as dt
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -77,9 +76,10 @@ def _pdf(html: str, footer: str) -> bytes:
 
 def _log_token() -> int:
     try:
-        return os.stat(aktivitetslogg.log_dir()).st_mtime_ns
-    except OSError:
-        return 0
+        return aktivitetslogg.token()
+    except aktivitetslogg.TillstandFel as exc:
+        st.error(str(exc))
+        st.stop()
 
 
 f = filters.current()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the app and its tests need on a fresh Debian machine: Python packages, and
-# Chromium plus poppler for the browser test and the printed report, and LibreOffice Writer for
-# reading the Word report back as pages (when run as root).
+# Chromium plus poppler for the browser test and the printed report, LibreOffice Writer for
+# reading the Word report back as pages, and PostgreSQL for the state store's tests (when run as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
@@ -10,6 +10,8 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 command -v fc-list >/dev/null 2>&1 && fc-list | grep -qi dejavu || need+=(fonts-dejavu-core)
+# PostgreSQL's server programs for the state store's tests (run in a temp dir, not as a service).
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ]; then
     apt-get update -qq

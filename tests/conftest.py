@@ -16,6 +16,12 @@ def fixture_dir(tmp_path_factory) -> Path:
     return fixture_data.write(tmp_path_factory.mktemp("extrakt"))
 
 
+@pytest.fixture(autouse=True)
+def _no_state_url_from_outside(monkeypatch):
+    """Tests choose their state store themselves: a KFP_STATE_URL in the shell must not reach them."""
+    monkeypatch.delenv("KFP_STATE_URL", raising=False)
+
+
 @pytest.fixture()
 def state_dir(tmp_path, monkeypatch) -> Path:
     """An empty state directory for the activity change log."""
@@ -23,3 +29,6 @@ def state_dir(tmp_path, monkeypatch) -> Path:
     path.mkdir()
     monkeypatch.setenv("KFP_STATE_DIR", str(path))
     return path
+
+
+from tillstand_fixtures import miljo, pg_miljo, pg_server  # noqa: E402, F401 - the state store's fixtures

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
-import json
 import multiprocessing
 import random
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -20,7 +19,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from kfp_metrics import aktivitetslogg as logg
 from kfp_metrics.aktivitetslogg import (
     STATUS_LABELS,
     STATUSES,
@@ -36,9 +34,10 @@ from kfp_metrics.aktivitetslogg import (
     state_dir,
     summarize,
 )
+from kfp_metrics.tillstand import lager
 
 ROOT = Path(__file__).resolve().parent.parent
-ISO_WITH_TZ_US = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}[+-]\d{2}:\d{2}$")
+ISO_UTC_US = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00$")
 
 
 def make_data_dir(path: Path, rows: list[dict]) -> Path:
@@ -78,9 +77,20 @@ PLAN_ROWS = [
 ]  # fmt: skip
 
 
-def files_in(state: Path) -> dict[str, bytes]:
-    d = state / "aktivitetslogg"
-    return {p.name: p.read_bytes() for p in sorted(d.iterdir())} if d.exists() else {}
+def files_in(state: Path) -> dict[int, dict]:
+    """Every stored change by seq, as read straight from the state store's SQLite file."""
+    path = state / "tillstand.sqlite3"
+    if not path.exists():
+        return {}
+    con = sqlite3.connect(path)
+    try:
+        rows = con.execute(
+            "select seq, aktivitet_id, status, kommentar, av, av_id, tid, kalla from andringar"
+        )
+        names = [d[0] for d in rows.description]
+        return {r[0]: dict(zip(names, r, strict=True)) for r in rows.fetchall()}
+    finally:
+        con.close()
 
 
 def test_state_dir_from_env_and_default(monkeypatch, tmp_path):
@@ -112,11 +122,12 @@ def test_append_returns_the_stored_change(tmp_path):
     assert (change.aktivitet_id, change.status, change.kommentar, change.av, change.seq) == (
         "A-001", "pagar", "Startat", "Anna Svensson", 1,
     )  # fmt: skip
-    assert ISO_WITH_TZ_US.match(change.tid), change.tid
-    assert dt.datetime.fromisoformat(change.tid).tzinfo is not None
-    stored = json.loads((tmp_path / "aktivitetslogg" / "000000000001.json").read_text("utf-8"))
-    assert stored == {"aktivitet_id": "A-001", "status": "pagar", "kommentar": "Startat",
-                      "av": "Anna Svensson", "tid": change.tid, "seq": 1}  # fmt: skip
+    # Stored in UTC, to the microsecond; shown in Swedish local time.
+    assert ISO_UTC_US.match(change.tid), change.tid
+    moment = dt.datetime.fromisoformat(change.tid)
+    assert abs(moment - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=1)
+    assert files_in(tmp_path) == {1: {"seq": 1, "aktivitet_id": "A-001", "status": "pagar", "kommentar": "Startat",
+                                      "av": "Anna Svensson", "av_id": None, "tid": change.tid, "kalla": "app"}}  # fmt: skip
     assert read_changes(tmp_path) == [change]
 
 
@@ -173,6 +184,7 @@ def test_empty_or_missing_log_reads_as_empty(tmp_path):
         ("A-001", "klar", 42, "Anna", "text"),
         ("", "klar", None, "Anna", "id saknas"),
         ("A-001", "klar", "\ud800", "Anna", "ogiltiga tecken"),
+        ("A-001", "klar", "före\x00efter", "Anna", "NUL"),
     ],
 )
 def test_invalid_change_is_refused_and_nothing_written(
@@ -206,7 +218,7 @@ def test_comment_of_exactly_5000_characters_is_accepted(tmp_path):
         "=SUMMA(A1:A3)",
         "C:\\mapp\\fil.txt \\n inte radbrytning",
         "  inledande och avslutande blanksteg  ",
-        "\t\x00\x1f kontrolltecken",
+        "\t\x01\x1f kontrolltecken",
         "",
     ],
 )
@@ -217,49 +229,20 @@ def test_text_is_stored_verbatim(tmp_path, text):
     assert change.av == "Åsa Öberg-Ängel 😀"
 
 
-def test_corrupt_partial_and_temp_files_are_tolerated(tmp_path):
-    append_change("A-001", "pagar", "ett", "Anna", state_dir=tmp_path)
-    append_change("A-002", "klar", "två", "Bo", state_dir=tmp_path)
-    d = tmp_path / "aktivitetslogg"
-    (d / "000000000003.json").write_bytes(b'{"aktivitet_id": "A-001", "status": "kl')  # cut off mid-write
-    (d / "000000000004.json").write_bytes(b"")
-    (d / "000000000005.json").write_text(json.dumps({"aktivitet_id": "A-001", "status": "klar"}))
-    (d / ".tmp-000000000006-4242-abcd1234.json").write_bytes(b'{"aktivitet_id": "A-0')
-    (d / "anteckning.txt").write_text("inte en ändring")
-
-    changes = read_changes(tmp_path)
-    assert [(c.seq, c.kommentar) for c in changes] == [(1, "ett"), (2, "två")]
-    assert len(changes.warnings) == 3
-    for name in ("000000000003.json", "000000000004.json", "000000000005.json"):
-        assert any(name in w and "skadad" in w for w in changes.warnings)
-
-    # Still writable: the damaged files keep their numbers, the stray temp file is cleared.
-    new = append_change("A-001", "klar", "tre", "Cecilia", state_dir=tmp_path)
-    assert new.seq == 6
-    assert not list(d.glob(".tmp-*"))
-    assert [c.seq for c in read_changes(tmp_path)] == [1, 2, 6]
-    assert latest_by_activity(tmp_path)["A-001"].kommentar == "tre"
-
-
-def test_file_whose_seq_disagrees_with_its_name_is_skipped(tmp_path):
-    first = append_change("A-001", "pagar", None, "Anna", state_dir=tmp_path)
-    d = tmp_path / "aktivitetslogg"
-    (d / "000000000007.json").write_text(json.dumps({**first.as_dict(), "seq": 1}))
-    changes = read_changes(tmp_path)
-    assert [c.seq for c in changes] == [1]
-    assert any("000000000007.json" in w for w in changes.warnings)
-
-
 def test_lock_wait_is_bounded(tmp_path, monkeypatch):
     append_change("A-001", "pagar", None, "Anna", state_dir=tmp_path)
     before = files_in(tmp_path)
-    monkeypatch.setattr(logg, "LOCK_TIMEOUT_S", 0.3)
-    with open(tmp_path / "aktivitetslogg" / ".lock", "a+") as held:
-        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+    monkeypatch.setattr(lager, "LAS_TIMEOUT_S", 0.3)
+    held = sqlite3.connect(tmp_path / "tillstand.sqlite3", isolation_level=None)
+    held.execute("begin immediate")  # another writer holds the write lock
+    try:
         started = time.monotonic()
         with pytest.raises(LogLockedError, match="upptagen"):
             append_change("A-001", "klar", None, "Bo", state_dir=tmp_path)
         assert 0.25 <= time.monotonic() - started < 3
+    finally:
+        held.execute("rollback")
+        held.close()
     assert files_in(tmp_path) == before
     assert append_change("A-001", "klar", None, "Bo", state_dir=tmp_path).seq == 2
 

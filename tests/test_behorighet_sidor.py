@@ -215,17 +215,33 @@ def test_local_mode_refuses_a_network_address(monkeypatch, analys_dir, state_dir
         config.set_option("server.address", previous)
 
 
-def test_page_views_are_logged_without_figures(monkeypatch, analys_dir, state_dir):
+def test_page_views_and_downloads_are_logged_without_figures(monkeypatch, analys_dir, state_dir):
     at = logged_in_app(monkeypatch, analys_dir, state_dir, CHEF_Y, ACCESS, {"period": "2024-09"})
     at.run()
     at.switch_page("pages/sjukfranvaro.py").run()
     at.run()  # a rerun of the same view is not a new view
-    entries = logg.read(state_dir)
-    views = [e for e in entries if e["handelse"] == "sidvisning"]
-    assert [e["sida"] for e in views] == ["Översikt", "Sjukfrånvaro"]
-    assert all(e["person_id"] == "11111111-aaaa" for e in views)
-    assert views[0]["urval"]["period"] == ["2024-09"]
-    assert set(views[0]) == {"tid", "person_id", "handelse", "sida", "urval", "nedladdning"}
+    at.get("download_button")[0].click().run()
+    entries = logg.read()
+    assert [e["sida"] for e in entries] == [
+        "Översikt · 2024-09",
+        "Sjukfrånvaro · 2024-09",
+        "Sjukfrånvaro · 2024-09",
+    ]
+    download = entries.pop()
+    assert download["nedladdning"].endswith(".csv")
+    assert all(e["person_id"] == "11111111-aaaa" for e in entries)
+    # "All you may see" is logged as the granted units
+    assert entries[0]["urval"] == {"forvaltning": [FA], "avdelning": [AY], "enhet": []}
+    assert all(e["nedladdning"] is None for e in entries)
+    # Nothing but who, when, where and what: no field that could carry a figure
+    assert set(entries[0]) - {"seq"} == {"tid", "person_id", "sida", "urval", "nedladdning"}
+
+
+def test_denied_views_are_logged(monkeypatch, analys_dir, state_dir):
+    at = logged_in_app(monkeypatch, analys_dir, state_dir, NOBODY, ACCESS)
+    at.run()
+    (entry,) = logg.read()
+    assert entry["person_id"] == "33333333-cccc" and entry["sida"] == "Ingen behörighet"
 
 
 def test_forecast_per_forvaltning_needs_the_whole_forvaltning(analys_dir):

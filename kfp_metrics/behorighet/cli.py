@@ -14,6 +14,7 @@ from kfp_metrics.behorighet.fil import AccessFileError, default_path, load
 from kfp_metrics.behorighet.upplosning import Identity, resolve, unknown_units
 from kfp_metrics.extracts import connect, locate_tables
 from kfp_metrics.queries import Scope, run
+from kfp_metrics.tillstand import TillstandFel
 
 
 def _file(args) -> Path:
@@ -114,14 +115,18 @@ def _date(text: str) -> dt.date:
 
 
 def cmd_logg(args) -> int:
-    entries = logg.read(aktivitetslogg.state_dir(), args.sedan)
+    try:
+        entries = logg.read(args.sedan)
+    except TillstandFel as exc:
+        print(f"Fel: {exc}", file=sys.stderr)
+        return 1
     if args.json:
-        print(json.dumps(entries, ensure_ascii=False, indent=2))
+        print(json.dumps(entries, ensure_ascii=False, indent=2, default=str))
         return 0
     for e in entries:
         urval = "; ".join(f"{k}={','.join(v)}" for k, v in e.get("urval", {}).items() if v) or "hela urvalet"
-        what = f" · {e['nedladdning']}" if e.get("nedladdning") else ""
-        print(f"{e['tid']}  {e['person_id']}  {e['handelse']}  {e['sida']}  {urval}{what}")
+        what = f"  nedladdning: {e['nedladdning']}" if e.get("nedladdning") else ""
+        print(f"{e['tid']}  {e['person_id']}  {e['sida']}  {urval}{what}")
     return 0
 
 

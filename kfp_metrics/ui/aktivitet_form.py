@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import tempfile
 from pathlib import Path
 
@@ -43,13 +42,15 @@ ACTIVITY_FIELDS = ("aktivitet_id", "forvaltning", "avdelning", "nyckeltal", "kom
 # --- cached reads ----------------------------------------------------------------------------------
 
 
-def _log_token() -> tuple[int, int]:
-    """Changes whenever a change is logged: the log folder's mtime and number of entries."""
-    directory = aktivitetslogg.log_dir()
-    try:
-        return os.stat(directory).st_mtime_ns, len(os.listdir(directory))
-    except OSError:
-        return 0, 0
+def _log_token() -> int:
+    """Changes whenever a change is logged, by any server: the store's highest change number."""
+    return aktivitetslogg.token()
+
+
+def _stopp(exc: aktivitetslogg.TillstandFel) -> None:
+    """A state store that cannot be read: its Swedish message on the page, and nothing more."""
+    st.error(akt.md_escape(str(exc)))
+    st.stop()
 
 
 def _scope_key(scope: Scope) -> tuple:
@@ -57,7 +58,7 @@ def _scope_key(scope: Scope) -> tuple:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _plan(directory: str, fp: str, grant: tuple, state: str, token: tuple, scope: tuple, referensdatum: str):
+def _plan(directory: str, fp: str, grant: tuple, state: str, token: int, scope: tuple, referensdatum: str):
     frame = akt.plan_for_scope(
         data.connection_for(directory, fp, grant), Scope(*scope), dt.date.fromisoformat(referensdatum), state
     )
@@ -67,7 +68,10 @@ def _plan(directory: str, fp: str, grant: tuple, state: str, token: tuple, scope
 def plan(scope: Scope, referensdatum: dt.date) -> tuple[pd.DataFrame, list[str]]:
     """The scope's activities with current status, and the change log's warnings."""
     state = str(aktivitetslogg.state_dir())
-    return _plan(*data.data_key(), state, _log_token(), _scope_key(scope), referensdatum.isoformat())
+    try:
+        return _plan(*data.data_key(), state, _log_token(), _scope_key(scope), referensdatum.isoformat())
+    except aktivitetslogg.TillstandFel as exc:
+        _stopp(exc)
 
 
 def _activity_key(row) -> tuple:
@@ -239,6 +243,10 @@ def _save(row: dict, current_status: str, user: str | None) -> None:
     except aktivitetslogg.LogLockedError:
         state[MEDDELANDE] = (aktivitet_id, "error", akt.md_escape(LOCKED_TEXT))
         return
+    except aktivitetslogg.TillstandFel as exc:
+        text = str(exc) if "sparades" in str(exc) else f"{exc} Ingenting sparades."
+        state[MEDDELANDE] = (aktivitet_id, "error", akt.md_escape(text))
+        return
     except ValueError as exc:
         state[MEDDELANDE] = (aktivitet_id, "error", akt.md_escape(f"{exc} Ingenting sparades."))
         return
@@ -252,7 +260,7 @@ def _save(row: dict, current_status: str, user: str | None) -> None:
             ),
         )
         return
-    # append_change has returned: the change is on disk (fsynced and renamed into the log).
+    # append_change has returned: the change is committed in the state store.
     state[MEDDELANDE] = (
         aktivitet_id,
         "success",
@@ -347,7 +355,10 @@ def details(row: dict) -> None:
 
 def history(row: dict) -> None:
     """The activity's full history, oldest first."""
-    changes = aktivitetslogg.history(str(row["aktivitet_id"]))
+    try:
+        changes = aktivitetslogg.history(str(row["aktivitet_id"]))
+    except aktivitetslogg.TillstandFel as exc:
+        _stopp(exc)
     for warning in getattr(changes, "warnings", []):
         st.warning(akt.md_escape(warning))
     st.dataframe(
@@ -517,7 +528,10 @@ def import_section(forvaltningar: list[str], default_forvaltning: str | None) ->
             else "Ersätt hela tabellen aktiviteter"
         ),
     )
-    conflicts = akt.logged_ids(imported, aktivitetslogg.latest_by_activity().keys())
+    try:
+        conflicts = akt.logged_ids(imported, aktivitetslogg.latest_by_activity().keys())
+    except aktivitetslogg.TillstandFel as exc:
+        _stopp(exc)
     if conflicts:
         st.warning(
             akt.md_escape(

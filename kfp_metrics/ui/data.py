@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -108,11 +107,13 @@ def column_present(table: str, column: str) -> bool:
 
 
 def _log_token() -> int:
-    path = aktivitetslogg.log_dir()
+    """The change log's version, from the state store (the same on every server); a store that
+    cannot be read stops the page with its Swedish message instead of showing stale statuses."""
     try:
-        return os.stat(path).st_mtime_ns
-    except OSError:
-        return 0
+        return aktivitetslogg.token()
+    except aktivitetslogg.TillstandFel as exc:
+        st.error(str(exc))
+        st.stop()
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

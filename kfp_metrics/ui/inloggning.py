@@ -18,10 +18,13 @@ from kfp_metrics import aktivitetslogg
 from kfp_metrics.behorighet import ALLA, AccessFile, AccessFileError, Identity, Permission, default_path, load
 from kfp_metrics.behorighet import logg as atkomstlogg
 from kfp_metrics.behorighet.upplosning import resolve
+from kfp_metrics.periods import format_period
+from kfp_metrics.tillstand import TillstandFel
 
 _LOG = logging.getLogger("kfp_metrics.behorighet")
 PERSON = "_kfp_person"
 LOGGED = "_kfp_senast_loggad"
+PAGE = "_kfp_sida"
 DEFAULT_SESSION_HOURS = 10
 LOOPBACK = ("127.", "localhost", "::1", "[::1]")
 LOCAL_MODE_TEXT = "Lokalt läge – ingen inloggning"
@@ -223,7 +226,7 @@ def gate(units=None) -> Person | None:
     person = Person(identity, permission, file.kontakt)
     if permission.denied:
         st.session_state.pop(PERSON, None)
-        _log_once(person, "nekad", {})
+        _log_once(person, atkomstlogg.DENIED_PAGE, {})
         _denied_page(person, file)
         return None
     st.session_state[PERSON] = person
@@ -241,20 +244,37 @@ def person() -> Person:
     return found
 
 
-def _log_once(person: Person, handelse: str, urval: dict) -> None:
-    key = (person.log_id, current_page(), handelse, repr(sorted(urval.items())))
-    if st.session_state.get(LOGGED) == key:
-        return
-    st.session_state[LOGGED] = key
+def _effective(person: Person, urval: dict) -> dict:
+    """The scope as logged: the sidebar's choice, or for 'all you may see' the granted units."""
+    if any(urval.get(k) for k in ("forvaltning", "avdelning", "enhet")) or person.permission.alla:
+        return urval
+    boxes = person.permission.boxes
+    return {
+        k: sorted({n for b in boxes for n in getattr(b, k)}) for k in ("forvaltning", "avdelning", "enhet")
+    }
+
+
+def _write(person: Person, sida: str, urval: dict, nedladdning: str | None = None, period: str | None = None):
     try:
-        atkomstlogg.append(aktivitetslogg.state_dir(), person.log_id, key[1], urval, handelse=handelse)
-    except OSError:
+        atkomstlogg.append(person.log_id, sida, _effective(person, urval), nedladdning, period)
+    except (TillstandFel, ValueError):
+        # The log must not stop the page; the failure is in the server log for the operator.
         _LOG.exception("Åtkomstloggen kunde inte skrivas")
 
 
+def _log_once(person: Person, sida: str, urval: dict, period: str | None = None) -> None:
+    key = (person.log_id, sida, period, repr(sorted(urval.items())))
+    if st.session_state.get(LOGGED) == key:
+        return
+    st.session_state[LOGGED] = key
+    _write(person, sida, urval, period=period)
+
+
 def log_view(urval: dict, period: str) -> None:
-    """One access-log line per page view (not per rerun of the same view)."""
-    _log_once(person(), "sidvisning", {**urval, "period": [period]})
+    """One access-log row per page view (not per rerun of the same view)."""
+    page = current_page()
+    st.session_state[PAGE] = page  # callbacks (downloads) run before the page is known again
+    _log_once(person(), page, urval, period)
 
 
 def log_download(what: str) -> None:
@@ -264,14 +284,5 @@ def log_download(what: str) -> None:
         return
     filters = st.session_state.get("kfp_filters")
     urval = filters.scope.as_dict() if filters is not None else {}
-    try:
-        atkomstlogg.append(
-            aktivitetslogg.state_dir(),
-            found.log_id,
-            current_page(),
-            urval,
-            nedladdning=what,
-            handelse="nedladdning",
-        )
-    except OSError:
-        _LOG.exception("Åtkomstloggen kunde inte skrivas")
+    period = format_period(filters.period) if filters is not None else None
+    _write(found, st.session_state.get(PAGE) or current_page(), urval, nedladdning=what, period=period)
