@@ -63,7 +63,13 @@ HEADERS = {
         "vag": "Väg",
         "orsak": "Avgångsorsak",
     },
-    "medarbetarenkat": {"ar": "År", "fraga_id": "Fråga-ID", "fraga": "Fråga", "index": "Index", "antal_svar": "Antal svar"},
+    "medarbetarenkat": {
+        "ar": "År",
+        "fraga_id": "Fråga-ID",
+        "fraga": "Fråga",
+        "index": "Index",
+        "antal_svar": "Antal svar",
+    },
 }
 VALUES = {
     "anstallningar": {"kon": KON, "anstallningsform": FORM},
@@ -207,7 +213,9 @@ def write_xlsx(data_dir: Path, table: str, path: Path) -> None:
     wb.save(path)
 
 
-def write_export(data_dir: Path, src: Path, *, xlsx: tuple[str, ...] = ("medarbetarenkat",), person_ids=None) -> Path:
+def write_export(
+    data_dir: Path, src: Path, *, xlsx: tuple[str, ...] = ("medarbetarenkat",), person_ids=None
+) -> Path:
     """Write every table of data_dir into src as an export; returns the mapping file's path."""
     src.mkdir(parents=True, exist_ok=True)
     for f in sorted(Path(data_dir).glob("*.parquet")):

@@ -32,11 +32,18 @@ def register(subparsers) -> None:
         "ingen: vid fel är DIR som förut. Avslutar med 0 när extrakten är skrivna, annars 1. "
         "Radnummer i felen räknas i källfilen med rubrikraden som rad 1.",
     )
-    parser.add_argument("src", nargs="?", type=Path, metavar="SRC", help="mappen eller arbetsboken med exporten")
-    parser.add_argument("--out", type=Path, metavar="DIR", help="katalogen som extrakten skrivs till")
-    parser.add_argument("--mappning", type=Path, metavar="FIL.toml", help="mappningsfil för kolumner och värden")
     parser.add_argument(
-        "--nyckel", type=Path, metavar="FIL", help="nyckelfil: ersätt person-id (personnummer) med pseudonymer"
+        "src", nargs="?", type=Path, metavar="SRC", help="mappen eller arbetsboken med exporten"
+    )
+    parser.add_argument("--out", type=Path, metavar="DIR", help="katalogen som extrakten skrivs till")
+    parser.add_argument(
+        "--mappning", type=Path, metavar="FIL.toml", help="mappningsfil för kolumner och värden"
+    )
+    parser.add_argument(
+        "--nyckel",
+        type=Path,
+        metavar="FIL",
+        help="nyckelfil: ersätt person-id (personnummer) med pseudonymer",
     )
     parser.add_argument(
         "--skapa-nyckel",
@@ -49,8 +56,12 @@ def register(subparsers) -> None:
         help="visa varje fils rubriker, kodning och separator och vilka kolumner som saknar mappning",
     )
     parser.add_argument("--separator", metavar="TECKEN", help="separator för alla CSV-filer: ; , eller tab")
-    parser.add_argument("--kodning", metavar="KODNING", help="kodning för alla CSV-filer: utf-8 eller windows-1252")
-    parser.add_argument("--decimal", metavar="TECKEN", help="decimaltecken för alla CSV-filer: komma eller punkt")
+    parser.add_argument(
+        "--kodning", metavar="KODNING", help="kodning för alla CSV-filer: utf-8 eller windows-1252"
+    )
+    parser.add_argument(
+        "--decimal", metavar="TECKEN", help="decimaltecken för alla CSV-filer: komma eller punkt"
+    )
     parser.add_argument(
         "--partitionera-fran",
         type=_positive,
@@ -60,7 +71,10 @@ def register(subparsers) -> None:
         f"(standard {PARTITION_ROWS:,})".replace(",", " "),
     )
     parser.add_argument(
-        "--minnesgrans", default=MEMORY_LIMIT, metavar="STORLEK", help=f"DuckDB:s minnesgräns (standard {MEMORY_LIMIT})"
+        "--minnesgrans",
+        default=MEMORY_LIMIT,
+        metavar="STORLEK",
+        help=f"DuckDB:s minnesgräns (standard {MEMORY_LIMIT})",
     )
     parser.set_defaults(func=run)
 
@@ -85,7 +99,9 @@ def run(args) -> int:
         except pseudonym.KeyError_ as exc:
             print(f"Fel: {exc}.", file=sys.stderr)
             return 1
-        print(f"Ny nyckel skapad: {args.nyckel} (rättigheter 600). Förvara den utanför exporterna och extrakten.")
+        print(
+            f"Ny nyckel skapad: {args.nyckel} (rättigheter 600). Förvara den utanför exporterna och extrakten."
+        )
         if args.src is None:
             return 0
     if args.src is None:
@@ -111,7 +127,10 @@ def run(args) -> int:
             print(f"  {line}")
         for note in result.notes:
             print(f"  {note[0].upper()}{note[1:]}.")
-        print("Extrakten är validerade mot datakontraktet" + (" (se varningarna)." if result.problems.issues else "."))
+        print(
+            "Extrakten är validerade mot datakontraktet"
+            + (" (se varningarna)." if result.problems.issues else ".")
+        )
         if report:
             print(report)
         return 0

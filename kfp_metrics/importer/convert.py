@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from kfp_metrics.importer.mapping import SYNONYMS, TableMapping, closest, plain, toml_key, toml_string
-from kfp_metrics.importer.problems import FEL, MAX_EXAMPLES, VARNING, Problems, rad, show_value
+from kfp_metrics.importer.mapping import SYNONYMS, TableMapping, closest, plain, toml_string
+from kfp_metrics.importer.problems import FEL, MAX_EXAMPLES, Problems, rad, show_value
 from kfp_metrics.importer.sources import Staged
 from kfp_metrics.validation import BOOLEAN, DATE, DOUBLE, INTEGER, PNR_SQL, RULES, SCHEMA, VARCHAR, Col
 
@@ -269,7 +269,14 @@ def _checks(p: Prepared, pseudonyms: bool) -> list[_Check]:
         lag = q(name + "__lagrad")
         if col.type != VARCHAR:
             checks.append(
-                _Check(FEL, name, "conversion", f"{lag} is not null and {q(name)} is null", _conversion_text(col, p.decimal), (name,))
+                _Check(
+                    FEL,
+                    name,
+                    "conversion",
+                    f"{lag} is not null and {q(name)} is null",
+                    _conversion_text(col, p.decimal),
+                    (name,),
+                )
             )
         if col.not_null:
             checks.append(_Check(col.null_severity, name, "not_null", f"{lag} is null", "värde saknas", ()))
@@ -300,7 +307,9 @@ def _checks(p: Prepared, pseudonyms: bool) -> list[_Check]:
             )
     for rule in RULES.get(p.table, ()):
         if all(n in present for n in rule.needs):
-            checks.append(_Check(rule.severity, rule.column, "rule", rule.sql, rule.text, rule.shows or (rule.column,)))
+            checks.append(
+                _Check(rule.severity, rule.column, "rule", rule.sql, rule.text, rule.shows or (rule.column,))
+            )
     return checks
 
 
@@ -310,8 +319,15 @@ def _used(sql: str, params: dict[str, object]) -> dict[str, object]:
     return {k: v for k, v in params.items() if re.search(r"\$" + re.escape(k) + r"\b", sql)}
 
 
-def check(con: duckdb.DuckDBPyConnection, p: Prepared, pseudonyms: bool, problems: Problems) -> None:
+def check(
+    con: duckdb.DuckDBPyConnection,
+    p: Prepared,
+    pseudonyms: bool,
+    problems: Problems,
+    known: dict[str, dict[str, str]] | None = None,
+) -> None:
     """Count every check in one scan, fetch a few located examples, and report each failing one."""
+    known = known or {}
     checks = _checks(p, pseudonyms)
     if not checks:
         return
@@ -331,7 +347,7 @@ def check(con: duckdb.DuckDBPyConnection, p: Prepared, pseudonyms: bool, problem
             continue
         examples = row[2 * i + 1] or []
         if c.kind == "codes":
-            _report_codes(con, p, c, n, params, problems)
+            _report_codes(con, p, c, n, params, problems, known.get(c.column, {}))
             continue
         header = p.header(c.column) if c.column in p.index else c.column
         lines = []
@@ -351,7 +367,7 @@ def check(con: duckdb.DuckDBPyConnection, p: Prepared, pseudonyms: bool, problem
                     extra = " (filen har decimalpunkt)"
                 lines.append(f"{where}, kolumn {header}: {show_value(value)} {c.text}{extra}")
         if c.kind == "rule":
-            text = f"{_count(n)} bryter mot regeln \"{c.text}\" (kolumn {header})"
+            text = f'{_count(n)} bryter mot regeln "{c.text}" (kolumn {header})'
         elif c.kind == "not_null":
             text = f"kolumn {header}: {_count(n)} saknar värde (krävs)"
         elif c.kind == "personnummer":
@@ -373,7 +389,17 @@ def _count(n: int) -> str:
     return f"{tal(n)} {'rad' if n == 1 else 'rader'}"
 
 
-def _report_codes(con, p: Prepared, c: _Check, n: int, params, problems: Problems) -> None:
+def _guess_code(value: str, codes: list[str], known: dict[str, str]) -> str | None:
+    """The code a value most likely means: a mapped value equal in plain form, else the nearest code."""
+    for k, v in known.items():
+        if plain(k) == plain(value) and v in codes:
+            return v
+    return closest(value, codes, cutoff=0.5)
+
+
+def _report_codes(
+    con, p: Prepared, c: _Check, n: int, params, problems: Problems, known: dict[str, str]
+) -> None:
     """Unknown codes grouped by value, with the mapping lines that would accept them."""
     col = c.column
     codes = [x for x in next(iter(c.params.values()))]
@@ -390,11 +416,11 @@ def _report_codes(con, p: Prepared, c: _Check, n: int, params, problems: Problem
     ]
     lines = [f"[{p.table}.varden.{col}]"]
     for v, _, _ in groups:
-        guess = closest(str(v), codes, cutoff=0.5)
+        guess = _guess_code(str(v), codes, known)
         if guess:
             lines.append(f"{toml_string(str(v))} = {toml_string(guess)}")
         else:
-            lines.append(f"{toml_string(str(v))} = \"\"  # en av: {', '.join(codes)}")
+            lines.append(f'{toml_string(str(v))} = ""  # en av: {", ".join(codes)}')
     problems.error(
         p.label,
         f"kolumn {header}: {_count(n)} har värden som inte är koder för {col} (tillåtna: {', '.join(codes)})",
@@ -412,13 +438,13 @@ def check_keys(con: duckdb.DuckDBPyConnection, prepared: dict[str, Prepared], pr
             continue
         cols = ", ".join(q(k) for k in keys)
         not_null = " and ".join(f"{q(k)} is not null" for k in keys)
-        shown = ", ".join(f"min_by({q(k + '__lagrad')}, _pos) as {q(k)}" for k in keys)
+        shown = ", ".join(f"min_by({q(k + '__lagrad')}, _pos) as {q('s_' + k)}" for k in keys)
         sql = (
             f"with g as (select {cols}, count(*) as n, list(_pos order by _pos) as pos, {shown} "
             f"from {p.view} where {not_null} group by {cols} having count(*) > 1) "
             f"select (select count(*) from g), (select sum(n) from g), "
             f"(select list(struct_pack(pos := pos[1:{MAX_EXAMPLES}], n := n, "
-            + ", ".join(f"{q('v_' + k)} := {q(k)}" for k in keys)
+            + ", ".join(f"{q('v_' + k)} := {q('s_' + k)}" for k in keys)
             + f") order by pos[1]) from (select * from g order by pos[1] limit {MAX_EXAMPLES}))"
         )
         n_keys, n_rows, groups = con.execute(sql).fetchone()
@@ -434,7 +460,7 @@ def check_keys(con: duckdb.DuckDBPyConnection, prepared: dict[str, Prepared], pr
         problems.error(
             p.label,
             f"{_count(int(n_rows))} har samma {what} som en annan rad ({', '.join(keys)} ska vara unik; "
-            f"{int(n_keys)} dubbletter)",
+            f"{int(n_keys)} {'dubblett' if n_keys == 1 else 'dubbletter'})",
             count=int(n_keys),
             examples=lines,
         )
@@ -464,5 +490,3 @@ def check_keys(con: duckdb.DuckDBPyConnection, prepared: dict[str, Prepared], pr
 def select_sql(p: Prepared) -> str:
     """The contract's columns in contract order, typed, from the view."""
     return ", ".join(q(c.name) for c in SCHEMA[p.table] if c.name in p.index)
-
-

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kfp_metrics.importer.problems import MAX_EXAMPLES, Problems, rad, show_value
+from kfp_metrics.importer.problems import MAX_EXAMPLES, Problems, rad, rader, show_value
 
 UTF8 = "utf-8"
 CP1252 = "windows-1252"
@@ -36,7 +36,9 @@ SEPARATOR_NAMES = {";": "semikolon (;)", ",": "komma (,)", "\t": "tabb"}
 
 BLOCK = 8 << 20
 # UTF-8 text that was encoded twice: "Ã¤" for ä, "Ã¶" for ö, "Ã…" for Å ...
-_MOJIBAKE = re.compile("Ã[\u0080-\u00bf\u2018-\u203a\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u20ac]")
+_MOJIBAKE = re.compile(
+    "Ã[\u0080-\u00bf\u2018-\u203a\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u20ac]"
+)
 # Two- and three-byte UTF-8 sequences: in Windows-1252 Swedish text such pairs hardly occur.
 _VALID_MULTIBYTE = re.compile(rb"[\xc3][\x80-\xbf]|[\xc2\xc4-\xdf][\x80-\xbf]|[\xe2][\x80-\xbf]{2}")
 _BLANK = re.compile(rb"\n\r?(?=\n)")
@@ -67,7 +69,9 @@ def _header_name(headers: list[str], index: int) -> str:
     return headers[index] if 0 <= index < len(headers) else f"nr {index + 1}"
 
 
-def scan(path: Path, label: str, forced: str | None, sep: str, headers: list[str], problems: Problems) -> Scan:
+def scan(
+    path: Path, label: str, forced: str | None, sep: str, headers: list[str], problems: Problems
+) -> Scan:
     """Read the file once: decide (or check) the encoding, count lines, find blank lines."""
     result = Scan()
     with path.open("rb") as fh:
@@ -161,7 +165,7 @@ def scan(path: Path, label: str, forced: str | None, sep: str, headers: list[str
             why = "filen börjar med UTF-8-märke (BOM)" if result.bom else "kodningen UTF-8 angavs"
             problems.error(
                 label,
-                f"{bad_utf8_count} rader innehåller tecken som inte är giltig UTF-8 ({why}).",
+                f"{rader(bad_utf8_count)} innehåller tecken som inte är giltig UTF-8 ({why}).",
                 count=bad_utf8_count,
                 examples=bad_bytes(bad_utf8, "är inte giltig UTF-8"),
                 hint="Spara om filen i en enda kodning, eller ange --kodning windows-1252 om hela filen är "
@@ -173,7 +177,7 @@ def scan(path: Path, label: str, forced: str | None, sep: str, headers: list[str
     elif bad_utf8_count and utf8_non_ascii:
         problems.error(
             label,
-            f"filen blandar UTF-8 och Windows-1252: {bad_utf8_count} rader är inte giltig UTF-8 medan "
+            f"filen blandar UTF-8 och Windows-1252: {rader(bad_utf8_count)} är inte giltig UTF-8 medan "
             "andra rader är det.",
             count=bad_utf8_count,
             examples=bad_bytes(bad_utf8, "är inte giltig UTF-8"),

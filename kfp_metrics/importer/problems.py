@@ -28,6 +28,11 @@ def show_value(value: object) -> str:
     return f"«{text}»"
 
 
+def rader(n: int) -> str:
+    """'1 rad', '1 204 rader'."""
+    return f"{tal(n)} {'rad' if n == 1 else 'rader'}"
+
+
 def rad(line: int | None) -> str:
     """'rad 1 204' (Swedish digit grouping), or '' when the line is unknown."""
     return f"rad {tal(line)}" if line is not None else ""

@@ -47,7 +47,9 @@ class Result:
     seconds: float = 0.0
 
 
-def _overrides(table: str, opts: Options, mp: mapping.Mapping, problems: Problems) -> tuple[str | None, str | None, str | None]:
+def _overrides(
+    table: str, opts: Options, mp: mapping.Mapping, problems: Problems
+) -> tuple[str | None, str | None, str | None]:
     tm = mp.for_table(table)
     sep_text = opts.separator if opts.separator is not None else tm.separator
     enc_text = opts.kodning if opts.kodning is not None else tm.kodning
@@ -71,7 +73,11 @@ def _overrides(table: str, opts: Options, mp: mapping.Mapping, problems: Problem
 def _connect(work: Path, opts: Options) -> duckdb.DuckDBPyConnection:
     spill = work / "utspill"
     spill.mkdir()
-    config = {"memory_limit": opts.memory_limit, "temp_directory": str(spill), "preserve_insertion_order": True}
+    config = {
+        "memory_limit": opts.memory_limit,
+        "temp_directory": str(spill),
+        "preserve_insertion_order": True,
+    }
     if opts.threads:
         config["threads"] = int(opts.threads)
     con = duckdb.connect(str(work / "arbete.duckdb"), config=config)
@@ -91,7 +97,9 @@ def _pseudonyms(con, prepared: dict[str, convert.Prepared], mp: mapping.Mapping,
         used = {k: v for k, v in params.items() if f"${k}" in sql}
         ids = [r[0] for r in con.execute(f"select id from ({sql}) where id is not null", used).fetchall()]
     values = [pseudonym.pseudonym(key, i) for i in ids]
-    con.register("_pn", pa.table({"id": pa.array(ids, pa.string()), "pseudonym": pa.array(values, pa.string())}))
+    con.register(
+        "_pn", pa.table({"id": pa.array(ids, pa.string()), "pseudonym": pa.array(values, pa.string())})
+    )
     con.execute("create table pseudonymer as select * from _pn")
     con.unregister("_pn")
     return len(ids)
@@ -156,7 +164,9 @@ def _link_kept(dest: Path, out: Path, written: list[str]) -> list[str]:
                 else:
                     os.link(entry, target)
             except OSError:
-                shutil.rmtree(target, ignore_errors=True) if target.is_dir() else target.unlink(missing_ok=True)
+                shutil.rmtree(target, ignore_errors=True) if target.is_dir() else target.unlink(
+                    missing_ok=True
+                )
                 continue
             kept.append(table)
     return sorted(set(kept))
@@ -175,7 +185,9 @@ def importera(src: Path, dest: Path, opts: Options) -> Result:
     if dest.exists() and not dest.is_dir():
         problems.error(None, f"{dest} finns men är ingen katalog")
     if not dest.parent.is_dir():
-        problems.error(None, f"katalogen {dest.parent} finns inte (DIR skapas bara om dess överkatalog finns)")
+        problems.error(
+            None, f"katalogen {dest.parent} finns inte (DIR skapas bara om dess överkatalog finns)"
+        )
     key = None
     if opts.nyckel is not None:
         try:
@@ -195,10 +207,12 @@ def importera(src: Path, dest: Path, opts: Options) -> Result:
             prepared = _stage_all(con, found, work, opts, mp, problems)
             if key is not None:
                 n = _pseudonyms(con, prepared, mp, key)
-                result.notes.append(f"{tal(n)} person-id ersatta med pseudonymer (HMAC-SHA256, nyckeln {opts.nyckel})")
+                result.notes.append(
+                    f"{tal(n)} person-id ersatta med pseudonymer (HMAC-SHA256, nyckeln {opts.nyckel})"
+                )
             for p in prepared.values():
                 convert.build_view(con, p, mp.for_table(p.table), key is not None)
-                convert.check(con, p, key is not None, problems)
+                convert.check(con, p, key is not None, problems, mp.for_table(p.table).varden)
             convert.check_keys(con, prepared, problems)
             if not problems.ok:
                 return result
@@ -230,7 +244,10 @@ def importera(src: Path, dest: Path, opts: Options) -> Result:
         try:
             install.install(out, dest, work / "tidigare", written)
         except OSError as exc:
-            problems.error(None, f"extrakten kunde inte flyttas på plats i {dest} ({exc.strerror or exc}); {dest} är som förut")
+            problems.error(
+                None,
+                f"extrakten kunde inte flyttas på plats i {dest} ({exc.strerror or exc}); {dest} är som förut",
+            )
             return result
         result.ok = True
         result.written = lines
@@ -275,7 +292,11 @@ def show_columns(src: Path, opts: Options) -> tuple[str, bool]:
                 h = tm.kolumner.get(c.name)
                 if h in headers:
                     index[c.name] = headers.index(h)
-                elif (i := next((j for j, x in enumerate(headers) if mapping.plain(x) == mapping.plain(c.name)), None)) is not None:
+                elif (
+                    i := next(
+                        (j for j, x in enumerate(headers) if mapping.plain(x) == mapping.plain(c.name)), None
+                    )
+                ) is not None:
                     index[c.name] = i
         if index:
             out.append("  mappade: " + ", ".join(f"{c} ← «{headers[i]}»" for c, i in index.items()))
@@ -296,7 +317,9 @@ def show_columns(src: Path, opts: Options) -> tuple[str, bool]:
                 out.extend(f"    {line}" for line in proposals)
         else:
             out.append("  alla kontraktets kolumner är mappade")
-        for issue in file_problems.issues + [i for i in col_problems.issues if i.severity == "fel" and "mappningen" in i.text]:
+        for issue in file_problems.issues + [
+            i for i in col_problems.issues if i.severity == "fel" and "mappningen" in i.text
+        ]:
             out.extend(f"  ! {line}" for line in issue.lines())
         out.append("")
     for issue in problems.issues:

@@ -21,7 +21,7 @@ import pyarrow as pa
 from kfp_metrics.extracts import ALL_TABLES, REQUIRED_TABLES
 from kfp_metrics.importer import detect
 from kfp_metrics.importer.mapping import Mapping, closest, plain, toml_string
-from kfp_metrics.importer.problems import MAX_EXAMPLES, Problems, rad, show_value
+from kfp_metrics.importer.problems import MAX_EXAMPLES, Problems, rad, rader, show_value
 
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -98,11 +98,16 @@ def locate(src: Path, mapping: Mapping, problems: Problems) -> list[Source]:
             if path is None:
                 near = closest(tm.fil, [p.name for p in files])
                 tip = f" – menade du {toml_string(near)}?" if near else ""
-                problems.error(None, f"mappningen anger fil = {toml_string(tm.fil)} för {table}, men {src} har ingen sådan fil{tip}")
+                problems.error(
+                    None,
+                    f"mappningen anger fil = {toml_string(tm.fil)} för {table}, men {src} har ingen sådan fil{tip}",
+                )
                 continue
         else:
             matches = [
-                p for p in files if plain(p.stem) == plain(table) and p.suffix.lower() in CSV_SUFFIXES + EXCEL_SUFFIXES
+                p
+                for p in files
+                if plain(p.stem) == plain(table) and p.suffix.lower() in CSV_SUFFIXES + EXCEL_SUFFIXES
             ]
             if len(matches) > 1:
                 names = ", ".join(p.name for p in matches)
@@ -115,7 +120,7 @@ def locate(src: Path, mapping: Mapping, problems: Problems) -> list[Source]:
                     None,
                     f"exporten för tabellen {table} saknas i {src}",
                     hint=f"Lägg filen där som {table}.csv (eller .xlsx), eller ange dess namn i mappningen:\n"
-                    f"[{table}]\nfil = \"Filnamn.csv\"",
+                    f'[{table}]\nfil = "Filnamn.csv"',
                 )
             continue
         used.add(path)
@@ -123,7 +128,11 @@ def locate(src: Path, mapping: Mapping, problems: Problems) -> list[Source]:
     for p in files:
         if p not in used and p.suffix.lower() in CSV_SUFFIXES + EXCEL_SUFFIXES:
             near = closest(p.stem, list(ALL_TABLES))
-            tip = f" Om den är {near}: döp om den till {near}{p.suffix} eller ange fil = {toml_string(p.name)} under [{near}]." if near else ""
+            tip = (
+                f" Om den är {near}: döp om den till {near}{p.suffix} eller ange fil = {toml_string(p.name)} under [{near}]."
+                if near
+                else ""
+            )
             problems.info(p.name, f"filen motsvarar ingen tabell i datakontraktet och läses inte.{tip}")
     return found
 
@@ -141,7 +150,10 @@ def _locate_sheets(book: Path, mapping: Mapping, problems: Problems) -> list[Sou
         if wanted is not None:
             sheet = next((s for s in names if s == wanted or plain(s) == plain(wanted)), None)
             if sheet is None:
-                problems.error(book.name, f"mappningen anger blad = {toml_string(wanted)} för {table}, men arbetsboken har bladen {', '.join(names)}")
+                problems.error(
+                    book.name,
+                    f"mappningen anger blad = {toml_string(wanted)} för {table}, men arbetsboken har bladen {', '.join(names)}",
+                )
                 continue
         else:
             sheet = next((s for s in names if plain(s) == plain(table)), None)
@@ -150,7 +162,7 @@ def _locate_sheets(book: Path, mapping: Mapping, problems: Problems) -> list[Sou
                 problems.error(
                     book.name,
                     f"bladet för tabellen {table} saknas (bladen heter {', '.join(names)})",
-                    hint=f"Döp om bladet till {table}, eller ange det i mappningen:\n[{table}]\nblad = \"Bladnamn\"",
+                    hint=f'Döp om bladet till {table}, eller ange det i mappningen:\n[{table}]\nblad = "Bladnamn"',
                 )
             continue
         used.add(sheet)
@@ -190,7 +202,9 @@ def _duplicate_headers(label: str, headers: list[str], problems: Problems) -> bo
     return bad
 
 
-def header_of(source: Source, problems: Problems, separator: str | None) -> tuple[list[str], str | None, str | None]:
+def header_of(
+    source: Source, problems: Problems, separator: str | None
+) -> tuple[list[str], str | None, str | None]:
     """The headers, the guessed encoding and the separator, from the file's first bytes only."""
     if source.is_excel:
         return _excel_header(source, problems), None, None
@@ -253,42 +267,51 @@ def stage_csv(
 
 
 def _fields(line: str, sep: str) -> int:
-    return len(next(csv.reader([line.rstrip("\r\n")], delimiter=sep, quotechar='"'), []))
+    try:
+        return len(next(csv.reader(line.splitlines()[:1], delimiter=sep, quotechar='"'), []))
+    except csv.Error:
+        return line.count(sep) + 1
 
 
 def _report_rejects(label, headers, sep, scan, rows, problems: Problems) -> None:
     """Rows DuckDB could not split into the header's columns, grouped by kind."""
     kinds: dict[str, list[tuple[int, str]]] = {}
+    seen: set[int] = set()
     for line, kind, text in rows:
-        kinds.setdefault(kind, []).append((int(line), text or ""))
+        if int(line) in seen:  # DuckDB reports a short row once per missing column
+            continue
+        seen.add(int(line))
+        kinds.setdefault(kind, []).append((int(line), (text or "").strip("\r\n")))
     n = len(headers)
     for kind, items in kinds.items():
         examples = []
         for line, text in items[:MAX_EXAMPLES]:
             if kind in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
                 got = _fields(text, sep)
-                examples.append(f"{rad(line)}: {got} fält i stället för {n} ({show_value(text.strip()[:50])})")
+                examples.append(
+                    f"{rad(line)}: {got} fält i stället för {n} ({show_value(text.strip()[:50])})"
+                )
             else:
                 examples.append(f"{rad(line)}: {show_value(text.strip()[:50])}")
         count = len(items)
         last_line = max(line for line, _ in items)
         if kind == "MISSING COLUMNS":
-            text = f"{count} rader har färre fält än rubrikraden ({n})"
+            text = f"{rader(count)} har färre fält än rubrikraden ({n})"
             if not scan.ends_with_newline and last_line >= scan.lines:
                 text += "; filen verkar avkortad – sista raden slutar mitt i en post"
         elif kind == "TOO MANY COLUMNS":
             text = (
-                f"{count} rader har fler fält än rubrikraden ({n}); ett värde innehåller troligen "
+                f"{rader(count)} har fler fält än rubrikraden ({n}); ett värde innehåller troligen "
                 f"separatorn {detect.SEPARATOR_NAMES.get(sep, sep)} utan citattecken"
             )
         elif kind in ("UNQUOTED VALUE", "INVALID STATE"):
-            text = f"{count} rader har ett citattecken (\") som inte avslutas"
+            text = f'{rader(count)} har ett citattecken (") som inte avslutas'
             if not scan.ends_with_newline:
                 text += "; filen verkar avkortad"
         elif kind == "LINE SIZE OVER MAXIMUM":
-            text = f"{count} rader är orimligt långa (troligen ett citattecken som inte avslutas)"
+            text = f"{rader(count)} är orimligt långa (troligen ett citattecken som inte avslutas)"
         else:
-            text = f"{count} rader kunde inte läsas ({kind})"
+            text = f"{rader(count)} kunde inte läsas ({kind})"
         problems.error(label, text, count=count, examples=examples)
 
 
@@ -366,7 +389,9 @@ def stage_excel(con: duckdb.DuckDBPyConnection, source: Source, problems: Proble
             return None
         n = len(headers)
         names = ["_pos"] + [f"c{i}" for i in range(n)]
-        con.execute(f"create table {raw} ({', '.join(f'{c} {t}' for c, t in zip(names, ['bigint'] + ['varchar'] * n, strict=True))})")
+        con.execute(
+            f"create table {raw} ({', '.join(f'{c} {t}' for c, t in zip(names, ['bigint'] + ['varchar'] * n, strict=True))})"
+        )
         extra: list[str] = []
         extra_count = 0
         batch: list[list] = [[] for _ in names]
@@ -375,7 +400,12 @@ def stage_excel(con: duckdb.DuckDBPyConnection, source: Source, problems: Proble
         def flush():
             if not batch[0]:
                 return
-            tbl = pa.table({c: pa.array(col, type=pa.int64() if c == "_pos" else pa.string()) for c, col in zip(names, batch, strict=True)})
+            tbl = pa.table(
+                {
+                    c: pa.array(col, type=pa.int64() if c == "_pos" else pa.string())
+                    for c, col in zip(names, batch, strict=True)
+                }
+            )
             con.register("_excel_batch", tbl)
             con.execute(f"insert into {raw} select * from _excel_batch")
             con.unregister("_excel_batch")
@@ -405,7 +435,12 @@ def stage_excel(con: duckdb.DuckDBPyConnection, source: Source, problems: Proble
     finally:
         wb.close()
     if extra_count:
-        problems.error(label, f"{extra_count} rader har värden i kolumner utan rubrik", count=extra_count, examples=extra)
+        problems.error(
+            label,
+            f"{rader(extra_count)} har värden i kolumner utan rubrik",
+            count=extra_count,
+            examples=extra,
+        )
     staged = Staged(source, headers, raw, "_pos")
     staged.rows = total
     return staged
