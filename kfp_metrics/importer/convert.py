@@ -222,7 +222,9 @@ def build_view(con: duckdb.DuckDBPyConnection, p: Prepared, tm: TableMapping, ps
     p.view = f"t_{p.table}"
     # A table, not a view: the checks and the Parquet writer then read converted values, and a
     # view could not hold the mapping's values as bound parameters.
-    sql = f"create table {p.view} as select {', '.join(parts)} from {p.staged.raw} r{join}"
+    # The join with the pseudonyms does not keep the rows' order; the file's order is restored.
+    order = " order by _pos" if join else ""
+    sql = f"create table {p.view} as select {', '.join(parts)} from {p.staged.raw} r{join}{order}"
     con.execute(sql, _used(sql, p.params))
     con.execute(f"drop table {p.staged.raw}")
 
@@ -430,7 +432,9 @@ def _report_codes(
     )
 
 
-def check_keys(con: duckdb.DuckDBPyConnection, prepared: dict[str, Prepared], problems: Problems) -> None:
+def check_keys(
+    con: duckdb.DuckDBPyConnection, prepared: dict[str, Prepared], problems: Problems, references: bool = True
+) -> None:
     """Unique keys, and every franvaro row's (period, person_id) present in anstallningar."""
     for table, keys in UNIQUE_KEYS.items():
         p = prepared.get(table)
@@ -465,7 +469,7 @@ def check_keys(con: duckdb.DuckDBPyConnection, prepared: dict[str, Prepared], pr
             examples=lines,
         )
     fr, an = prepared.get("franvaro"), prepared.get("anstallningar")
-    if fr and an and all(k in fr.index and k in an.index for k in ("period", "person_id")):
+    if references and fr and an and all(k in fr.index and k in an.index for k in ("period", "person_id")):
         sql = (
             f"select count(*), min_by(struct_pack(pos := _pos, p := period__lagrad, id := person_id__lagrad), _pos, "
             f"{MAX_EXAMPLES}) from {fr.view} f where f.period is not null and f.person_id is not null and not exists "
