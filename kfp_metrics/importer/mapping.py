@@ -103,7 +103,16 @@ def closest(word: str, candidates: list[str], cutoff: float = 0.6) -> str | None
     for c_plain, c in by_plain.items():
         if len(c_plain) >= 4 and (c_plain in p or (len(p) >= 4 and p in c_plain)):
             return c
+    for c_plain, c in by_plain.items():
+        # an abbreviation: "Syssgrad" for sysselsattningsgrad (same start, letters in order)
+        if len(p) >= 4 and p[:3] == c_plain[:3] and _subsequence(p, c_plain):
+            return c
     return None
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
 
 
 @dataclass
