@@ -377,3 +377,43 @@ def test_cli_exit_codes(tmp_path, fixture_export, capsys):
     err = capsys.readouterr().err
     assert "Importen avbröts" in err and "kolumnen period saknas" in err
     assert os.path.isdir(tmp_path / "ut") and not (tmp_path / "ut2").exists()
+
+
+def test_documented_example_imports_with_its_mapping(tmp_path):
+    """docs/exempel: five people of one enhet in August and September 2024, figures counted by hand."""
+    out = tmp_path / "ut"
+    result = importera(
+        ROOT / "docs" / "exempel" / "export",
+        out,
+        Options(mappning=ROOT / "docs" / "exempel" / "mappning.toml"),
+    )
+    assert result.ok, result.problems.to_text()
+    got = figures(out, dt.date(2024, 9, 1), Scope.of())
+    personal = got["personal"]
+    # 10234, 10377, 11802 tillsvidare; 12011 visstid; 12450 timavlönad
+    assert (
+        personal["antal_tillsvidare"],
+        personal["antal_tidsbegransade"],
+        personal["antal_timavlonade"],
+    ) == (3, 1, 1)
+    assert personal["medelalder"] == pytest.approx((39 + 45 + 53 + 28) / 4)
+    assert personal["antal_deltid"] == 1  # 10377 at 75 %
+    assert personal["heltidsarbetande_andel_pct"] == pytest.approx(
+        50.0
+    )  # 10377 75 %, 12011 80 % actually worked
+    # one avgang of a tillsvidare (10377, egen begäran), one rekrytering and one avgang of a visstid
+    assert got["rorlighet"]["avgangar_tillsvidare_hittills"] == 1
+    assert got["rorlighet"]["rekryteringar_tidsbegransade_hittills"] == 1
+    assert got["rorlighet"]["avgangar_tidsbegransade_hittills"] == 1
+
+
+def test_documented_example_listing_proposes_its_mapping(capsys):
+    assert main(["importera-extrakt", "--visa-kolumner", str(ROOT / "docs" / "exempel" / "export")]) == 0
+    out = capsys.readouterr().out
+    for line in (
+        'person_id = "Anst.nr"',
+        'enhet = "Kostnadsställe"',
+        'ordinarie_timmar = "Schemalagd tid"',
+        'vag = "Till/från"',
+    ):
+        assert line in out

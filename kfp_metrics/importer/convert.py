@@ -442,14 +442,19 @@ def check_keys(
             continue
         cols = ", ".join(q(k) for k in keys)
         not_null = " and ".join(f"{q(k)} is not null" for k in keys)
-        shown = ", ".join(f"min_by({q(k + '__lagrad')}, _pos) as {q('s_' + k)}" for k in keys)
+        # Count per key only (a list per key would not fit in memory at tens of millions of rows);
+        # the few example groups' lines are fetched afterwards.
+        con.execute(
+            f"create or replace temp table _dubbletter as select {cols}, count(*) as n, min(_pos) as forst "
+            f"from {p.view} where {not_null} group by {cols} having count(*) > 1"
+        )
+        same_key = " and ".join(f"t.{q(k)} = d.{q(k)}" for k in keys)
+        shown = ", ".join(f"{q('v_' + k)} := min_by(t.{q(k + '__lagrad')}, t._pos)" for k in keys)
         sql = (
-            f"with g as (select {cols}, count(*) as n, list(_pos order by _pos) as pos, {shown} "
-            f"from {p.view} where {not_null} group by {cols} having count(*) > 1) "
-            f"select (select count(*) from g), (select sum(n) from g), "
-            f"(select list(struct_pack(pos := pos[1:{MAX_EXAMPLES}], n := n, "
-            + ", ".join(f"{q('v_' + k)} := {q('s_' + k)}" for k in keys)
-            + f") order by pos[1]) from (select * from g order by pos[1] limit {MAX_EXAMPLES}))"
+            "select (select count(*) from _dubbletter), (select sum(n) from _dubbletter), "
+            f"(select list(g order by g.pos[1]) from (select struct_pack(pos := list(t._pos order by t._pos)[1:{MAX_EXAMPLES}], "
+            f"n := any_value(d.n), {shown}) as g from (select * from _dubbletter order by forst limit {MAX_EXAMPLES}) d "
+            f"join {p.view} t on {same_key} group by d.forst))"
         )
         n_keys, n_rows, groups = con.execute(sql).fetchone()
         if not n_keys:
