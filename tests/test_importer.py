@@ -417,3 +417,34 @@ def test_documented_example_listing_proposes_its_mapping(capsys):
         'vag = "Till/från"',
     ):
         assert line in out
+
+
+def test_command_as_a_process_exits_0_then_1_leaving_dir(tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "ut"
+    args = [
+        sys.executable,
+        "-m",
+        "kfp_metrics",
+        "importera-extrakt",
+        str(ROOT / "docs" / "exempel" / "export"),
+        "--out",
+        str(out),
+    ]
+    ok = subprocess.run(
+        [*args, "--mappning", str(ROOT / "docs" / "exempel" / "mappning.toml")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert "Importen är klar: 3 tabeller skrivna" in ok.stdout
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    bad = subprocess.run(args, cwd=ROOT, capture_output=True, text=True)  # no mapping: columns missing
+    assert bad.returncode == 1
+    assert "Traceback" not in bad.stderr
+    assert "anstallningar.csv: rad 1: kolumnen person_id saknas" in bad.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ut"]

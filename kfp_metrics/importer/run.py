@@ -182,6 +182,11 @@ def importera(src: Path, dest: Path, opts: Options) -> Result:
     for text in map_errors:
         problems.error(None, text)
     dest = Path(dest)
+    flags = Problems()
+    _overrides("", opts, mapping.Mapping(), flags)  # the command-line flags, checked once
+    problems.issues.extend(flags.issues)
+    if not flags.ok:
+        opts = Options(**{**opts.__dict__, "separator": None, "kodning": None, "decimal": None})
     if dest.exists() and not dest.is_dir():
         problems.error(None, f"{dest} finns men är ingen katalog")
     if not dest.parent.is_dir():
@@ -223,9 +228,14 @@ def importera(src: Path, dest: Path, opts: Options) -> Result:
             lines = []
             for p in prepared.values():
                 target = _write(con, p, out, opts.partition_rows)
+                numeric = any(c.name in p.index and c.type in ("DOUBLE", "INTEGER") for c in SCHEMA[p.table])
+                decimal = (
+                    f", {convert.DECIMAL_NAMES[p.decimal]}"
+                    if numeric and not p.staged.source.is_excel
+                    else ""
+                )
                 lines.append(
-                    f"{p.table}: {p.staged.source.label} ({p.staged.describe()}"
-                    f"{', ' + convert.DECIMAL_NAMES[p.decimal] if not p.staged.source.is_excel else ''}), "
+                    f"{p.table}: {p.staged.source.label} ({p.staged.describe()}{decimal}), "
                     f"{tal(p.staged.rows)} {'rad' if p.staged.rows == 1 else 'rader'} → {target}"
                 )
         finally:
