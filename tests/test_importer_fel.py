@@ -251,3 +251,30 @@ def test_failed_move_puts_everything_back(setup, monkeypatch):
     assert "kunde inte flyttas på plats" in result.problems.to_text()
     assert tree_hash(dest) == before
     assert sorted(p.name for p in dest.parent.iterdir()) == beside
+
+
+def test_excel_cells_named_by_sheet_row(setup):
+    import openpyxl
+
+    src, mapping, dest = setup
+    path = src / "medarbetarenkat.xlsx"
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    headers = [c.value for c in ws[1]]
+    ws.cell(row=5, column=headers.index("Index") + 1, value="hög")
+    ws.cell(row=7, column=headers.index("År") + 1, value="2O24")
+    wb.save(path)
+    text = refused(src, mapping, dest)
+    assert "medarbetarenkat.xlsx: kolumn Index: 1 rad där värdet är inget tal" in text
+    assert "rad 5, kolumn Index: «hög» är inget tal" in text
+    assert "rad 7, kolumn År: «2O24» är inget heltal" in text
+
+
+def test_duplicate_id(setup):
+    src, mapping, dest = setup
+    path = src / "incidenter.csv"
+    lines = lines_of(path)
+    first_id = lines[1].split(";")[0]
+    set_field(path, 4, 0, first_id)
+    text = refused(src, mapping, dest)
+    assert f"rad 2 och 4: samma incident_id «{first_id}»" in text
