@@ -242,7 +242,7 @@ def importera(src: Path, dest: Path, opts: Options) -> Result:
             con.close()
         written = list(prepared)
         kept = _link_kept(dest, out, written)
-        report = validate(out)
+        report = validate(out, memory_limit=opts.memory_limit, threads=opts.threads)
         for f in report.findings:
             if f.severity == "fel":
                 problems.error("extrakten", f.message)
