@@ -278,3 +278,12 @@ def test_duplicate_id(setup):
     set_field(path, 4, 0, first_id)
     text = refused(src, mapping, dest)
     assert f"rad 2 och 4: samma incident_id «{first_id}»" in text
+
+
+def test_values_are_checked_even_when_a_column_is_missing(setup):
+    src, mapping, dest = setup
+    set_field(src / "anstallningar.csv", 1, 7, "Född")  # fodelsear's header unknown
+    set_field(src / "anstallningar.csv", 4, 9, "1OO")
+    text = refused(src, mapping, dest)
+    assert "anstallningar.csv: rad 1: kolumnen fodelsear saknas" in text
+    assert "rad 4, kolumn Sysselsättningsgrad: «1OO» är inget tal" in text

@@ -67,8 +67,13 @@ def _suggest_header(col: str, headers: list[str]) -> str | None:
     return best
 
 
-def resolve(staged: Staged, tm: TableMapping, problems: Problems) -> Prepared | None:
-    """Which header is which contract column: the mapping first, then names equal in plain form."""
+def resolve(staged: Staged, tm: TableMapping, problems: Problems, partial: bool = False) -> Prepared | None:
+    """Which header is which contract column: the mapping first, then names equal in plain form.
+
+    With a missing column or a mapping naming an absent header: None, or with partial=True the
+    columns that were found (their values are then still checked, so that one run names every
+    problem; nothing is written since an error was reported).
+    """
     table = staged.source.table
     label = staged.source.label
     headers = staged.headers
@@ -126,7 +131,7 @@ def resolve(staged: Staged, tm: TableMapping, problems: Problems) -> Prepared | 
             )
         else:
             problems.info(label, f"kolumnen {name} finns inte i datakontraktet och läses inte")
-    if not ok:
+    if not ok and not partial:
         return None
     return Prepared(staged, table, index)
 

@@ -115,7 +115,7 @@ def _stage_all(con, found, work: Path, opts: Options, mp: mapping.Mapping, probl
             staged = sources.stage_csv(con, source, work, problems, separator=sep, encoding=enc)
         if staged is None:
             continue
-        p = convert.resolve(staged, mp.for_table(source.table), problems)
+        p = convert.resolve(staged, mp.for_table(source.table), problems, partial=True)
         if p is None:
             continue
         p.decimal = convert.detect_decimal(con, p, dec)
