@@ -183,3 +183,24 @@ def test_closest_contract_column(header, expected):
 
 def test_plain_form():
     assert plain(" Sjukfrånvaro (tim) ") == "sjukfranvarotim"
+
+
+def test_excel_percent_cells_are_read_as_percent(tmp_path):
+    import openpyxl
+
+    src = export(tmp_path / "e", ";", [person("a1", "100")], [hours("a1", "80")])
+    (src / "anstallningar.csv").unlink()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(ANST)
+    for pid, syss in (("a1", 0.625), ("a2", 1)):
+        ws.append(["2024-09", pid, "F", "A", "E", "B", "K", 1980, "tillsvidare", syss])
+        ws.cell(row=ws.max_row, column=10).number_format = "0.0%"
+    wb.save(src / "anstallningar.xlsx")
+    (src / "franvaro.csv").write_text(
+        "period;person_id;ordinarie_timmar;sjuk_timmar;sjuk_kort_timmar;sjuk_lang_timmar\n2024-09;a1;80;0;0;0\n2024-09;a2;80;0;0;0\n",
+        encoding="utf-8",
+    )
+    result = importera(src, tmp_path / "ut", Options())
+    assert result.ok, result.problems.to_text()
+    assert read(tmp_path / "ut" / "anstallningar.parquet", "sysselsattningsgrad") == [62.5, 100.0]

@@ -334,6 +334,15 @@ def _excel_text(value) -> str | None:
     return text
 
 
+def _cell_value(cell):
+    value = getattr(cell, "value", None)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        fmt = getattr(cell, "number_format", "") or ""
+        if "%" in fmt:
+            return float(decimal.Decimal(repr(value)) * 100)
+    return value
+
+
 def _open_sheet(source: Source):
     import openpyxl
 
@@ -374,7 +383,8 @@ def stage_excel(con: duckdb.DuckDBPyConnection, source: Source, problems: Proble
         return None
     raw = f"raw_{source.table}"
     try:
-        rows_iter = ws.iter_rows(values_only=True)
+        # Cells, not values: a number formatted as percent (0,625 shown as 62,5 %) is read as 62.5.
+        rows_iter = (tuple(_cell_value(c) for c in row) for row in ws.iter_rows())
         headers: list[str] = []
         number = 0
         for row in rows_iter:
