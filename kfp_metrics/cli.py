@@ -17,6 +17,7 @@ SUBCOMMAND_MODULES = (
     "kfp_metrics.behorighet.cli",
     "kfp_metrics.kolada.cli",
     "kfp_metrics.tillstand.cli",
+    "kfp_metrics.importer.cli",
 )
 
 _SWEDISH = {

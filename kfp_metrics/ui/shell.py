@@ -20,6 +20,16 @@ def _error_page(title: str, body: str) -> None:
         "Rätta extrakten och ladda om sidan. Kontrollera dem först med "
         "`python -m kfp_metrics validate KATALOG`."
     )
+    st.markdown(
+        "**Har ni en export från HR-systemet (CSV eller Excel)?** Gör om den till extrakt med ett "
+        "kommando – det kontrollerar allt och skriver ingenting förrän hela exporten är godkänd:\n\n"
+        "1. Se exportens rubriker och vad som saknar mappning: "
+        "`python -m kfp_metrics importera-extrakt EXPORTMAPP --visa-kolumner`\n"
+        '2. Skriv en mappningsfil (rubriker och värden, t.ex. "Kvinna" = "K"); exempel i `docs/import.md`.\n'
+        "3. Importera: `python -m kfp_metrics importera-extrakt EXPORTMAPP --out KATALOG "
+        "--mappning mappning.toml` (lägg till `--nyckel FIL` om exporten har personnummer).\n\n"
+        "Felen anges med fil, rad och kolumn. Ladda sedan om sidan."
+    )
 
 
 def start() -> bool:
