@@ -14,7 +14,7 @@ from kfp_metrics.rapport import utskrift as dokument
 from kfp_metrics.rapport.content import default_title
 from kfp_metrics.rapport.docx import mall as wordmall
 from kfp_metrics.rapport.docx.bilder import BilderSaknas
-from kfp_metrics.ui import data, filters, inloggning
+from kfp_metrics.ui import data, filters, granskning, inloggning
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -34,13 +34,17 @@ def _report(
     avsnitt: tuple,
     titel: str,
     today: str,
+    granskningar: tuple = (),
 ):
     return skapa(
-        data.connection_for(directory, fp, grant), _options(directory, fp, period, scope, avsnitt, titel)
+        data.connection_for(directory, fp, grant),
+        _options(directory, fp, period, scope, avsnitt, titel, granskningar),
     )
 
 
-def _options(directory: str, fp: str, period: str, scope: tuple, avsnitt: tuple, titel: str) -> Options:
+def _options(
+    directory: str, fp: str, period: str, scope: tuple, avsnitt: tuple, titel: str, granskningar: tuple = ()
+) -> Options:
     return Options(
         period=dt.date.fromisoformat(period),
         scope=Scope(*scope),
@@ -48,6 +52,7 @@ def _options(directory: str, fp: str, period: str, scope: tuple, avsnitt: tuple,
         titel=titel,
         skapad=dt.datetime.now().replace(microsecond=0),
         fingeravtryck=_fingerprint(directory, fp),
+        granskningar=granskningar,
     )
 
 
@@ -63,9 +68,10 @@ def _docx(
     avsnitt: tuple,
     titel: str,
     today: str,
+    granskningar: tuple,
     mall: str,
 ) -> bytes:
-    options = _options(directory, fp, period, scope, avsnitt, titel)
+    options = _options(directory, fp, period, scope, avsnitt, titel, granskningar)
     return dokument.word(data.connection_for(directory, fp, grant), options, Path(mall) if mall else None)
 
 
@@ -104,6 +110,7 @@ avsnitt = st.multiselect(
 )
 
 scope_key = (f.scope.forvaltning, f.scope.avdelning, f.scope.enhet)
+granskningar, granskade_rader, granskning_fel = granskning.reviews(f)
 report_key = (
     *data.data_key(),
     _log_token(),
@@ -112,6 +119,7 @@ report_key = (
     tuple(avsnitt),
     titel,
     dt.date.today().isoformat(),
+    granskningar,
 )
 rapport = _report(*report_key)
 
@@ -198,10 +206,13 @@ with forhand:
     st.iframe(rapport.html, height=900)
 with text_tab:
     st.caption(
-        "Utkastet är skrivet ur nyckeltalen för urvalet. Kopiera det med knappen i rutans hörn och "
-        "granska det innan det används."
+        "Utkastet är skrivet ur nyckeltalen för urvalet; siffrorna är de beräknade. Granska det här innan "
+        "rapporten skapas."
     )
-    st.code(rapport.text or "Inget underlag för en nulägesanalys i urvalet.", language=None, wrap_lines=True)
+    if rapport.utkast is not None and rapport.utkast.amnen:
+        granskning.editor(f, rapport.utkast, granskade_rader, rapport.fingeravtryck, granskning_fel)
+    else:
+        st.info("Inget underlag för en nulägesanalys i urvalet.")
 with nyckel_tab:
     st.dataframe(
         pd.DataFrame(

@@ -365,6 +365,10 @@ def navigation_v2(monkeypatch):
     monkeypatch.setattr(PagesManager, "__init__", init)
 
 
+def draft_text(at) -> str:
+    return "\n\n".join(t.value for t in at.text_area if t.key.startswith("granskning_"))
+
+
 def test_page_offers_preview_text_and_downloads(navigation_v2, monkeypatch, fixture_dir, state_dir):
     monkeypatch.setattr(rapport_pdf, "browser_available", lambda: False)
     at = app_test(monkeypatch, fixture_dir, state_dir, {"period": "2024-09"})
@@ -376,7 +380,8 @@ def test_page_offers_preview_text_and_downloads(navigation_v2, monkeypatch, fixt
         == "Kompetensförsörjning – alla förvaltningar, tertial 3 2024"
     )
     assert at.multiselect(key="rapport_avsnitt").value == list(AVSNITT)
-    code = plain(at.code[0].value)
+    # The draft is shown for review: one text box per topic
+    code = plain(draft_text(at))
     assert "19 anställda som uppbär månadslön" in code and "13 kvinnor och 6 män" in code
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Ladda ner HTML"]
@@ -387,7 +392,7 @@ def test_page_offers_preview_text_and_downloads(navigation_v2, monkeypatch, fixt
     at.multiselect(key="f_avdelning").set_value([AX]).run()
     assert not at.exception
     assert at.text_input(key="rapport_titel").value == "Kompetensförsörjning – Avdelning X, tertial 3 2024"
-    assert "Avdelning X har 12 anställda" in plain(at.code[0].value)
+    assert "Avdelning X har 12 anställda" in plain(draft_text(at))
 
 
 # --- The printed PDF ---------------------------------------------------------------------------

@@ -176,6 +176,7 @@ class Rapport:
     sidfot: str
     jamforelse: Jamforelse | None = None
     granskade: dict[str, Granskning] = field(default_factory=dict)
+    utkast: na.Nulagesanalys | None = None  # the draft before any reviewed text replaced it
 
     def har(self, avsnitt: str) -> bool:
         return avsnitt in self.avsnitt_valda
@@ -921,7 +922,8 @@ def collect(con: duckdb.DuckDBPyConnection, options: Options) -> Rapport:
     finally:
         for cur in cursors:
             cur.close()
-    text, granskade = med_granskning(na.skriv(facts), options.granskningar)
+    utkast = na.skriv(facts)
+    text, granskade = med_granskning(utkast, options.granskningar)
 
     omraden = []
     nummer = 0
@@ -967,6 +969,7 @@ def collect(con: duckdb.DuckDBPyConnection, options: Options) -> Rapport:
         nyckeltal=nyckeltal_rader(facts),
         nyckeltal_jamforelse=manad(add_months(period, -12)),
         nulagesanalys=text,
+        utkast=utkast,
         omraden=omraden,
         plan=plan_rader(con, period, scope, options.state_dir, today) if "aktiviteter" in valda else None,
         plan_referensdatum=datum(reference_date(period, today)),

@@ -10,6 +10,7 @@ import duckdb
 
 from kfp_metrics.periods import format_period
 from kfp_metrics.rapport.content import NyckeltalRad, Options, Rapport, collect
+from kfp_metrics.rapport.nulagesanalys import Nulagesanalys
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,8 @@ class Utskrift:
     nyckeltal: tuple[NyckeltalRad, ...]
     sidfot: str
     filnamn: str
+    utkast: Nulagesanalys | None = None  # the drafted nulägesanalys, before reviewed text
+    fingeravtryck: str = ""
 
 
 def build(con: duckdb.DuckDBPyConnection, options: Options) -> tuple[Rapport, str]:
@@ -58,4 +61,6 @@ def skapa(con: duckdb.DuckDBPyConnection, options: Options) -> Utskrift:
         nyckeltal=tuple(rapport.nyckeltal),
         sidfot=rapport.sidfot,
         filnamn=filnamn(options),
+        utkast=rapport.utkast,
+        fingeravtryck=options.fingeravtryck,
     )

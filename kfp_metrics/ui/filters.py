@@ -47,7 +47,7 @@ class Filters:
             return beskriv(self.scope)
         return beskriv(self.scope, data.query("organisation", Scope()))
 
-    def _wholly_permitted(self) -> bool:
+    def wholly_permitted(self) -> bool:
         """Whether the chosen units lie whole inside the grant, so their names alone are true."""
         p, s = self.permission, self.scope
         if p.alla:
@@ -66,7 +66,7 @@ class Filters:
         chosen = self._chosen()
         if self.permission.alla:
             return chosen or "Alla förvaltningar"
-        if chosen and self._wholly_permitted():
+        if chosen and self.wholly_permitted():
             return chosen
         mine = f"Ditt urval: {self.permission.describe()}"
         return f"{chosen} ({mine[0].lower()}{mine[1:]})" if chosen else mine
