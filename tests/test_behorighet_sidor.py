@@ -261,3 +261,48 @@ def test_forecast_per_forvaltning_needs_the_whole_forvaltning(analys_dir):
     assert [r[0] for r in rows] == ["Digital kompetens"] * 3
     all_x = atkomst.scoped(con, Permission(boxes=(Box((FA,), (AX,)),)))
     assert "Demensvård" in [r[0] for r in all_x.execute("select omrade from kompetensgap").fetchall()]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_hr_opens_every_page(monkeypatch, analys_dir, state_dir, page):
+    at = run_page(logged_in_app(monkeypatch, analys_dir, state_dir, HR, ACCESS, {"period": "2024-09"}), page)
+    assert "Hanna HR" in everything_shown(at)
+    assert at.multiselect(key="f_avdelning").options == [AX, AY, AZ]
+
+
+def test_chef_changes_only_the_own_avdelnings_activities(monkeypatch, analys_dir, state_dir):
+    from kfp_metrics import aktivitetslogg
+
+    at = run_page(
+        logged_in_app(monkeypatch, analys_dir, state_dir, CHEF_Y, ACCESS, {"period": "2024-09"}),
+        "pages/aktiviteter.py",
+    )
+    # A1 (förvaltningsövergripande) and A3 (Avdelning Y) are shown; none of X's or B's
+    assert sorted(o.split(" · ")[0] for o in at.selectbox(key="akt_val").options) == ["A1", "A3"]
+    at.selectbox(key="akt_val").set_value("A1").run()
+    assert not [b for b in at.button if b.key == "akt_spara"]  # no form for A1
+    assert any("inte registrera uppföljning" in i.value for i in at.info)
+    at.selectbox(key="akt_val").set_value("A3").run()
+    # no name to type: the change is signed by the logged-in person
+    assert not [t for t in at.text_input if t.key == "akt_namn"]
+    at.selectbox(key="akt_status").set_value("pagar")
+    at.text_area(key="akt_kommentar").input("Igång igen")
+    at.button(key="akt_spara").click().run()
+    assert not at.exception, at.exception
+    (change,) = aktivitetslogg.history("A3")
+    assert (change.av, change.av_id, change.status) == ("Yvonne Chef", "11111111-aaaa", "pagar")
+    # Export and import need andra_aktiviteter for the whole förvaltning: chef Y may export, not import
+    shown = everything_shown(at)
+    assert "Import av en aktivitetsplan kräver behörighet" in shown
+
+
+def test_reader_without_change_rights_cannot_export(monkeypatch, analys_dir, state_dir):
+    reader = (
+        ACCESS + f'\n[[anvandare]]\nid = "lasare@kommun.se"\nforvaltning = ["{FA}"]\navdelning = ["{AY}"]\n'
+    )
+    user = {"email": "lasare@kommun.se", "oid": "44444444-dddd", "name": "Lars Läsare"}
+    at = run_page(logged_in_app(monkeypatch, analys_dir, state_dir, user, reader), "pages/aktiviteter.py")
+    assert not [b for b in at.get("download_button") if "plan_export" in str(b.proto.id)]
+    assert "Export av planen kräver behörighet att ändra aktiviteter." in everything_shown(at)
+    at.selectbox(key="akt_val").set_value("A3").run()
+    assert not [b for b in at.button if b.key == "akt_spara"]
