@@ -7,6 +7,7 @@ import streamlit as st
 from kfp_metrics.extracts import locate_tables
 from kfp_metrics.format import manad
 from kfp_metrics.ui import data, filters, navigation
+from kfp_metrics.ui.tillganglighet import apply as tillganglighet_apply
 
 
 def _error_page(title: str, body: str) -> None:
@@ -23,6 +24,7 @@ def _error_page(title: str, body: str) -> None:
 def start() -> bool:
     """Validate the extracts and draw the sidebar; False (with a Swedish error page) when unusable."""
     st.set_page_config(page_title=navigation.PAGE_TITLE, page_icon=navigation.PAGE_ICON, layout="wide")
+    tillganglighet_apply()
     navigation.sidebar_menu()
     directory = data.data_dir()
     if not directory.is_dir() or not locate_tables(directory):
