@@ -34,7 +34,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from kfp_metrics import aktivitetslogg, catalog, charts, nyckeltal, suppression
+from kfp_metrics import aktivitetslogg, catalog, charts, diagramtext, nyckeltal, suppression
 from kfp_metrics.aktivitetslogg import STATUS_LABELS, STATUSES
 from kfp_metrics.extracts import has_column, has_table
 from kfp_metrics.format import MISSING, SUPPRESSED, datum, forandring, manad, procent, procentenheter, tal
@@ -274,6 +274,23 @@ def counts(plan: pd.DataFrame) -> dict[str, int]:
 # --- timeline --------------------------------------------------------------------------------------
 
 
+def timeline_summary(dated: pd.DataFrame, referensdatum: dt.date) -> str:
+    """The timeline in one sentence: how many activities, their måldatum span, status and delays."""
+    first, last = min(dated["maldatum"]), max(dated["maldatum"])
+    per_status = [
+        f"{n} {STATUS_LABELS[code].lower()}"
+        for code in STATUSES
+        if (n := int((dated["status"] == code).sum()))
+    ]
+    late = int(dated["forsenad"].astype(bool).sum())
+    count = f"{len(dated)} aktivitet" + ("er" if len(dated) != 1 else "")
+    span = f"måldatum {datum(first)}" if first == last else f"måldatum från {datum(first)} till {datum(last)}"
+    return (
+        f"Tidslinjen visar {count} med {span}: {', '.join(per_status)}; "
+        f"{late} {'är försenad' if late == 1 else 'är försenade'} per {datum(referensdatum)}."
+    )
+
+
 def timeline_figure(plan: pd.DataFrame, referensdatum: dt.date, today: dt.date, title: str) -> go.Figure:
     """Each activity at its måldatum, grouped by UBARIA and coloured by status; the reference date
     (and today, when it differs) drawn as vertical lines and försenade ringed."""
@@ -331,6 +348,7 @@ def timeline_figure(plan: pd.DataFrame, referensdatum: dt.date, today: dt.date, 
         )
     height = max(340, 170 + 24 * len(dated))
     charts.style(fig, title, height=height)
+    diagramtext.set_summary(fig, timeline_summary(dated, referensdatum))
     fig.update_yaxes(
         type="multicategory",
         rangemode="normal",

@@ -40,7 +40,7 @@ CSS = f"""<style>
   outline: 3px solid {FOCUS_COLOR};
   outline-offset: 1px;
 }}
-[data-testid="stExpander"] summary:focus-visible, button[role="tab"]:focus-visible {{
+[data-testid="stExpander"] summary:focus-visible, [role="tab"]:focus-visible {{
   outline-offset: -3px !important;
 }}
 [data-testid="stElementContainer"]:has(> .stHtml > .kfp-sprak) {{
