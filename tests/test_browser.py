@@ -107,3 +107,24 @@ def test_swedish_language_survives_page_switches(browser_page):
     page.evaluate("document.documentElement.lang = 'en'")
     page.wait_for_timeout(100)
     assert page.evaluate("document.documentElement.lang") == "sv"
+
+
+def test_keyboard_focus_is_visible(browser_page):
+    """Tabbing through the sidebar and the page, every control that takes focus shows a ring."""
+    page, url = browser_page
+    page.goto(f"{url}/sjukfranvaro", wait_until="domcontentloaded")
+    wait_for_app(page)
+    seen = set()
+    for _ in range(25):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => { const e = document.activeElement; const s = getComputedStyle(e);
+                 return [e.tagName + ' ' + (e.getAttribute('aria-label') || e.textContent || '').trim().slice(0, 40),
+                         s.outlineStyle, parseFloat(s.outlineWidth)]; }"""
+        )
+        name, style, width = focused
+        if name.startswith("BODY"):
+            continue
+        seen.add(name)
+        assert style == "solid" and width >= 2, f"{name}: fokus syns inte ({style} {width}px)"
+    assert len(seen) >= 10  # the menu links, the filters and the page's own controls
