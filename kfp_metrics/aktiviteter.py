@@ -274,11 +274,20 @@ def counts(plan: pd.DataFrame) -> dict[str, int]:
 # --- timeline --------------------------------------------------------------------------------------
 
 
+# Status words after a number, singular and plural: '1 klar', '3 klara'.
+_STATUS_WORDS = {
+    "ej_paborjad": ("ej påbörjad", "ej påbörjade"),
+    "pagar": ("pågår", "pågår"),
+    "klar": ("klar", "klara"),
+    "installd": ("inställd", "inställda"),
+}
+
+
 def timeline_summary(dated: pd.DataFrame, referensdatum: dt.date) -> str:
     """The timeline in one sentence: how many activities, their måldatum span, status and delays."""
     first, last = min(dated["maldatum"]), max(dated["maldatum"])
     per_status = [
-        f"{n} {STATUS_LABELS[code].lower()}"
+        f"{n} {_STATUS_WORDS[code][n != 1]}"
         for code in STATUSES
         if (n := int((dated["status"] == code).sum()))
     ]
