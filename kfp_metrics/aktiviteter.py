@@ -45,6 +45,8 @@ from kfp_metrics.queries import Scope, run
 UTAN_UBARIA = "Utan UBARIA-område"
 FORSENAD = "Försenad"
 STATUS_COLORS = {"ej_paborjad": "#8C8C8C", "pagar": "#0072B2", "klar": "#009E73", "installd": "#CC79A7"}
+# In the timeline a status has its own marker shape as well as its colour (not colour alone).
+STATUS_SYMBOLS = {"ej_paborjad": "circle", "pagar": "diamond", "klar": "square", "installd": "x"}
 FORSENAD_COLOR = "#D55E00"
 REFERENCE_COLOR = "#333333"
 
@@ -338,7 +340,12 @@ def timeline_figure(plan: pd.DataFrame, referensdatum: dt.date, today: dt.date, 
                 y=[[y[0][i] for i in idx], [y[1][i] for i in idx]],
                 mode="markers",
                 name=STATUS_LABELS[code],
-                marker={"color": STATUS_COLORS[code], "size": 12, "line": {"color": "white", "width": 1}},
+                marker={
+                    "color": STATUS_COLORS[code],
+                    "symbol": STATUS_SYMBOLS[code],
+                    "size": 12,
+                    "line": {"color": "white", "width": 1},
+                },
                 customdata=[hover[i] for i in idx],
                 hovertemplate="%{customdata}<extra></extra>",
             )

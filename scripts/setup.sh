@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs what the app and its tests need on a fresh Debian machine: Python packages, and
-# Chromium plus poppler for the browser test and the printed report (when run as root).
+# Chromium plus poppler for the browser test and the printed report (when run as root), and
+# axe-core from npm for the accessibility tests (tests/axe/package.json pins it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v fc-list >/dev/null 2>&1 && fc-list | grep -qi dejavu || need+=(fonts-dejavu-core)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ]; then
@@ -15,4 +17,7 @@ if [ ${#need[@]} -gt 0 ]; then
   else
     echo "Saknas: ${need[*]} (installera med apt-get som root)" >&2
   fi
+fi
+if command -v npm >/dev/null 2>&1; then
+  [ -f tests/axe/node_modules/axe-core/axe.min.js ] || npm ci --prefix tests/axe --no-audit --no-fund --silent
 fi

@@ -76,13 +76,14 @@ def show_tab(page, name: str) -> None:
     wait_for_app(page)
 
 
-@pytest.mark.parametrize(
-    ("path", "tabs"),
-    [
-        ("aktiviteter", ["Plan", "Tidslinje", "Följ upp en aktivitet", "Importera och exportera"]),
-        ("namndrapport", ["Förhandsgranskning", "Nulägesanalys (text)", "Nyckeltal"]),
-    ],
-)
+# The pages with tabs, and every tab the test opens (docs/tillganglighet.md names the same).
+TABBED_PAGES = [
+    ("aktiviteter", ["Plan", "Tidslinje", "Följ upp en aktivitet", "Importera och exportera"]),
+    ("namndrapport", ["Förhandsgranskning", "Nulägesanalys (text)", "Nyckeltal"]),
+]
+
+
+@pytest.mark.parametrize(("path", "tabs"), TABBED_PAGES, ids=[p for p, _ in TABBED_PAGES])
 def test_every_tab_is_accessible(browser_page, path, tabs):
     page, url = browser_page
     page.goto(f"{url}/{path}", wait_until="domcontentloaded")
