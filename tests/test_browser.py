@@ -60,6 +60,13 @@ def test_page_renders_in_chromium(browser_page, path, name):
     assert "Traceback" not in body
     assert "Urval" in body  # the sidebar filters are drawn on every page
     assert page.evaluate("document.documentElement.lang") == "sv"
+    # The element carrying the language script takes no room on the page.
+    assert (
+        page.evaluate(
+            "() => document.querySelector('.kfp-sprak').closest('[data-testid=stElementContainer]').offsetHeight"
+        )
+        == 0
+    )
     sidebar = page.locator("[data-testid='stSidebar']").bounding_box()
     assert sidebar["x"] >= 0 and sidebar["width"] > 200  # the sidebar is open while axe runs
     # Every chart has its one-sentence text alternative right under it.
