@@ -74,6 +74,17 @@ def test_page_renders_in_chromium(browser_page, path, name):
     texts = page.locator("[data-testid='stMain'] [class*='st-key-diagramtext_']").all_inner_texts()
     assert len(texts) == charts
     assert all(t.strip().endswith(".") and len(t.split()) >= 4 for t in texts), texts
+    # To a screen reader each chart is one image named by its title and described by that sentence.
+    page.wait_for_timeout(300)
+    named = page.evaluate(
+        """() => Array.from(document.querySelectorAll("[data-testid='stMain'] .js-plotly-plot svg.main-svg:first-of-type")).map(p => [
+             p.getAttribute('role'), p.getAttribute('aria-label'),
+             (document.getElementById(p.getAttribute('aria-describedby')) || {}).textContent])"""
+    )
+    assert len(named) == charts
+    assert all(
+        role == "img" and label and label != "Diagram" and text in texts for role, label, text in named
+    ), named
     open_expanders(page)
     assert_accessible(page, name)
 
