@@ -10,6 +10,7 @@ import pytest
 
 from kfp_metrics import charts, diagramtext
 from kfp_metrics.aktiviteter import timeline_summary
+from kfp_metrics.rorlighet import summary_personalprognos
 from kfp_metrics.sjukfranvaro import summary_per_manad
 
 NB = "\u00a0"
@@ -140,4 +141,20 @@ def test_timeline_summary():
     assert timeline_summary(plan, dt.date(2025, 1, 15)) == (
         "Tidslinjen visar 3 aktiviteter med måldatum från 31 mars 2024 till 30 juni 2025: 2 pågår, 1 klar; "
         "1 är försenad per 15 januari 2025."
+    )
+
+
+def test_personalprognos_summary():
+    frame = pd.DataFrame(
+        {
+            "ar": [2027, 2028, 2027, 2028],
+            "yrkeskategori": ["Lärare", "Lärare", "Undersköterska", "Undersköterska"],
+            "personalbehov": [100, 104, 1000, 1010],
+            "rekryteringsbehov": [8, 9, 30, 41],
+        }
+    )
+    # 100 + 1 000 = 1 100 and 104 + 1 010 = 1 114; 8 + 9 + 30 + 41 = 88, of which 71 undersköterskor.
+    assert summary_personalprognos(frame) == (
+        "Personalbehovet för alla yrkeskategorier går från 1 100 år 2027 till 1 114 år 2028; "
+        "rekryteringsbehovet är sammanlagt 88 personer 2027–2028, flest för Undersköterska (71)."
     )
