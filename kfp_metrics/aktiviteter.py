@@ -34,7 +34,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from kfp_metrics import aktivitetslogg, catalog, charts, nyckeltal, suppression
+from kfp_metrics import aktivitetslogg, catalog, charts, diagramtext, nyckeltal, suppression
 from kfp_metrics.aktivitetslogg import STATUS_LABELS, STATUSES
 from kfp_metrics.extracts import has_column, has_table
 from kfp_metrics.format import MISSING, SUPPRESSED, datum, forandring, manad, procent, procentenheter, tal
@@ -46,6 +46,8 @@ from kfp_metrics.tillstand import svensk_tid
 UTAN_UBARIA = "Utan UBARIA-område"
 FORSENAD = "Försenad"
 STATUS_COLORS = {"ej_paborjad": "#8C8C8C", "pagar": "#0072B2", "klar": "#009E73", "installd": "#CC79A7"}
+# In the timeline a status has its own marker shape as well as its colour (not colour alone).
+STATUS_SYMBOLS = {"ej_paborjad": "circle", "pagar": "diamond", "klar": "square", "installd": "x"}
 FORSENAD_COLOR = "#D55E00"
 REFERENCE_COLOR = "#333333"
 
@@ -275,6 +277,32 @@ def counts(plan: pd.DataFrame) -> dict[str, int]:
 # --- timeline --------------------------------------------------------------------------------------
 
 
+# Status words after a number, singular and plural: '1 klar', '3 klara'.
+_STATUS_WORDS = {
+    "ej_paborjad": ("ej påbörjad", "ej påbörjade"),
+    "pagar": ("pågår", "pågår"),
+    "klar": ("klar", "klara"),
+    "installd": ("inställd", "inställda"),
+}
+
+
+def timeline_summary(dated: pd.DataFrame, referensdatum: dt.date) -> str:
+    """The timeline in one sentence: how many activities, their måldatum span, status and delays."""
+    first, last = min(dated["maldatum"]), max(dated["maldatum"])
+    per_status = [
+        f"{n} {_STATUS_WORDS[code][n != 1]}"
+        for code in STATUSES
+        if (n := int((dated["status"] == code).sum()))
+    ]
+    late = int(dated["forsenad"].astype(bool).sum())
+    count = f"{len(dated)} aktivitet" + ("er" if len(dated) != 1 else "")
+    span = f"måldatum {datum(first)}" if first == last else f"måldatum från {datum(first)} till {datum(last)}"
+    return (
+        f"Tidslinjen visar {count} med {span}: {', '.join(per_status)}; "
+        f"{late} {'är försenad' if late == 1 else 'är försenade'} per {datum(referensdatum)}."
+    )
+
+
 def timeline_figure(plan: pd.DataFrame, referensdatum: dt.date, today: dt.date, title: str) -> go.Figure:
     """Each activity at its måldatum, grouped by UBARIA and coloured by status; the reference date
     (and today, when it differs) drawn as vertical lines and försenade ringed."""
@@ -313,7 +341,12 @@ def timeline_figure(plan: pd.DataFrame, referensdatum: dt.date, today: dt.date, 
                 y=[[y[0][i] for i in idx], [y[1][i] for i in idx]],
                 mode="markers",
                 name=STATUS_LABELS[code],
-                marker={"color": STATUS_COLORS[code], "size": 12, "line": {"color": "white", "width": 1}},
+                marker={
+                    "color": STATUS_COLORS[code],
+                    "symbol": STATUS_SYMBOLS[code],
+                    "size": 12,
+                    "line": {"color": "white", "width": 1},
+                },
                 customdata=[hover[i] for i in idx],
                 hovertemplate="%{customdata}<extra></extra>",
             )
@@ -332,6 +365,7 @@ def timeline_figure(plan: pd.DataFrame, referensdatum: dt.date, today: dt.date, 
         )
     height = max(340, 170 + 24 * len(dated))
     charts.style(fig, title, height=height)
+    diagramtext.set_summary(fig, timeline_summary(dated, referensdatum))
     fig.update_yaxes(
         type="multicategory",
         rangemode="normal",

@@ -30,6 +30,11 @@ HOT_OCH_VALD_COLOR = "#D55E00"
 NEUTRAL_COLOR = "#0072B2"
 MUTED_COLOR = "#A6A6A6"
 
+# Where lines share a chart they differ in dash pattern and marker shape as well as colour, so that
+# no series is told apart by colour alone (WCAG 1.4.1), in print and for colour-blind readers too.
+LINE_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+MARKER_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "cross", "triangle-down")
+
 
 def color_map(names: Iterable[str]) -> dict[str, str]:
     """A stable colour per name (e.g. avdelning): sorted names take palette colours in turn."""
@@ -63,6 +68,22 @@ def style(
     fig.update_yaxes(title_text=y_title, gridcolor="#E5E5E5", zerolinecolor="#BBB", rangemode="tozero")
     if percent:
         fig.update_yaxes(ticksuffix=" %")
+    return distinguish_lines(fig)
+
+
+def distinguish_lines(fig: go.Figure) -> go.Figure:
+    """Give each line series of a chart with several its own dash pattern and marker shape (a series
+    drawn in two subplots, one legend group, gets the same); styles a builder set are kept."""
+    lines = [t for t in fig.data if t.type == "scatter" and "lines" in (t.mode or "lines")]
+    series = list(dict.fromkeys(t.legendgroup or t.name for t in lines))
+    if len(series) < 2:
+        return fig
+    for trace in lines:
+        i = series.index(trace.legendgroup or trace.name)
+        if trace.line.dash is None:
+            trace.line.dash = LINE_DASHES[i % len(LINE_DASHES)]
+        if trace.marker.symbol is None:
+            trace.marker.symbol = MARKER_SYMBOLS[i % len(MARKER_SYMBOLS)]
     return fig
 
 

@@ -197,11 +197,7 @@ def figure_heltid_per_manad(
                 y=part["andel_pct"],
                 name=label,
                 mode="lines+markers",
-                line={
-                    "color": GRUPP_COLORS[grupp],
-                    "width": 3 if grupp == "totalt" else 2,
-                    "dash": "solid" if grupp == "totalt" else "dot",
-                },
+                line={"color": GRUPP_COLORS[grupp], "width": 3 if grupp == "totalt" else 2},
                 marker={"size": 5},
                 customdata=list(zip(part["heltid"], part["manadsavlonade"], strict=True)),
                 hovertemplate=(

@@ -28,7 +28,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from kfp_metrics import charts, suppression
+from kfp_metrics import charts, diagramtext, suppression
 from kfp_metrics.analys import (
     MIN_ANTAL_ORSAK,
     MIN_GRUPP,
@@ -649,7 +649,23 @@ def figure_personalprognos(frame: pd.DataFrame, scope_text: str, period: dt.date
         for col in (1, 2):
             fig.add_vline(x=period.year, line_dash="dot", line_color="#888", row=1, col=col)
     fig.update_layout(margin={"t": 90})
+    diagramtext.set_summary(fig, summary_personalprognos(frame))
     return finish(fig, legend_bottom=110)
+
+
+def summary_personalprognos(frame: pd.DataFrame) -> str:
+    """The forecast in one sentence: the total personalbehov from the first to the last year, the
+    rekryteringsbehov over the years and the yrkeskategori that needs the most recruits."""
+    first, last = int(frame["ar"].min()), int(frame["ar"].max())
+    per_year = frame.groupby("ar")[["personalbehov", "rekryteringsbehov"]].sum()
+    per_kategori = frame.groupby("yrkeskategori")["rekryteringsbehov"].sum()
+    most = per_kategori.idxmax()
+    return (
+        f"Personalbehovet för alla yrkeskategorier går från {tal(per_year['personalbehov'].iloc[0])} år {first} "
+        f"till {tal(per_year['personalbehov'].iloc[-1])} år {last}; rekryteringsbehovet är sammanlagt "
+        f"{tal(per_year['rekryteringsbehov'].sum())} personer {first}–{last}, flest för {most} "
+        f"({tal(per_kategori[most])})."
+    )
 
 
 def tabell_personalprognos(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame:

@@ -21,7 +21,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from kfp_metrics import charts, nyckeltal, suppression
+from kfp_metrics import charts, diagramtext, nyckeltal, suppression
 from kfp_metrics.analys import (
     Column,
     level,
@@ -173,7 +173,28 @@ def figure_per_manad(
     charts.style(fig, heading, y_title="Procent av ordinarie arbetstid", percent=True)
     charts.add_target_line(fig, targets.get("sjukfranvaro_total_pct"), "Mål totalt")
     charts.add_target_line(fig, targets.get("sjukfranvaro_kort_pct"), "Mål dag 1–14")
+    diagramtext.set_summary(fig, summary_per_manad(frame, targets))
     return charts.month_axis(fig)
+
+
+def summary_per_manad(frame: pd.DataFrame, targets: dict[str, float] | None = None) -> str:
+    """The chart of sjukfrånvaro per month in one sentence: from the first to the last month shown,
+    e.g. 'Sjukfrånvaron har ökat från 6,9 % till 7,4 % de senaste 24 månaderna; målet är 6,0 %.'"""
+    shown = frame.dropna(subset=["total_pct"])
+    first, last = shown.iloc[0], shown.iloc[-1]
+    months = len(frame)
+    span = f"de senaste {months} månaderna" if months > 1 else f"i {manad(last['period'])}"
+    total = diagramtext.change("Sjukfrånvaron", first["total_pct"], last["total_pct"], procent)
+    text = f"{total} {span} (rullande 12 månader t.o.m. {manad(last['period'])})"
+    kort = shown.dropna(subset=["kort_pct"])
+    if not kort.empty:
+        text += "; " + diagramtext.change(
+            "frånvaron dag 1–14", kort.iloc[0]["kort_pct"], kort.iloc[-1]["kort_pct"], procent
+        )
+    goals = (targets or {}).get("sjukfranvaro_total_pct")
+    if goals is not None:
+        text += f"; målet är {procent(goals)}"
+    return text + "."
 
 
 TABELL_PER_MANAD = (

@@ -97,3 +97,48 @@ def wait_for_app(page, timeout: float = 60_000) -> None:
     page.wait_for_function("!document.querySelector(\"[data-testid='stSkeleton']\")", timeout=timeout)
     page.wait_for_timeout(500)
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+
+
+# axe-core, installed from npm by scripts/setup.sh (tests/axe/package.json pins the version).
+AXE_JS = ROOT / "tests" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+_RUN_AXE = """async (tags) => {
+  const result = await axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    targets: v.nodes.map(n => n.target.join(" ")),
+  }));
+}"""
+
+
+def require_axe() -> None:
+    """Skip with a clear reason where axe-core has not been installed from npm."""
+    if not AXE_JS.is_file():
+        pytest.skip("axe-core saknas (npm ci --prefix tests/axe); scripts/setup.sh installerar det")
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA violations on the page as it is now, one line per rule with the
+    selectors of the elements that break it (empty when the page passes)."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE_JS))
+    found = page.evaluate(_RUN_AXE, WCAG_TAGS)
+    return [f"{v['id']} ({v['impact']}): {v['help']} – {' | '.join(v['targets'][:8])}" for v in found]
+
+
+def assert_accessible(page, where: str) -> None:
+    """No axe-core violation on the page; the message names each rule and element."""
+    violations = axe_violations(page)
+    assert not violations, f"{where}: {len(violations)} WCAG-brister\n" + "\n".join(violations)
+
+
+def open_expanders(page) -> int:
+    """Open every closed expander in the main area ('Visa data' and the like); how many were opened."""
+    closed = page.locator("[data-testid='stMain'] [data-testid='stExpander'] details:not([open]) > summary")
+    count = closed.count()
+    for _ in range(count):
+        closed.first.click()
+        page.wait_for_timeout(150)
+    if count:
+        wait_for_app(page)
+    return count

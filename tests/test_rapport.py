@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import shutil
 import subprocess
+from html import escape
 from pathlib import Path
 
 import pyarrow as pa
@@ -21,6 +22,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from kfp_metrics import catalog, suppression
 from kfp_metrics.cli import main
+from kfp_metrics.diagramtext import summary
 from kfp_metrics.extracts import connect, content_fingerprint
 from kfp_metrics.format import SUPPRESSED
 from kfp_metrics.queries import Scope
@@ -540,3 +542,63 @@ def test_render_without_sections_is_just_a_cover(con, fixture_dir, state):
     html = render(rapport)
     assert html.count('<section class="sida') == 0
     assert 'class="framsida"' in html
+
+
+# --- Accessible documents (WCAG 2.1 AA, DOS-lagen) ---------------------------------------------
+
+
+def drawn_figures(rapport):
+    return [f for a in rapport.omraden for f in a.figurer if f.figure is not None]
+
+
+def test_html_report_gives_each_chart_its_text_alternative(alla):
+    rapport, html = alla
+    assert '<html lang="sv-SE">' in html
+    figures = drawn_figures(rapport)
+    assert figures
+    for f in figures:
+        alt = escape(summary(f.figure, f.rubrik), quote=True)
+        # The plot is one image named by the sentence, and the sentence is printed under it.
+        assert f'<div class="plot" role="img" aria-label="{alt}">' in html, f.rubrik
+        assert f'<figcaption><span class="alt">{alt}</span>' in html, f.rubrik
+    # Every table has real header cells.
+    assert html.count("<table") == html.count("<thead>") + html.count('class="fakta"')
+    assert '<th scope="col">' in html
+
+
+def pdf_strings(raw: bytes, key: bytes) -> list[str]:
+    """The text strings stored under a key (/Alt, /Title) in an uncompressed PDF, decoded."""
+    out = []
+    for hexa, literal in re.findall(rb"/" + key + rb"\s*(?:<([0-9A-Fa-f]*)>|\(((?:[^()\\]|\\.)*)\))", raw):
+        if hexa:
+            data = bytes.fromhex(hexa.decode())
+            out.append(data[2:].decode("utf-16-be") if data[:2] == b"\xfe\xff" else data.decode("latin-1"))
+        else:
+            out.append(literal.decode("latin-1"))
+    return out
+
+
+@pytest.mark.browser
+@needs_chromium
+@needs_poppler
+def test_pdf_is_tagged_for_screen_readers(printed):
+    rapport, path = printed
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.M), info
+    assert re.search(r"^Title:\s+(.+)$", info, re.M).group(1) == rapport.titel
+    tree = subprocess.run(
+        ["pdfinfo", "-struct", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    for tag in ("H1", "H2", "H3", "Table", "TH", "TD", "Figure", "Caption"):
+        assert re.search(rf"^\s*{tag}\b", tree, re.M), f"taggen {tag} saknas"
+    assert "/Scope /Column" in tree and "/Scope /Row" in tree
+    raw = path.read_bytes()
+    assert b"/Lang (sv-SE)" in raw
+    # Each chart is a Figure whose alternative text is its one-sentence summary.
+    alts = pdf_strings(raw, b"Alt")
+    assert sorted(alts) == sorted(summary(f.figure, f.rubrik) for f in drawn_figures(rapport))
+    # Bookmarks from the headings: the report's title and every section.
+    titles = pdf_strings(raw, b"Title")
+    assert rapport.titel in titles
+    for heading in ("Nyckeltal", *(a.rubrik for a in rapport.omraden)):
+        assert any(t.startswith(heading) for t in titles), heading

@@ -14,6 +14,7 @@ from string import Template
 
 import plotly.offline
 
+from kfp_metrics.diagramtext import summary
 from kfp_metrics.format import MANADER, SUPPRESSED
 from kfp_metrics.rapport.content import (
     AVSNITT,
@@ -108,10 +109,14 @@ def _figure(f: Figur) -> str:
         default_width=f"{PRINT_WIDTH_PX}px",
         default_height=f"{height}px",
     )
-    caption = f"<figcaption>Figur {f.nummer} · Källa: {_e(f.kalla)}</figcaption>" if f.kalla else ""
+    # The chart's text alternative: the plot is one image to a screen reader and the tagged PDF
+    # (a Figure with this Alt text), and the same sentence is printed under it for every reader.
+    alt = _e(summary(f.figure, f.rubrik))
+    source = f' <span class="kalla">Figur {f.nummer} · Källa: {_e(f.kalla)}</span>' if f.kalla else ""
+    caption = f'<figcaption><span class="alt">{alt}</span>{source}</figcaption>'
     return (
-        f'<figure class="diagram" id="{f.id}"><div class="rubrik">{label}</div><div class="plot">{div}</div>'
-        f"{caption}</figure>"
+        f'<figure class="diagram" id="{f.id}"><div class="rubrik">{label}</div>'
+        f'<div class="plot" role="img" aria-label="{alt}">{div}</div>{caption}</figure>'
     )
 
 

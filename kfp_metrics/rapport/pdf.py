@@ -167,6 +167,10 @@ class Skrivare:
             display_header_footer=True,
             header_template="<div></div>",
             footer_template=footer_template(footer),
+            # A tagged PDF (headings, tables, figures with their alt texts, reading order, language)
+            # with bookmarks made from the headings, for screen readers (DOS-lagen, WCAG 2.1 AA).
+            tagged=True,
+            outline=True,
         )
 
     def pdf(self, html: str, footer: str = "") -> bytes:

@@ -9,6 +9,7 @@ from kfp_metrics.extracts import locate_tables
 from kfp_metrics.format import manad
 from kfp_metrics.periods import format_period
 from kfp_metrics.ui import data, filters, inloggning, navigation
+from kfp_metrics.ui.tillganglighet import apply as tillganglighet_apply
 
 
 def _error_page(title: str, body: str) -> None:
@@ -36,6 +37,8 @@ def start() -> bool:
     """Let the person in, validate the extracts and draw the sidebar; False (with a Swedish page
     drawn) when nothing may or can be shown."""
     st.set_page_config(page_title=navigation.PAGE_TITLE, page_icon=navigation.PAGE_ICON, layout="wide")
+    # Before anything else, so the login, no-access and error pages get the language and styles too.
+    tillganglighet_apply()
     directory = data.data_dir()
     readable = directory.is_dir() and bool(locate_tables(directory))
     report = data.validation() if readable else None

@@ -9,6 +9,8 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from kfp_metrics.aktiviteter import md_escape
+from kfp_metrics.diagramtext import summary
 from kfp_metrics.exports import csv_bytes, excel_bytes
 from kfp_metrics.ui import inloggning
 
@@ -73,7 +75,10 @@ def per_forvaltning_note(what: str, shown_as: str = "ett diagram") -> None:
 
 
 def plotly(fig, key: str) -> None:
-    """A Plotly chart at full width with the Swedish locale for its built-in texts."""
+    """A Plotly chart at full width with the Swedish locale for its built-in texts, and under it its
+    text alternative: one sentence saying what it shows (diagramtext.summary), for everyone to read."""
     st.plotly_chart(
         fig, width="stretch", theme=None, key=f"diagram_{key}", config={"locale": "sv", "displaylogo": False}
     )
+    with st.container(key=f"diagramtext_{key}"):
+        st.caption(md_escape(summary(fig)))
