@@ -29,6 +29,7 @@ PAGES = [
     ("incidenter", "incidenter"),
     ("kompetensgap", "kompetensgap"),
     ("jamstalldhet", "jamstalldhet"),
+    ("prognos", "prognos"),
     ("aktiviteter", "aktiviteter"),
     ("namndrapport", "namndrapport"),
 ]

@@ -17,6 +17,7 @@ from browser_helpers import (
     BROWSER_ARGS,
     CHROMIUM,
     SCREENSHOTS,
+    assert_accessible,
     free_port,
     require_chromium,
     running_app,
@@ -130,10 +131,13 @@ def test_chef_and_hr_log_in_through_the_provider(login_app):
         wait_for_app(page)
         page.screenshot(path=str(SCREENSHOTS / "inloggning.png"), full_page=True)
         assert FA not in page.inner_text("body")
+        assert page.evaluate("document.documentElement.lang") == "sv"
+        assert_accessible(page, "inloggningssidan")
 
         _login(page, login_app, CHEF["sub"])
         body = page.inner_text("body")
         page.screenshot(path=str(SCREENSHOTS / "inloggad_chef.png"), full_page=True)
+        assert_accessible(page, "Översikt inloggad som avdelningschef")
         assert "Yvonne Chef" in body
         assert "Ditt urval: Avdelning Y (Förvaltning A)" in body
         for name in (AX, AZ, FB):
@@ -181,6 +185,8 @@ def test_person_without_grant_in_the_browser(login_app, tmp_path):
         wait_for_app(page)
         page.wait_for_selector("h1", timeout=30_000)
         page.screenshot(path=str(SCREENSHOTS / "ingen_behorighet.png"), full_page=True)
+        assert page.evaluate("document.documentElement.lang") == "sv"
+        assert_accessible(page, "sidan Ingen behörighet")
         body = page.inner_text("body")
         assert "Ingen behörighet" in body and "okand-person" in body
         for name in (FA, FB, AX, AY, AZ):

@@ -107,6 +107,8 @@ def test_statement_lists_exactly_the_pages_the_tests_cover():
     assert pages[len(titles) :] == [
         "Felsidan för extrakt som inte klarar valideringen",
         "Nämndrapporten som HTML och PDF",
+        # test_browser_inloggning.py, with a real login through the identity provider
+        "Inloggningssidan, Översikt inloggad med begränsad behörighet och sidan för den som saknar behörighet",
     ]
 
 
