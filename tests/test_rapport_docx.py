@@ -23,6 +23,7 @@ from docx.shared import Cm, Pt
 from streamlit.runtime.pages_manager import PagesManager
 
 from kfp_metrics.cli import main
+from kfp_metrics.diagramtext import summary
 from kfp_metrics.extracts import connect, content_fingerprint
 from kfp_metrics.format import SUPPRESSED
 from kfp_metrics.rapport import AVSNITT, Options, collect
@@ -181,7 +182,9 @@ def test_every_chart_is_an_image_with_alt_text(document, rapport):
     assert len(drawn) >= 10
     assert len(document.inline_shapes) == len(drawn)
     descriptions = [s._inline.docPr.get("descr") for s in document.inline_shapes]
-    assert descriptions == [f"Figur {f.nummer}. {f.rubrik}" for f in drawn]
+    # The alt text is the chart's one-sentence summary, as in the HTML and the PDF
+    assert descriptions == [f"Figur {f.nummer}. {summary(f.figure, f.rubrik)}" for f in drawn]
+    assert all(len(d) > len(f"Figur {f.nummer}. ") + 20 for d, f in zip(descriptions, drawn, strict=True))
     captions = by_style(document, "Caption")
     for f in drawn:
         assert f"Figur {f.nummer}. {f.rubrik}" in captions

@@ -43,14 +43,15 @@ UTKAST_NOT = (
     f"({SUPPRESSED}), se bilagan."
 )
 
-# Text alternative of a chart: the figure caption until charts carry a one-sentence summary of their
-# own. A function (Figur → text) can be passed to skriv() to use such summaries instead.
+# Text alternative of a chart: its one-sentence summary, the same as in the HTML and PDF.
 AltText = Callable[[Figur], str]
 
 
 def alt_text(figur: Figur) -> str:
-    """The chart's text alternative: 'Figur 3. <heading>'."""
-    return f"Figur {figur.nummer}. {figur.rubrik}"
+    """The chart's text alternative: 'Figur 3. <summary of what it shows>'."""
+    from kfp_metrics.diagramtext import summary
+
+    return f"Figur {figur.nummer}. {summary(figur.figure, figur.rubrik)}"
 
 
 def text_width(document: Document) -> int:
