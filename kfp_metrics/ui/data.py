@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from kfp_metrics import aktivitetslogg, nyckeltal
-from kfp_metrics.extracts import connect, data_dir_from_env, fingerprint, has_column, has_table
+from kfp_metrics import aktivitetslogg, forberedd, nyckeltal
+from kfp_metrics.extracts import data_dir_from_env, fingerprint, has_column, has_table
 from kfp_metrics.queries import Scope, run
 from kfp_metrics.validation import ValidationReport, validate_cached
 
@@ -23,12 +24,61 @@ def data_dir() -> Path:
 def data_key() -> tuple[str, str]:
     """The extracts directory and its fingerprint: the cache key of everything read from it."""
     directory = data_dir()
-    return str(directory), fingerprint(directory)
+    key = str(directory), fingerprint(directory)
+    _prepare(*key)
+    return key
+
+
+_PREPARED: set[tuple[str, str]] = set()
+_BUILDS: dict[tuple[str, str], dict] = {}
+_LOCK = threading.Lock()
+
+
+def _prepare(directory: str, fp: str) -> None:
+    """Build the prepared store on first start for new extracts, showing its progress. The build
+    runs in a thread of its own, so a session that reruns or leaves does not cut it short, and
+    every session arriving meanwhile waits for the same build. Without a store (disabled, or the
+    build failed) the Parquet is read directly."""
+    key = (directory, fp)
+    if key in _PREPARED or not forberedd.enabled():
+        return
+    with _LOCK:
+        if key in _PREPARED:
+            return
+        state = _BUILDS.get(key)
+        if state is None:
+            if not Path(directory).is_dir() or forberedd.find(directory) is not None:
+                _PREPARED.add(key)
+                return
+            state = {"fraction": 0.0, "text": "Förbereder extrakten …", "done": threading.Event()}
+
+            def progress(fraction, text):
+                state["text"] = text
+                if fraction is not None:
+                    state["fraction"] = min(max(float(fraction), 0.0), 1.0)
+
+            def work():
+                try:
+                    forberedd.build(directory, progress=progress)
+                except Exception:  # a failed preparation only means the Parquet is read directly
+                    pass
+                finally:
+                    _PREPARED.add(key)
+                    state["done"].set()
+
+            _BUILDS[key] = state
+            threading.Thread(target=work, name="kfp-forbered", daemon=True).start()
+    box = st.empty()
+    with box.container():
+        bar = st.progress(0.0, text="Förbereder extrakten för snabbare sidor …")
+        while not state["done"].wait(0.25):
+            bar.progress(state["fraction"], text=state["text"])
+    box.empty()
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _connection(directory: str, fp: str):
-    return connect(directory)
+    return forberedd.connect(directory)
 
 
 def connection():
