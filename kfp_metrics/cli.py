@@ -13,6 +13,7 @@ SUBCOMMAND_MODULES = (
     "kfp_metrics.generate",
     "kfp_metrics.aktivitet_cli",
     "kfp_metrics.rapport.cli",
+    "kfp_metrics.forberedd.cli",
 )
 
 _SWEDISH = {

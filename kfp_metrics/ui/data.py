@@ -126,13 +126,14 @@ def _log_token() -> int:
         return 0
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _nyckeltal(
-    directory: str, fp: str, log: int, period: str, scope: tuple, pensionsalder: int, today: str
-) -> dict:
+@st.cache_data(max_entries=1024, show_spinner=False)
+def _nyckeltal_section(
+    directory: str, fp: str, log: int, name: str, period: str, scope: tuple, pensionsalder: int, today: str
+) -> tuple:
     con = _connection(directory, fp)
-    return nyckeltal.compute(
+    return nyckeltal.section(
         con,
+        name,
         dt.date.fromisoformat(period),
         Scope(*scope),
         pensionsalder=pensionsalder,
@@ -140,12 +141,26 @@ def _nyckeltal(
     )
 
 
-def key_figures(period: dt.date, scope: Scope, pensionsalder: int = nyckeltal.DEFAULT_PENSIONSALDER) -> dict:
-    """The contract's key figures for the period and scope (activity log included), cached."""
+def key_figures(
+    period: dt.date,
+    scope: Scope,
+    pensionsalder: int = nyckeltal.DEFAULT_PENSIONSALDER,
+    sections: tuple[str, ...] | None = None,
+) -> dict:
+    """The contract's key figures for the period and scope (activity log included), cached per
+    section, so pages asking for the same section share it; sections limits what is computed."""
     key = (scope.forvaltning, scope.avdelning, scope.enhet)
-    return _nyckeltal(
-        *data_key(), _log_token(), period.isoformat(), key, pensionsalder, dt.date.today().isoformat()
-    )
+    directory, fp = data_key()
+    names = nyckeltal.SECTIONS if sections is None else tuple(sections)
+    today = dt.date.today().isoformat()
+    parts = {}
+    for name in names:
+        # Only the sections that read them are keyed by the change log and pension age.
+        log = _log_token() if name == "aktiviteter" else 0
+        age = pensionsalder if name == "pension" else nyckeltal.DEFAULT_PENSIONSALDER
+        day = today if name == "aktiviteter" else period.isoformat()
+        parts[name] = _nyckeltal_section(directory, fp, log, name, period.isoformat(), key, age, day)
+    return nyckeltal.assemble(period, scope, parts)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
