@@ -10,18 +10,31 @@ with manader as (
     where period between $fran::date and $till::date
 ),
 rader as (
-    select period, person_nr, ordinarie_timmar, sjuk_timmar, sjuk_kort_timmar, sjuk_lang_timmar,
+    select period, person_nr::bigint as person_nr, ordinarie_timmar, sjuk_timmar, sjuk_kort_timmar, sjuk_lang_timmar,
            kon_grupp, aldersgrupp
     from personmanad
     where period between ($fran::date - interval 11 month)::date and $till::date
       and i_scope(forvaltning, avdelning, enhet, $forvaltningar, $avdelningar, $enheter)
 ),
 grupperade as (
-    select 0 as dimension, 'total' as grupp, * exclude (kon_grupp, aldersgrupp) from rader
+    -- nyckel: one whole number per person and group (its dimension and group code in the low
+    -- bits), so that the per-person window below sorts one integer instead of text.
+    select 0 as dimension, 'total' as grupp, person_nr * 16 as nyckel, * exclude (kon_grupp, aldersgrupp)
+    from rader
     union all
-    select 1 as dimension, kon_grupp as grupp, * exclude (kon_grupp, aldersgrupp) from rader
+    select
+        1 as dimension,
+        kon_grupp as grupp,
+        person_nr * 16 + 4 + case kon_grupp when 'kvinnor' then 1 when 'man' then 2 else 3 end as nyckel,
+        * exclude (kon_grupp, aldersgrupp)
+    from rader
     union all
-    select 2 as dimension, aldersgrupp as grupp, * exclude (kon_grupp, aldersgrupp) from rader
+    select
+        2 as dimension,
+        aldersgrupp as grupp,
+        person_nr * 16 + 8 + case aldersgrupp when '29' then 1 when '30_49' then 2 else 3 end as nyckel,
+        * exclude (kon_grupp, aldersgrupp)
+    from rader
 ),
 per_period as (
     select
@@ -55,7 +68,7 @@ tackning as (
         greatest(
             period,
             coalesce(
-                (lag(period) over (partition by dimension, grupp, person_nr order by period) + interval 12 month)::date,
+                (lag(period) over (partition by nyckel order by period) + interval 12 month)::date,
                 period
             )
         ) as fran_manad,
