@@ -70,13 +70,14 @@ def has_prepared_variant(name: str) -> bool:
 
 def run(con: duckdb.DuckDBPyConnection, name: str, scope: Scope, **params) -> pd.DataFrame:
     """Run queries/<name>.sql on a fresh cursor with the scope and params bound; fully fetched."""
-    prepared = has_prepared_variant(name) and is_prepared(con)
-    text = sql_text(name, prepared)
-    bound = {**scope.params(), **params}
-    # DuckDB refuses named parameters that the statement does not use.
-    bound = {k: v for k, v in bound.items() if re.search(rf"\${k}\b", text)}
     cur = con.cursor()
     try:
+        # On the query's own cursor: the shared connection refuses a second caller at once.
+        prepared = has_prepared_variant(name) and is_prepared(cur)
+        text = sql_text(name, prepared)
+        bound = {**scope.params(), **params}
+        # DuckDB refuses named parameters that the statement does not use.
+        bound = {k: v for k, v in bound.items() if re.search(rf"\${k}\b", text)}
         return cur.execute(text, bound).df()
     finally:
         cur.close()
