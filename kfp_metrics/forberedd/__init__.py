@@ -259,7 +259,10 @@ def connect(
     path = None
     if enabled() and Path(data_dir).is_dir():
         try:
-            path = ensure(data_dir, state, progress=progress) if prepare else find(data_dir, state)
+            if prepare:
+                path = ensure(data_dir, state, progress=progress, memory_limit=memory_limit, threads=threads)
+            else:
+                path = find(data_dir, state)
         except (duckdb.Error, OSError, RuntimeError) as exc:
             if progress:
                 progress(None, f"Förberedelsen misslyckades ({exc}); extrakten läses direkt.")
