@@ -100,6 +100,7 @@ def build_file(
         missing = [t for t in ("anstallningar", "franvaro") if t not in tables]
         if missing:
             raise RuntimeError(f"Tabellen {missing[0]} saknas i {data_dir}; extrakten kan inte förberedas.")
+        _say(progress, len(tables) / steps, "Kopplar frånvaron till anställningsraderna …")
         t0 = time.perf_counter()
         con.execute(PERSONMANAD)
         rows = con.execute("select count(*) from ny.personmanad").fetchone()[0]
