@@ -82,5 +82,7 @@ def test_page_figures_same_from_store_and_parquet(fixture_dir, tmp_path, monkeyp
     assert tables_a == tables_b
     assert texts_a == texts_b
     assert len(numbers_a) == len(numbers_b)
-    assert all(math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-9) for x, y in zip(numbers_a, numbers_b, strict=True))
+    assert all(
+        math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-9) for x, y in zip(numbers_a, numbers_b, strict=True)
+    )
     assert text_a.strip() != ""
