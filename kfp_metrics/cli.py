@@ -18,6 +18,7 @@ SUBCOMMAND_MODULES = (
     "kfp_metrics.kolada.cli",
     "kfp_metrics.tillstand.cli",
     "kfp_metrics.importer.cli",
+    "kfp_metrics.forberedd.cli",
 )
 
 _SWEDISH = {

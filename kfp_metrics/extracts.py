@@ -162,9 +162,14 @@ def connect(
 
 def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     """Whether the extracts had this table."""
-    rows = con.execute(
-        "select 1 from duckdb_views() where view_name = $name", {"name": f"{table}_kalla"}
-    ).fetchall()
+    # A cursor of its own: the shared connection refuses a second session's call at once.
+    cur = con.cursor()
+    try:
+        rows = cur.execute(
+            "select 1 from duckdb_views() where view_name = $name", {"name": f"{table}_kalla"}
+        ).fetchall()
+    finally:
+        cur.close()
     return bool(rows)
 
 
@@ -172,5 +177,9 @@ def has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
     """Whether the extracts' table really had this column (not a filled-in optional one)."""
     if table not in ALL_TABLES or not has_table(con, table):
         return False
-    names = {row[0] for row in con.execute(f"describe {table}_kalla").fetchall()}
+    cur = con.cursor()
+    try:
+        names = {row[0] for row in cur.execute(f"describe {table}_kalla").fetchall()}
+    finally:
+        cur.close()
     return column in names

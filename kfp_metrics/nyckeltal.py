@@ -243,6 +243,70 @@ def aktiviteter(
     return {"per_status": {s: per_status.get(s, 0) for s in STATUSES}, "forsenade": overdue}
 
 
+SECTIONS = (
+    "personal",
+    "sjukfranvaro",
+    "rorlighet",
+    "pension",
+    "medarbetarenkat",
+    "incidenter",
+    "aktiviteter",
+    "jamstalldhet",
+    "jamforelse",
+)
+
+
+def section(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    period: dt.date,
+    scope: Scope,
+    pensionsalder: int = DEFAULT_PENSIONSALDER,
+    state_dir: Path | None = None,
+    today: dt.date | None = None,
+    enkat_min_svar: int = suppression.ENKAT_MIN_SVAR,
+) -> tuple[dict | None, list]:
+    """One section of the nyckeltal object and the undertryckta entries it adds."""
+    if name == "sjukfranvaro":
+        return sjukfranvaro(con, period, scope)
+    if name == "medarbetarenkat":
+        return medarbetarenkat(con, period, scope, enkat_min_svar)
+    if name == "personal":
+        return personal(con, period, scope), []
+    if name == "rorlighet":
+        return rorlighet(con, period, scope), []
+    if name == "pension":
+        return pension(con, period, scope, pensionsalder), []
+    if name == "incidenter":
+        return incidenter(con, period, scope), []
+    if name == "aktiviteter":
+        return aktiviteter(con, period, scope, state_dir, today), []
+    if name == "jamstalldhet":
+        return jamstalldhet.section(con, period, scope)
+    if name == "jamforelse":
+        # Public Kolada values beside, never inside, the own figures (contract section 3).
+        from kfp_metrics.kolada import jamforelse
+
+        return jamforelse.json_section(con, period), []
+    raise KeyError(f"Okänt avsnitt: {name}")
+
+
+def assemble(period: dt.date, scope: Scope, parts: dict[str, tuple[dict | None, list]]) -> dict:
+    """The nyckeltal object from computed sections, in the contract's order."""
+    result = {"period": format_period(period), "scope": scope.as_dict()}
+    hidden = []
+    for name in SECTIONS:
+        if name in parts and name != "jamforelse":
+            value, extra = parts[name]
+            result[name] = value
+            hidden += extra
+    # As the contract lists them: the sick-leave entries first, then the survey's, then jämställdhet's.
+    result["undertryckta"] = hidden
+    if "jamforelse" in parts:
+        result["jamforelse"] = parts["jamforelse"][0]
+    return result
+
+
 def compute(
     con: duckdb.DuckDBPyConnection,
     period: dt.date,
@@ -251,28 +315,16 @@ def compute(
     state_dir: Path | None = None,
     today: dt.date | None = None,
     enkat_min_svar: int = suppression.ENKAT_MIN_SVAR,
+    sections: Iterable[str] | None = None,
 ) -> dict:
-    """The whole nyckeltal object of contract section 3 (numbers unrounded)."""
-    from kfp_metrics.kolada import jamforelse
-
-    sjuk, sjuk_hidden = sjukfranvaro(con, period, scope)
-    enkat, enkat_hidden = medarbetarenkat(con, period, scope, enkat_min_svar)
-    jam, jam_hidden = jamstalldhet.section(con, period, scope)
-    return {
-        "period": format_period(period),
-        "scope": scope.as_dict(),
-        "personal": personal(con, period, scope),
-        "sjukfranvaro": sjuk,
-        "rorlighet": rorlighet(con, period, scope),
-        "pension": pension(con, period, scope, pensionsalder),
-        "medarbetarenkat": enkat,
-        "incidenter": incidenter(con, period, scope),
-        "aktiviteter": aktiviteter(con, period, scope, state_dir, today),
-        "jamstalldhet": jam,
-        "undertryckta": sjuk_hidden + enkat_hidden + jam_hidden,
-        # Public Kolada values beside, never inside, the own figures (contract section 3).
-        "jamforelse": jamforelse.json_section(con, period),
+    """The whole nyckeltal object of contract section 3 (numbers unrounded); with sections, only
+    those (and their undertryckta entries): a page computes nothing it does not show."""
+    names = SECTIONS if sections is None else tuple(n for n in SECTIONS if n in set(sections))
+    parts = {
+        name: section(con, name, period, scope, pensionsalder, state_dir, today, enkat_min_svar)
+        for name in names
     }
+    return assemble(period, scope, parts)
 
 
 def scope_warnings(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[str]:

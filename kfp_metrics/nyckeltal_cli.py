@@ -7,7 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from kfp_metrics.extracts import connect, locate_tables
+from kfp_metrics import forberedd
+from kfp_metrics.extracts import locate_tables
+from kfp_metrics.forberedd import cli as forberedd_cli
 from kfp_metrics.nyckeltal import DEFAULT_PENSIONSALDER, PENSIONSALDER_RANGE, compute, scope_warnings
 from kfp_metrics.periods import parse_period
 from kfp_metrics.queries import Scope
@@ -113,7 +115,10 @@ def run_nyckeltal(args) -> int:
         return 1
     scope = Scope.of(args.forvaltning, args.avdelning, args.enhet)
     # Bounded so the whole command stays well inside 2 GB even for a national-scale extract.
-    con = connect(args.data, memory_limit=CLI_MEMORY_LIMIT)
+    # The prepared store, built first for new extracts (progress on stderr); else the Parquet.
+    con = forberedd.connect(
+        args.data, memory_limit=CLI_MEMORY_LIMIT, prepare=True, progress=forberedd_cli.progress_lines
+    )
     try:
         for warning in scope_warnings(con, scope):
             print(warning, file=sys.stderr)

@@ -30,6 +30,11 @@ class Card:
     jamforelse_hjalp: str | None = None
 
 
+# The key-figure sections the cards read, at P and a year earlier.
+SECTIONS_NOW = ("personal", "sjukfranvaro", "rorlighet", "medarbetarenkat", "incidenter", "aktiviteter")
+SECTIONS_BEFORE = ("personal", "sjukfranvaro", "rorlighet", "medarbetarenkat", "incidenter")
+
+
 def format_value(metric_id: str, value, suppressed: bool = False) -> str:
     """A metric's value in Swedish form by its catalog unit; '..' when suppressed."""
     if suppressed:

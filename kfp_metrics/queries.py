@@ -10,6 +10,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from kfp_metrics.forberedd import is_prepared
+
 QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
 
 
@@ -45,23 +47,37 @@ class Scope:
         return not (self.forvaltning or self.avdelning or self.enhet)
 
 
+PREPARED_DIR = QUERY_DIR / "forberedd"
+
+
 @cache
-def sql_text(name: str) -> str:
-    """The text of queries/<name>.sql."""
+def sql_text(name: str, prepared: bool = False) -> str:
+    """The text of queries/<name>.sql, or of queries/forberedd/<name>.sql for a connection that reads
+    the prepared store when that variant exists (same result, from the prepared tables)."""
+    if prepared and has_prepared_variant(name):
+        return (PREPARED_DIR / f"{name}.sql").read_text(encoding="utf-8")
     path = QUERY_DIR / f"{name}.sql"
     if not path.is_file():
         raise KeyError(f"Okänd fråga: {name}")
     return path.read_text(encoding="utf-8")
 
 
+@cache
+def has_prepared_variant(name: str) -> bool:
+    """Whether queries/forberedd/<name>.sql exists."""
+    return (PREPARED_DIR / f"{name}.sql").is_file()
+
+
 def run(con: duckdb.DuckDBPyConnection, name: str, scope: Scope, **params) -> pd.DataFrame:
     """Run queries/<name>.sql on a fresh cursor with the scope and params bound; fully fetched."""
-    text = sql_text(name)
-    bound = {**scope.params(), **params}
-    # DuckDB refuses named parameters that the statement does not use.
-    bound = {k: v for k, v in bound.items() if re.search(rf"\${k}\b", text)}
     cur = con.cursor()
     try:
+        # On the query's own cursor: the shared connection refuses a second caller at once.
+        prepared = has_prepared_variant(name) and is_prepared(cur)
+        text = sql_text(name, prepared)
+        bound = {**scope.params(), **params}
+        # DuckDB refuses named parameters that the statement does not use.
+        bound = {k: v for k, v in bound.items() if re.search(rf"\${k}\b", text)}
         return cur.execute(text, bound).df()
     finally:
         cur.close()

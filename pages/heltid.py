@@ -11,9 +11,9 @@ scope_text = f.describe()
 st.title("Heltid")
 st.caption(f"{scope_text} · {manad(f.period)}")
 
-now = data.key_figures(f.period, f.scope)
+now = data.key_figures(f.period, f.scope, sections=("personal",))
 last_year = add_months(f.period, -12)
-before = data.key_figures(last_year, f.scope) if last_year >= f.first_period else None
+before = data.key_figures(last_year, f.scope, sections=("personal",)) if last_year >= f.first_period else None
 targets = data.targets(f.period, f.scope)
 faktisk = data.column_present("anstallningar", "faktisk_sysselsattningsgrad")
 if now["personal"]["antal_manadsavlonade"] == 0:

@@ -2,7 +2,7 @@ import streamlit as st
 
 from kfp_metrics import incidenter
 from kfp_metrics.format import manad
-from kfp_metrics.oversikt import KOLADA_CARDS, cards
+from kfp_metrics.oversikt import KOLADA_CARDS, SECTIONS_BEFORE, SECTIONS_NOW, cards
 from kfp_metrics.periods import add_months
 from kfp_metrics.ui import cards as card_ui
 from kfp_metrics.ui import compute, data, filters, kolada
@@ -11,9 +11,10 @@ f = filters.current()
 st.title("Översikt")
 st.caption(f"{f.describe()} · {manad(f.period)}")
 
-now = data.key_figures(f.period, f.scope)
+# What the cards show: no pension figures; a year earlier, no activities either.
+now = data.key_figures(f.period, f.scope, sections=SECTIONS_NOW)
 before = (
-    data.key_figures(add_months(f.period, -12), f.scope)
+    data.key_figures(add_months(f.period, -12), f.scope, sections=SECTIONS_BEFORE)
     if add_months(f.period, -12) >= f.first_period
     else None
 )

@@ -9,7 +9,7 @@ scope_text = f.describe()
 st.title("Personal")
 st.caption(f"{scope_text} · {manad(f.period)}")
 
-now = data.key_figures(f.period, f.scope)
+now = data.key_figures(f.period, f.scope, sections=("personal",))
 if now["personal"]["antal_manadsavlonade"] + now["personal"]["antal_timavlonade"] == 0:
     st.warning(
         f"Urvalet har inga anställda i {manad(f.period)}. Välj en annan period eller ett bredare urval."

@@ -12,9 +12,11 @@ st.caption(f"{scope_text} · {manad(f.period)}")
 
 # The pensionsålder chosen further down (its value from the last run) also drives the card at the top.
 pensionsalder = st.session_state.get("ror_pensionsalder", rorlighet.DEFAULT_PENSIONSALDER)
-now = data.key_figures(f.period, f.scope, pensionsalder)
+now = data.key_figures(f.period, f.scope, pensionsalder, sections=("rorlighet", "pension"))
 last_year = add_months(f.period, -12)
-before = data.key_figures(last_year, f.scope) if last_year >= f.first_period else None
+before = (
+    data.key_figures(last_year, f.scope, sections=("rorlighet",)) if last_year >= f.first_period else None
+)
 targets = data.targets(f.period, f.scope)
 trend = compute.call(rorlighet.personalomsattning_per_manad, f.period, f.scope)
 tackning = compute.call(rorlighet.tackning)

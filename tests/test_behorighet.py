@@ -227,3 +227,32 @@ def test_enhet_grant_and_union(con):
     tillsvidare = run(union, "personal_nyckeltal", Scope(), period="2024-09-01").iloc[0]["antal_tillsvidare"]
     # Y: p14, p15; Z: p17, p18, p27, p28 (p25 left in March)
     assert tillsvidare == 6
+
+
+def test_prepared_store_is_filtered_too(fixture_dir, tmp_path, monkeypatch):
+    from kfp_metrics import forberedd
+
+    monkeypatch.setenv("KFP_STATE_DIR", str(tmp_path))
+    forberedd.build(fixture_dir)
+    con = forberedd.connect(fixture_dir)
+    assert forberedd.is_prepared(con)
+    chef_y = atkomst.scoped(con, Permission(boxes=(Box((FA,), (AY,)),)))
+    main_views = {
+        r[0]
+        for r in con.execute(
+            "select view_name from duckdb_views() where schema_name = 'main' and not internal"
+        ).fetchall()
+    }
+    scoped_views = {
+        r[0]
+        for r in con.execute(
+            "select view_name from duckdb_views() where schema_name = $s", {"s": chef_y.schema}
+        ).fetchall()
+    }
+    # Every table the store offers has its filtered (or emptied) view in the permission's schema
+    assert main_views <= scoped_views
+    # The person-month table holds Avdelning Y's 48 person-months only (see the test above)
+    assert _count(chef_y, "select count(*) from personmanad") == 13 * 3 + 9
+    assert _count(chef_y, "select count(*) from anstallningar_kalla") == 0
+    tillsvidare = run(chef_y, "personal_nyckeltal", Scope(), period="2024-09-01").iloc[0]["antal_tillsvidare"]
+    assert tillsvidare == 2

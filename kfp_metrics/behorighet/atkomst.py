@@ -28,6 +28,8 @@ RULES: dict[str, str] = {
     "aktiviteter": "avdelning",  # avdelning null = förvaltningsövergripande
     "mal": "avdelning",
     "personalprognos": "forvaltning",  # per förvaltning only: needs the whole förvaltning
+    # The prepared store's franvaro joined with the month's anstallningar row (its org columns).
+    "personmanad": "enhet",
 }
 # Public or organisation-free tables, read as they are.
 PUBLIC: frozenset[str] = frozenset({"jamforelse", "yrkeskategorier"})
@@ -142,9 +144,13 @@ def _create_views(cur: duckdb.DuckDBPyConnection, schema: str, permission: Permi
         select distinct f.forvaltning from {s}._forvaltningar as f, {s}._grans as g
         where len(g.avdelning) = 0 and len(g.enhet) = 0 and list_contains(g.forvaltning, f.forvaltning)"""
     )
-    for table in _ordered(sorted(present & set(ALL_TABLES))):
+    for table in _ordered(sorted(present)):
         rule = RULES.get(table)
-        if table in PUBLIC:
+        if table.endswith("_kalla") or (rule is None and table not in PUBLIC):
+            # Deny by default: the raw sources (read only for their column names) and any table
+            # without a rule are empty through the permission's schema, never read through main.
+            body = f"select * from main.{table} where false"
+        elif table in PUBLIC:
             body = f"select * from main.{table}"
         elif rule == "enhet":
             body = (

@@ -6,7 +6,9 @@ import sys
 import time
 from pathlib import Path
 
-from kfp_metrics.extracts import connect, content_fingerprint
+from kfp_metrics import forberedd
+from kfp_metrics.extracts import content_fingerprint
+from kfp_metrics.forberedd import cli as forberedd_cli
 from kfp_metrics.format import manad
 from kfp_metrics.nyckeltal import DEFAULT_PENSIONSALDER, scope_warnings
 from kfp_metrics.nyckeltal_cli import (
@@ -144,7 +146,7 @@ def run_rapport(args) -> int:
             print(problem, file=sys.stderr)
             return EXIT_DATA
         scope = Scope.of(args.forvaltning, args.avdelning, args.enhet)
-        con = connect(args.data)
+        con = forberedd.connect(args.data, prepare=True, progress=forberedd_cli.progress_lines)
         problem = _period_problem(con, args.period)
         if problem:
             print(problem, file=sys.stderr)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from kfp_metrics import aktivitetslogg, nyckeltal
+from kfp_metrics import aktivitetslogg, forberedd, nyckeltal
 from kfp_metrics.behorighet import Permission, atkomst
-from kfp_metrics.extracts import connect, data_dir_from_env, fingerprint, has_column, has_table
+from kfp_metrics.extracts import data_dir_from_env, fingerprint, has_column, has_table
 from kfp_metrics.queries import Scope, run
 from kfp_metrics.validation import ValidationReport, validate_cached
 
@@ -30,13 +31,68 @@ def _permission_key() -> tuple:
 def data_key() -> tuple[str, str, tuple]:
     """The extracts directory, its fingerprint and the person's permission: the cache key of
     everything read from the extracts, so that two persons never share a cached result."""
+    return (*_prepared_key(), _permission_key())
+
+
+def _prepared_key() -> tuple[str, str]:
+    """The extracts directory and fingerprint, the prepared store built first when it is missing."""
     directory = data_dir()
-    return str(directory), fingerprint(directory), _permission_key()
+    key = str(directory), fingerprint(directory)
+    _prepare(*key)
+    return key
+
+
+_PREPARED: set[tuple[str, str]] = set()
+_BUILDS: dict[tuple[str, str], dict] = {}
+_LOCK = threading.Lock()
+
+
+def _prepare(directory: str, fp: str) -> None:
+    """Build the prepared store on first start for new extracts, showing its progress. The build
+    runs in a thread of its own, so a session that reruns or leaves does not cut it short, and
+    every session arriving meanwhile waits for the same build. Without a store (disabled, or the
+    build failed) the Parquet is read directly."""
+    key = (directory, fp)
+    if key in _PREPARED or not forberedd.enabled():
+        return
+    with _LOCK:
+        if key in _PREPARED:
+            return
+        state = _BUILDS.get(key)
+        if state is None:
+            if not Path(directory).is_dir() or forberedd.find(directory) is not None:
+                _PREPARED.add(key)
+                return
+            state = {"fraction": 0.0, "text": "Förbereder extrakten …", "done": threading.Event()}
+
+            def progress(fraction, text):
+                state["text"] = text
+                if fraction is not None:
+                    state["fraction"] = min(max(float(fraction), 0.0), 1.0)
+
+            def work():
+                try:
+                    forberedd.build(directory, progress=progress)
+                except Exception:  # a failed preparation only means the Parquet is read directly
+                    pass
+                finally:
+                    _PREPARED.add(key)
+                    state["done"].set()
+
+            _BUILDS[key] = state
+            threading.Thread(target=work, name="kfp-forbered", daemon=True).start()
+    box = st.empty()
+    with box.container():
+        bar = st.progress(0.0, text="Förbereder extrakten för snabbare sidor …")
+        while not state["done"].wait(0.25):
+            bar.progress(state["fraction"], text=state["text"])
+    box.empty()
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _base(directory: str, fp: str):
-    return connect(directory)
+    """The whole extracts: the prepared store when there is one, else the Parquet (never shown as is)."""
+    return forberedd.connect(directory)
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
@@ -58,14 +114,12 @@ def connection_for(directory: str, fp: str, grant: tuple):
 def all_activities() -> pd.DataFrame:
     """The whole aktiviteter table, for merging an imported plan into it (never to be shown):
     the activities outside the person's grant are kept as they are."""
-    directory = data_dir()
-    return run(_base(str(directory), fingerprint(directory)), "aktiviteter_i_scope", Scope())
+    return run(_base(*_prepared_key()), "aktiviteter_i_scope", Scope())
 
 
 def organisation_units() -> list[tuple[str, str, str]]:
     """Every unit the extracts name, for checking the access file's grants (never shown)."""
-    directory = data_dir()
-    return _units(str(directory), fingerprint(directory))
+    return _units(*_prepared_key())
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -116,13 +170,22 @@ def _log_token() -> int:
         st.stop()
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _nyckeltal(
-    directory: str, fp: str, grant: tuple, log: int, period: str, scope: tuple, pensionsalder: int, today: str
-) -> dict:
+@st.cache_data(max_entries=1024, show_spinner=False)
+def _nyckeltal_section(
+    directory: str,
+    fp: str,
+    grant: tuple,
+    log: int,
+    name: str,
+    period: str,
+    scope: tuple,
+    pensionsalder: int,
+    today: str,
+) -> tuple:
     con = _connection(directory, fp, grant)
-    return nyckeltal.compute(
+    return nyckeltal.section(
         con,
+        name,
         dt.date.fromisoformat(period),
         Scope(*scope),
         pensionsalder=pensionsalder,
@@ -130,12 +193,26 @@ def _nyckeltal(
     )
 
 
-def key_figures(period: dt.date, scope: Scope, pensionsalder: int = nyckeltal.DEFAULT_PENSIONSALDER) -> dict:
-    """The contract's key figures for the period and scope (activity log included), cached."""
+def key_figures(
+    period: dt.date,
+    scope: Scope,
+    pensionsalder: int = nyckeltal.DEFAULT_PENSIONSALDER,
+    sections: tuple[str, ...] | None = None,
+) -> dict:
+    """The contract's key figures for the period and scope (activity log included), cached per
+    section, so pages asking for the same section share it; sections limits what is computed."""
     key = (scope.forvaltning, scope.avdelning, scope.enhet)
-    return _nyckeltal(
-        *data_key(), _log_token(), period.isoformat(), key, pensionsalder, dt.date.today().isoformat()
-    )
+    directory, fp, grant = data_key()
+    names = nyckeltal.SECTIONS if sections is None else tuple(sections)
+    today = dt.date.today().isoformat()
+    parts = {}
+    for name in names:
+        # Only the sections that read them are keyed by the change log and pension age.
+        log = _log_token() if name == "aktiviteter" else 0
+        age = pensionsalder if name == "pension" else nyckeltal.DEFAULT_PENSIONSALDER
+        day = today if name == "aktiviteter" else period.isoformat()
+        parts[name] = _nyckeltal_section(directory, fp, grant, log, name, period.isoformat(), key, age, day)
+    return nyckeltal.assemble(period, scope, parts)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

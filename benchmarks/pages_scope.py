@@ -1,0 +1,128 @@
+"""First visit of every page for an avdelning scope nobody has opened yet, under streamlit.testing.
+
+    python benchmarks/pages_scope.py --data DIR [--scopes 5] [--pages sjukfranvaro heltid ...]
+
+The app is started once on the whole city (Översikt, so the connection, validation and the
+sidebar's lists are in place), then every page is opened in a new session whose URL names an
+avdelning that no earlier session touched: each page is the first to read its scopes. Prints JSON
+with every run's time and the median per page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--scopes", type=int, default=5)
+    parser.add_argument("--pages", nargs="*", default=None, help="page file names without .py")
+    parser.add_argument("--profile", action="store_true", help="also sum each query's time per page")
+    args = parser.parse_args()
+    os.environ["KFP_DATA_DIR"] = str(args.data)
+    os.environ.setdefault("KFP_STATE_DIR", tempfile.mkdtemp(prefix="kfp-state-"))
+    os.chdir(ROOT)
+    sys.path.insert(0, str(ROOT))
+    import duckdb
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import AppTest
+
+    from kfp_metrics.extracts import locate_tables
+
+    original = PagesManager.__init__
+
+    def init(self, *a, **k):
+        original(self, *a, **k)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = init
+
+    timings: dict[str, float] = {}
+    if args.profile:
+        _time_queries(timings)
+
+    source = locate_tables(args.data)["anstallningar"].read_sql()
+    org = duckdb.sql(f"select distinct forvaltning, avdelning from {source} order by 2, 1").fetchall()
+    pages = args.pages or sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
+    # Spread the scopes over förvaltningar: the i-th scope of each page from a different one.
+    by_forv: dict[str, list[str]] = {}
+    for forv, avd in org:
+        by_forv.setdefault(forv, []).append(avd)
+    order = [
+        (f, a)
+        for i in range(max(map(len, by_forv.values())))
+        for f, avds in by_forv.items()
+        for a in avds[i : i + 1]
+    ]
+    if len(order) < len(pages) * args.scopes:
+        raise SystemExit(f"för få avdelningar ({len(order)}) för {len(pages)} sidor × {args.scopes}")
+
+    start = time.perf_counter()
+    warm = AppTest.from_file(str(ROOT / "app.py"), default_timeout=900)
+    warm.run()
+    startup = time.perf_counter() - start
+
+    result = {"startup_s": startup, "pages": {}}
+    k = 0
+    for page in pages:
+        times = []
+        errors = []
+        for _ in range(args.scopes):
+            forv, avd = order[k]
+            k += 1
+            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=900)
+            at.query_params["forvaltning"] = forv
+            at.query_params["avdelning"] = avd
+            at.switch_page(f"pages/{page}.py")
+            t0 = time.perf_counter()
+            at.run()
+            times.append(time.perf_counter() - t0)
+            errors += [str(e.value) for e in at.exception]
+        result["pages"][page] = {"runs_s": times, "median_s": statistics.median(times), "exception": errors}
+        if args.profile:
+            top = sorted(timings.items(), key=lambda kv: -kv[1])[:8]
+            result["pages"][page]["queries_s"] = dict(top)
+            print("  " + ", ".join(f"{k} {v * 1000 / args.scopes:.0f}" for k, v in top), file=sys.stderr)
+            timings.clear()
+        print(f"{page}: median {statistics.median(times) * 1000:.0f} ms", file=sys.stderr, flush=True)
+    print(json.dumps(result))
+
+
+def _time_queries(timings: dict[str, float]) -> None:
+    """Wrap queries.run in every module that imported it, summing wall time per query name."""
+    import importlib
+    import pkgutil
+
+    import kfp_metrics
+    from kfp_metrics import queries
+
+    original = queries.run
+
+    def timed(con, name, scope, **params):
+        t0 = time.perf_counter()
+        try:
+            return original(con, name, scope, **params)
+        finally:
+            timings[name] = timings.get(name, 0.0) + time.perf_counter() - t0
+
+    for info in pkgutil.walk_packages(kfp_metrics.__path__, "kfp_metrics."):
+        if info.name.startswith("kfp_metrics.ui") or info.name.endswith("__main__"):
+            continue
+        module = importlib.import_module(info.name)
+        if getattr(module, "run", None) is original:
+            module.run = timed
+    queries.run = timed
+
+
+if __name__ == "__main__":
+    main()

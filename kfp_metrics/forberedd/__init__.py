@@ -1,0 +1,272 @@
+"""The prepared store: one DuckDB file per extracts fingerprint, read instead of the Parquet.
+
+Built from the same views as extracts.connect (typed, optional columns filled in), each table
+sorted by organisation and period so that a scoped read skips whole row groups, plus the join
+every sick-leave figure repeats done once (`personmanad`: a franvaro row with the organisation,
+kön and age of its anstallningar row). Nothing is approximated: the tables hold the rows
+themselves, so distinct-person counts and suppression are computed exactly as from Parquet.
+
+The file is written under a temporary name and renamed into place only when complete, with a
+marker table holding the fingerprint written last; a file whose marker is missing or names other
+extracts is never opened. `connect` gives one DuckDB connection in which the contract's table
+names resolve (views in `main` over the attached, read-only store) or, without a store, the
+Parquet views of extracts.connect.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import duckdb
+
+from kfp_metrics.extracts import connect as connect_parquet
+from kfp_metrics.extracts import content_fingerprint, fingerprint
+
+from .bygg import MARKER, VERSION, build_file
+
+__all__ = [
+    "MARKER",
+    "VERSION",
+    "build",
+    "connect",
+    "enabled",
+    "ensure",
+    "find",
+    "is_prepared",
+    "store_dir",
+    "store_path",
+]
+
+CATALOG = "forberedd"
+EXTRA_TABLES = ("personmanad",)
+
+
+def enabled() -> bool:
+    """Whether the prepared store is used at all (KFP_FORBEREDD=av reads the Parquet directly)."""
+    return os.environ.get("KFP_FORBEREDD", "").strip().lower() not in ("av", "0", "nej", "false")
+
+
+def store_dir(state: Path | str | None = None) -> Path:
+    """Where the stores live: $KFP_STATE_DIR/forberedd, else state/forberedd in the project."""
+    if state is not None:
+        return Path(state) / "forberedd"
+    value = os.environ.get("KFP_STATE_DIR")
+    root = Path(value) if value else Path(__file__).resolve().parent.parent.parent / "state"
+    return root / "forberedd"
+
+
+def _index_path(directory: Path) -> Path:
+    return directory / "fingeravtryck.json"
+
+
+def extracts_fingerprint(data_dir: Path | str, state: Path | str | None = None) -> str:
+    """The content fingerprint of the extracts (their bytes), remembered per file names, sizes and
+    modification times so that an unchanged folder is not read through again."""
+    root = Path(data_dir)
+    directory = store_dir(state)
+    key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+    quick = fingerprint(root)
+    index_file = _index_path(directory)
+    try:
+        index = json.loads(index_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        index = {}
+    entry = index.get(key) if isinstance(index, dict) else None
+    if isinstance(entry, dict) and entry.get("snabb") == quick and isinstance(entry.get("innehall"), str):
+        return entry["innehall"]
+    full = content_fingerprint(root)
+    if fingerprint(root) == quick:  # the files did not change while being read
+        if not isinstance(index, dict):
+            index = {}
+        index[key] = {"snabb": quick, "innehall": full, "katalog": str(root.resolve())}
+        _write_json(index_file, index)
+    return full
+
+
+def _write_json(path: Path, value) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(value, fh, ensure_ascii=False, indent=1)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def store_path(fp: str, state: Path | str | None = None) -> Path:
+    """The store file of the extracts with content fingerprint fp."""
+    return store_dir(state) / f"{fp}.duckdb"
+
+
+def read_marker(path: Path) -> dict | None:
+    """The marker of a store file ({fingerprint, version, ...}), None when absent or unreadable."""
+    if not path.is_file():
+        return None
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        rows = con.execute(f"select fingerprint, version from {MARKER}").fetchall()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    if len(rows) != 1:
+        return None
+    return {"fingerprint": rows[0][0], "version": rows[0][1]}
+
+
+def _valid(path: Path, fp: str) -> bool:
+    marker = read_marker(path)
+    return marker is not None and marker["fingerprint"] == fp and marker["version"] == VERSION
+
+
+def find(data_dir: Path | str, state: Path | str | None = None) -> Path | None:
+    """The complete store of the extracts as they are now, or None."""
+    if not Path(data_dir).is_dir():
+        return None
+    fp = extracts_fingerprint(data_dir, state)
+    path = store_path(fp, state)
+    return path if _valid(path, fp) else None
+
+
+def build(data_dir: Path | str, state: Path | str | None = None, progress=None, **options) -> Path:
+    """Build the store of the extracts as they are now (even if one exists) and return its path.
+
+    progress(fraction, text) is called with Swedish progress lines. The file appears under its
+    final name only when complete; an earlier store of the same folder is removed afterwards.
+    """
+    root = Path(data_dir)
+    fp = extracts_fingerprint(root, state)
+    target = store_path(fp, state)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_orphans(target.parent)
+    tmp = target.parent / f".{fp}.{os.getpid()}.bygger"
+    try:
+        build_file(root, tmp, fp, progress=progress, **options)
+        if extracts_fingerprint(root, state) != fp:
+            raise RuntimeError(f"Extrakten i {root} ändrades medan de förbereddes; försök igen.")
+        os.replace(tmp, target)
+    finally:
+        for leftover in (tmp, Path(str(tmp) + ".wal")):
+            try:
+                leftover.unlink()
+            except FileNotFoundError:
+                pass
+    _forget_older(root, target, state)
+    return target
+
+
+def ensure(data_dir: Path | str, state: Path | str | None = None, progress=None, **options) -> Path:
+    """The store of the extracts as they are now, built first if missing or stale."""
+    return find(data_dir, state) or build(data_dir, state, progress=progress, **options)
+
+
+def _remove_orphans(directory: Path) -> None:
+    """Remove half-built files whose building process no longer runs."""
+    for path in directory.glob(".*.bygger*"):
+        parts = path.name.split(".")
+        try:
+            pid = int(parts[2])
+            os.kill(pid, 0)
+            continue  # still building
+        except (IndexError, ValueError, ProcessLookupError):
+            pass
+        except PermissionError:
+            continue
+        try:
+            path.unlink()
+        except OSError:
+            pass
+
+
+def _forget_older(root: Path, keep: Path, state) -> None:
+    """Delete this folder's earlier stores (their extracts no longer exist as they were)."""
+    directory = keep.parent
+    index_file = directory / "byggda.json"
+    try:
+        built = json.loads(index_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        built = {}
+    if not isinstance(built, dict):
+        built = {}
+    key = str(root.resolve())
+    previous = built.get(key)
+    built[key] = keep.name
+    _write_json(index_file, built)
+    if isinstance(previous, str) and previous != keep.name and previous not in built.values():
+        try:
+            (directory / previous).unlink()
+        except OSError:
+            pass
+
+
+def is_prepared(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the connection reads a prepared store (its extra tables can be queried)."""
+    rows = con.execute(
+        "select 1 from duckdb_views() where view_name = 'personmanad' and schema_name = 'main' "
+        "and database_name = current_database()"
+    ).fetchall()
+    return bool(rows)
+
+
+def connect_store(
+    path: Path | str, threads: int | None = None, memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection:
+    """An in-memory connection with the store attached read-only and one `main` view per table."""
+    from kfp_metrics.extracts import SCOPE_MACROS
+
+    con = duckdb.connect(":memory:")
+    if threads:
+        con.execute(f"set threads = {int(threads)}")
+    if memory_limit:
+        con.execute("set memory_limit = $limit", {"limit": memory_limit})
+    for macro in SCOPE_MACROS:
+        con.execute(macro)
+    quoted = "'" + str(path).replace("'", "''") + "'"
+    con.execute(f"attach {quoted} as {CATALOG} (read_only)")
+    names = [
+        row[0]
+        for row in con.execute(
+            "select table_name from duckdb_tables() where database_name = $db and schema_name = 'main' "
+            "order by table_name",
+            {"db": CATALOG},
+        ).fetchall()
+    ]
+    for name in names:
+        if name == MARKER:
+            continue
+        con.execute(f"create or replace view main.{name} as select * from {CATALOG}.main.{name}")
+    return con
+
+
+def connect(
+    data_dir: Path | str,
+    threads: int | None = None,
+    memory_limit: str | None = None,
+    prepare: bool = False,
+    progress=None,
+    state: Path | str | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """One DuckDB connection over the extracts: the prepared store when there is a complete one for
+    the extracts as they are now (built first when prepare is true), else the Parquet views."""
+    path = None
+    if enabled() and Path(data_dir).is_dir():
+        try:
+            if prepare:
+                path = ensure(data_dir, state, progress=progress, memory_limit=memory_limit, threads=threads)
+            else:
+                path = find(data_dir, state)
+        except (duckdb.Error, OSError, RuntimeError) as exc:
+            if progress:
+                progress(None, f"Förberedelsen misslyckades ({exc}); extrakten läses direkt.")
+            path = None
+    if path is None:
+        return connect_parquet(data_dir, threads=threads, memory_limit=memory_limit)
+    return connect_store(path, threads=threads, memory_limit=memory_limit)
