@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from kfp_metrics import forberedd
+from kfp_metrics import aktivitetslogg, forberedd
 from kfp_metrics.extracts import locate_tables
 from kfp_metrics.forberedd import cli as forberedd_cli
 from kfp_metrics.nyckeltal import DEFAULT_PENSIONSALDER, PENSIONSALDER_RANGE, compute, scope_warnings
@@ -114,6 +114,9 @@ def run_nyckeltal(args) -> int:
         print(problem, file=sys.stderr)
         return 1
     scope = Scope.of(args.forvaltning, args.avdelning, args.enhet)
+    # The statuses come from the state store: an unreachable one stops here (TillstandFel, exit 1 in
+    # Swedish) rather than after preparing the extracts.
+    aktivitetslogg.token()
     # Bounded so the whole command stays well inside 2 GB even for a national-scale extract.
     # The prepared store, built first for new extracts (progress on stderr); else the Parquet.
     con = forberedd.connect(
