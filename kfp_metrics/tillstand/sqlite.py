@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -48,9 +49,7 @@ class SqliteLager(lager.Lager):
         )
         try:
             conn.execute(f"pragma busy_timeout = {int(lager.LAS_TIMEOUT_S * 1000)}")
-            mode = conn.execute("pragma journal_mode").fetchone()[0]
-            if mode.lower() != "wal":
-                conn.execute("pragma journal_mode = wal")
+            _wal(conn)
             conn.execute("pragma synchronous = full")
         except BaseException:
             conn.close()
@@ -165,3 +164,21 @@ def las_backup(fil: Path) -> dict[str, list[dict]]:
         return out
     finally:
         conn.close()
+
+
+def _wal(conn) -> None:
+    """Switch a new database to WAL. Switching needs the database alone and SQLite does not wait
+    for that through busy_timeout, so processes opening a new store at once retry until the
+    timeout instead of failing with "database is locked"."""
+    deadline = time.monotonic() + lager.LAS_TIMEOUT_S
+    pause = 0.01
+    while True:
+        try:
+            if conn.execute("pragma journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("pragma journal_mode = wal")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.2)
