@@ -13,6 +13,7 @@ import hashlib
 import streamlit as st
 
 from kfp_metrics import tillstand
+from kfp_metrics.aktiviteter import md_escape
 from kfp_metrics.format import datum
 from kfp_metrics.periods import format_period
 from kfp_metrics.rapport import nulagesanalys as na
@@ -147,7 +148,7 @@ def editor(f: Filters, draft: na.Nulagesanalys, rows: dict[str, dict], fingeravt
             continue
         st.markdown(f"##### {title}")
         if row:
-            st.caption(f"Granskad av {inloggning.md(row['av'])}, {datum(_date(row))}.")
+            st.caption(f"Granskad av {md_escape(row['av'])}, {datum(_date(row))}.")
             if row.get("fingeravtryck") != fingeravtryck:
                 st.warning(
                     f"Texten skrevs för extrakt med fingeravtrycket {row.get('fingeravtryck')}; extrakten har "
@@ -187,4 +188,4 @@ def editor(f: Filters, draft: na.Nulagesanalys, rows: dict[str, dict], fingeravt
                 for version in reversed(history):
                     when = tillstand.svensk_tid(version["tid"]).strftime("%Y-%m-%d %H:%M")
                     what = "återställd till utkastet" if version.get("text") is None else "granskad text"
-                    st.caption(f"{when} · {inloggning.md(version['av'])} · {what}")
+                    st.caption(f"{when} · {md_escape(version['av'])} · {what}")

@@ -15,6 +15,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from kfp_metrics import aktivitetslogg
+from kfp_metrics.aktiviteter import md_escape
 from kfp_metrics.behorighet import ALLA, AccessFile, AccessFileError, Identity, Permission, default_path, load
 from kfp_metrics.behorighet import logg as atkomstlogg
 from kfp_metrics.behorighet.upplosning import resolve
@@ -116,17 +117,10 @@ def _load_access(path: str, token: tuple) -> AccessFile:
 
 
 def _identity_text(identity: Identity) -> str:
-    parts = [f"**{md(identity.namn)}**"]
+    parts = [f"**{md_escape(identity.namn)}**"]
     if identity.email and identity.email != identity.namn:
-        parts.append(md(identity.email))
+        parts.append(md_escape(identity.email))
     return " · ".join(parts)
-
-
-def md(text: str) -> str:
-    """User text for Markdown: markdown characters escaped."""
-    import re
-
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", str(text))
 
 
 def _logout_button(where) -> None:
@@ -156,7 +150,7 @@ def _denied_page(person: Person, file: AccessFile) -> None:
         "Behörighet ges per förvaltning, avdelning eller enhet."
     )
     who = file.kontakt or "HR-avdelningen eller den som förvaltar dashboarden"
-    st.markdown(f"Be {md(who)} om behörighet och uppge ditt id:")
+    st.markdown(f"Be {md_escape(who)} om behörighet och uppge ditt id:")
     st.code(identity.id or "(inget id i inloggningen)", language=None)
     if file.path is None:
         st.caption("Behörighetsfilen är inte upplagd ännu.")
@@ -189,7 +183,7 @@ def gate(units=None) -> Person | None:
         if not _loopback(address) and os.environ.get("KFP_UTAN_INLOGGNING") != "1":
             _stop_page(
                 "Inloggning saknas",
-                f"Appen körs utan inloggning men lyssnar på {md(address or 'alla nätverksadresser')}, så vem "
+                f"Appen körs utan inloggning men lyssnar på {md_escape(address or 'alla nätverksadresser')}, så vem "
                 "som helst i nätverket skulle kunna se uppgifterna. Konfigurera inloggning ([auth] i "
                 ".streamlit/secrets.toml, se docs/behorighet.md), starta med --server.address 127.0.0.1, "
                 "eller sätt KFP_UTAN_INLOGGNING=1 om risken är bedömd.",
@@ -216,7 +210,7 @@ def gate(units=None) -> Person | None:
     try:
         file = _access_file()
     except AccessFileError as exc:
-        _stop_page("Behörighetsfilen kan inte läsas", md(str(exc)))
+        _stop_page("Behörighetsfilen kan inte läsas", md_escape(str(exc)))
         _logout_button(st)
         return None
     triples = units() if units is not None else None
