@@ -256,3 +256,25 @@ def test_prepared_store_is_filtered_too(fixture_dir, tmp_path, monkeypatch):
     assert _count(chef_y, "select count(*) from anstallningar_kalla") == 0
     tillsvidare = run(chef_y, "personal_nyckeltal", Scope(), period="2024-09-01").iloc[0]["antal_tillsvidare"]
     assert tillsvidare == 2
+
+
+def test_kompetensgap_unit_named_only_there_is_in_the_avdelnings_grant(fixture_dir, tmp_path):
+    """An enhet that only kompetensgap names still belongs to its avdelning's grant (and to no other)."""
+    import shutil
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    directory = tmp_path / "extrakt"
+    shutil.copytree(fixture_dir, directory)
+    rows = [
+        {"ar": 2024, "forvaltning": FA, "avdelning": AY, "enhet": "Enhet Y9", "kategori": None,
+         "omrade": "Samtalsmetodik", "behov": 4, "nulage": 2},
+    ]  # fmt: skip
+    pq.write_table(pa.Table.from_pylist(rows), directory / "kompetensgap.parquet")
+    con = connect(directory)
+    whole_y = atkomst.scoped(con, Permission(boxes=(Box((FA,), (AY,)),)))
+    assert _count(whole_y, "select count(*) from kompetensgap") == 1
+    only_y1 = atkomst.scoped(con, Permission(boxes=(Box((FA,), (AY,), ("Enhet Y1",)),)))
+    assert _count(only_y1, "select count(*) from kompetensgap") == 0
+    assert (FA, AY, "Enhet Y9") in atkomst.organisation_units(con)

@@ -50,17 +50,22 @@ def _present(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {r[0] for r in rows}
 
 
+def _units_sql(present: set[str]) -> str | None:
+    """A query of every (förvaltning, avdelning, enhet) the present tables name (enhet null where a
+    kompetensgap row has none); None without any such table."""
+    parts = [
+        f"select distinct forvaltning, avdelning, enhet from main.{t}"
+        for t in (*_ORG_TABLES, "kompetensgap")
+        if t in present
+    ]
+    return " union ".join(parts) if parts else None
+
+
 def organisation_units(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
     """Every (förvaltning, avdelning, enhet) named in the extracts (enhet None where a table has none)."""
-    present = _present(con)
-    parts = [
-        f"select distinct forvaltning, avdelning, enhet from main.{t}" for t in _ORG_TABLES if t in present
-    ]
-    if "kompetensgap" in present:
-        parts.append("select distinct forvaltning, avdelning, enhet from main.kompetensgap")
-    if not parts:
+    sql = _units_sql(_present(con))
+    if sql is None:
         return []
-    sql = " union ".join(parts)
     return [tuple(r) for r in con.execute(f"select * from ({sql}) order by all").fetchall()]
 
 
@@ -117,9 +122,7 @@ def _create_views(cur: duckdb.DuckDBPyConnection, schema: str, permission: Permi
             {"f": list(box.forvaltning), "a": list(box.avdelning), "e": list(box.enhet)},
         )
     present = _present(cur)
-    units = " union ".join(
-        f"select distinct forvaltning, avdelning, enhet from main.{t}" for t in _ORG_TABLES if t in present
-    )
+    units = _units_sql(present)
     # Leaf units granted, whole avdelningar granted, avdelningar and förvaltningar touched, whole
     # förvaltningar granted: small tables the views semi-join against.
     cur.execute(
@@ -127,14 +130,9 @@ def _create_views(cur: duckdb.DuckDBPyConnection, schema: str, permission: Permi
         select distinct u.forvaltning, u.avdelning, u.enhet from ({units}) as u, {s}._grans as g
         where i_scope(u.forvaltning, u.avdelning, u.enhet, g.forvaltning, g.avdelning, g.enhet)"""
     )
-    avdelningar = units + (
-        " union select distinct forvaltning, avdelning, null from main.kompetensgap"
-        if "kompetensgap" in present
-        else ""
-    )
     cur.execute(
         f"""create table {s}._hela_avdelningar as
-        select distinct u.forvaltning, u.avdelning from ({avdelningar}) as u, {s}._grans as g
+        select distinct u.forvaltning, u.avdelning from ({units}) as u, {s}._grans as g
         where len(g.enhet) = 0 and i_lista(u.forvaltning, g.forvaltning) and i_lista(u.avdelning, g.avdelning)"""
     )
     cur.execute(f"create table {s}._avdelningar as select distinct forvaltning, avdelning from {s}._enheter")
