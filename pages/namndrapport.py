@@ -14,7 +14,7 @@ from kfp_metrics.rapport import utskrift as dokument
 from kfp_metrics.rapport.content import default_title
 from kfp_metrics.rapport.docx import mall as wordmall
 from kfp_metrics.rapport.docx.bilder import BilderSaknas
-from kfp_metrics.ui import data, filters, granskning, inloggning
+from kfp_metrics.ui import data, filters, granskning, inloggning, tables
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -138,32 +138,16 @@ html_col.download_button(
     help="Fristående sida med diagrammen; skriv ut den från webbläsaren (A4, stående).",
 )
 if utskrift.browser_available():
-    pdf_key = hash((rapport.html, rapport.sidfot))
-    if pdf_col.button(
-        "Skapa PDF (A4)",
-        key="rapport_skapa_pdf",
-        type="primary",
-        icon=":material/picture_as_pdf:",
-        width="stretch",
-    ):
-        with st.spinner("Skriver ut rapporten som PDF …"):
-            try:
-                st.session_state["rapport_pdf"] = (pdf_key, _pdf(rapport.html, rapport.sidfot))
-            except (utskrift.BrowserMissing, utskrift.PrintError) as exc:
-                st.error(str(exc))
-    made = st.session_state.get("rapport_pdf")
-    if made and made[0] == pdf_key:
-        pdf_col.download_button(
-            "Ladda ner PDF",
-            made[1],
-            file_name=f"{rapport.filnamn}.pdf",
-            mime="application/pdf",
-            key="rapport_pdf_ladda",
-            on_click=inloggning.log_download,
-            args=(f"{rapport.filnamn}.pdf",),
-            icon=":material/download:",
-            width="stretch",
-        )
+    tables.made_on_click(
+        pdf_col,
+        "pdf",
+        hash((rapport.html, rapport.sidfot)),
+        lambda: _pdf(rapport.html, rapport.sidfot),
+        (utskrift.BrowserMissing, utskrift.PrintError),
+        {"label": "Skapa PDF (A4)", "type": "primary", "icon": ":material/picture_as_pdf:"},
+        "Skriver ut rapporten som PDF …",
+        {"label": "Ladda ner PDF", "file_name": f"{rapport.filnamn}.pdf", "mime": "application/pdf"},
+    )
 else:
     pdf_col.warning(utskrift.missing_message())
 
@@ -173,32 +157,25 @@ if mall_fel:
     docx_col.error(f"{mall_fel} Ändra inställningen {wordmall.ENV_MALL}.")
 else:
     docx_key = (*report_key, str(mall or ""))
-    if docx_col.button(
-        "Skapa Word (DOCX)",
-        key="rapport_skapa_docx",
-        icon=":material/description:",
-        width="stretch",
-        help="Redigerbart Word-dokument med kommunens mall"
-        + (f" ({mall.name})." if mall else " (projektets enkla mall; ange en egen med KFP_RAPPORTMALL)."),
-    ):
-        with st.spinner("Skapar Word-dokumentet och ritar diagrammen …"):
-            try:
-                st.session_state["rapport_docx"] = (docx_key, _docx(*docx_key))
-            except (BilderSaknas, wordmall.MallFel) as exc:
-                st.error(str(exc))
-    made = st.session_state.get("rapport_docx")
-    if made and made[0] == docx_key:
-        docx_col.download_button(
-            "Ladda ner Word",
-            made[1],
-            file_name=f"{rapport.filnamn}.docx",
-            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            key="rapport_docx_ladda",
-            on_click=inloggning.log_download,
-            args=(f"{rapport.filnamn}.docx",),
-            icon=":material/download:",
-            width="stretch",
-        )
+    tables.made_on_click(
+        docx_col,
+        "docx",
+        docx_key,
+        lambda: _docx(*docx_key),
+        (BilderSaknas, wordmall.MallFel),
+        {
+            "label": "Skapa Word (DOCX)",
+            "icon": ":material/description:",
+            "help": "Redigerbart Word-dokument med kommunens mall"
+            + (f" ({mall.name})." if mall else " (projektets enkla mall; ange en egen med KFP_RAPPORTMALL)."),
+        },
+        "Skapar Word-dokumentet och ritar diagrammen …",
+        {
+            "label": "Ladda ner Word",
+            "file_name": f"{rapport.filnamn}.docx",
+            "mime": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        },
+    )
 
 forhand, text_tab, nyckel_tab = st.tabs(["Förhandsgranskning", "Nulägesanalys (text)", "Nyckeltal"])
 with forhand:

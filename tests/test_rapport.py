@@ -602,3 +602,15 @@ def test_pdf_is_tagged_for_screen_readers(printed):
     assert rapport.titel in titles
     for heading in ("Nyckeltal", *(a.rubrik for a in rapport.omraden)):
         assert any(t.startswith(heading) for t in titles), heading
+
+
+def test_page_makes_the_pdf_on_click(navigation_v2, monkeypatch, fixture_dir, state_dir):
+    monkeypatch.setattr(rapport_pdf, "browser_available", lambda: True)
+    monkeypatch.setattr(rapport_pdf, "html_to_pdf", lambda html, footer: b"%PDF-1.7 utskrift")
+    at = app_test(monkeypatch, fixture_dir, state_dir, {"period": "2024-09"})
+    at.switch_page("pages/namndrapport.py").run()
+    assert "Ladda ner PDF" not in [b.proto.label for b in at.get("download_button")]
+    at.button(key="rapport_skapa_pdf").click().run()
+    assert not at.exception, at.exception
+    assert "Ladda ner PDF" in [b.proto.label for b in at.get("download_button")]
+    assert at.session_state["rapport_pdf"][1] == b"%PDF-1.7 utskrift"

@@ -48,6 +48,39 @@ def show_data(frame: pd.DataFrame, title: str, key: str) -> None:
         )
 
 
+def made_on_click(
+    column,
+    name: str,
+    key,
+    make: Callable[[], bytes],
+    errors: tuple[type[Exception], ...],
+    button: dict,
+    spinner: str,
+    download: dict,
+) -> None:
+    """A button that makes a file only when pressed (it takes seconds), then a logged download of it.
+
+    The file is kept in session state under rapport_<name> with key, the inputs it was made from, so
+    a changed report needs a new press; errors are shown in Swedish instead of the download."""
+    if column.button(key=f"rapport_skapa_{name}", width="stretch", **button):
+        with st.spinner(spinner):
+            try:
+                st.session_state[f"rapport_{name}"] = (key, make())
+            except errors as exc:
+                st.error(str(exc))
+    made = st.session_state.get(f"rapport_{name}")
+    if made and made[0] == key:
+        column.download_button(
+            data=made[1],
+            key=f"rapport_{name}_ladda",
+            on_click=inloggning.log_download,
+            args=(download["file_name"],),
+            icon=":material/download:",
+            width="stretch",
+            **download,
+        )
+
+
 @st.cache_resource(max_entries=256, show_spinner=False)
 def _figure(module: str, name: str, args: tuple, kwargs: tuple):
     function = getattr(importlib.import_module(module), name)
