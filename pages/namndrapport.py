@@ -4,7 +4,6 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from kfp_metrics import aktivitetslogg
 from kfp_metrics.extracts import content_fingerprint
 from kfp_metrics.format import manad
 from kfp_metrics.queries import Scope
@@ -80,14 +79,6 @@ def _pdf(html: str, footer: str) -> bytes:
     return utskrift.html_to_pdf(html, footer)
 
 
-def _log_token() -> int:
-    try:
-        return aktivitetslogg.token()
-    except aktivitetslogg.TillstandFel as exc:
-        st.error(str(exc))
-        st.stop()
-
-
 f = filters.current()
 st.title("Nämndrapport")
 st.caption(f"{f.describe()} · {manad(f.period)} · en utskrivbar A4-rapport för nämndens sammanträde")
@@ -113,7 +104,7 @@ scope_key = (f.scope.forvaltning, f.scope.avdelning, f.scope.enhet)
 granskningar, granskade_rader, granskning_fel = granskning.reviews(f)
 report_key = (
     *data.data_key(),
-    _log_token(),
+    data.log_token(),
     f.period.isoformat(),
     scope_key,
     tuple(avsnitt),

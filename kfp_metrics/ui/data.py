@@ -160,7 +160,7 @@ def column_present(table: str, column: str) -> bool:
     return has_column(connection(), table, column)
 
 
-def _log_token() -> int:
+def log_token() -> int:
     """The change log's version, from the state store (the same on every server); a store that
     cannot be read stops the page with its Swedish message instead of showing stale statuses."""
     try:
@@ -208,7 +208,7 @@ def key_figures(
     parts = {}
     for name in names:
         # Only the sections that read them are keyed by the change log and pension age.
-        log = _log_token() if name == "aktiviteter" else 0
+        log = log_token() if name == "aktiviteter" else 0
         age = pensionsalder if name == "pension" else nyckeltal.DEFAULT_PENSIONSALDER
         day = today if name == "aktiviteter" else period.isoformat()
         parts[name] = _nyckeltal_section(directory, fp, grant, log, name, period.isoformat(), key, age, day)
