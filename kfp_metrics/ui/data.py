@@ -13,6 +13,7 @@ from kfp_metrics import aktivitetslogg, forberedd, nyckeltal
 from kfp_metrics.behorighet import Permission, atkomst
 from kfp_metrics.extracts import data_dir_from_env, fingerprint, has_column, has_table
 from kfp_metrics.queries import Scope, run
+from kfp_metrics.ui import inloggning
 from kfp_metrics.validation import ValidationReport, validate_cached
 
 
@@ -23,8 +24,6 @@ def data_dir() -> Path:
 
 def _permission_key() -> tuple:
     """The session's permission as a cache key; no session permission means nothing is read."""
-    from kfp_metrics.ui import inloggning
-
     return inloggning.person().permission.key()
 
 
