@@ -306,3 +306,32 @@ def test_reader_without_change_rights_cannot_export(monkeypatch, analys_dir, sta
     assert "Export av planen kräver behörighet att ändra aktiviteter." in everything_shown(at)
     at.selectbox(key="akt_val").set_value("A3").run()
     assert not [b for b in at.button if b.key == "akt_spara"]
+
+
+def test_word_and_html_report_of_a_chef_hold_nothing_outside_the_grant(monkeypatch, analys_dir, state_dir):
+    """The report formats a chef can download, built on the chef's connection as the page does."""
+    import datetime as dt
+    import io
+
+    from docx import Document
+    from test_rapport_docx import fake_png
+
+    from kfp_metrics.behorighet import Box, Permission, atkomst
+    from kfp_metrics.extracts import connect
+    from kfp_metrics.rapport import Options, skapa
+    from kfp_metrics.rapport import utskrift as dokument
+    from kfp_metrics.rapport.docx import bilder as docx_bilder
+
+    monkeypatch.setattr(docx_bilder, "png", lambda figures: [fake_png() for _ in figures])
+    chef_y = atkomst.scoped(connect(analys_dir), Permission(boxes=(Box((FA,), (AY,)),)))
+    options = Options(period=dt.date(2024, 9, 1), skapad=dt.datetime(2024, 10, 1, 8, 0), fingeravtryck="x")
+    document = Document(io.BytesIO(dokument.word(chef_y, options)))
+    texts = [p.text for p in document.paragraphs]
+    texts += [c.text for t in document.tables for row in t.rows for c in row.cells]
+    texts += [s._inline.docPr.get("descr") or "" for s in document.inline_shapes]
+    word = "\n".join(texts)
+    html = skapa(chef_y, options).html
+    for name in OUTSIDE_Y:
+        assert name not in word, ("docx", name)
+        assert name not in html, ("html", name)
+    assert AY in word and AY in html
