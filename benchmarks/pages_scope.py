@@ -81,6 +81,9 @@ def main() -> None:
             forv, avd = order[k]
             k += 1
             at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=900)
+            # The server scans installed packages for components once at start; the test tool
+            # would do it again for every new AppTest (0,3–0,8 s), which is not the page's time.
+            at._bidi_component_manager = warm._bidi_component_manager
             at.query_params["forvaltning"] = forv
             at.query_params["avdelning"] = avd
             at.switch_page(f"pages/{page}.py")

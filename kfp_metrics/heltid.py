@@ -31,7 +31,7 @@ from kfp_metrics.analys import (
     band_labels,
     band_of,
     empty,
-    finish,
+    figure,
     per_forvaltning_instead,
     share,
     table,
@@ -186,13 +186,14 @@ def figure_heltid_per_manad(
             else "Urvalet har inga månadsavlönade under perioden."
         )
         return empty(message, heading)
-    fig = go.Figure()
+    traces = []
     for grupp, label in GRUPPER.items():
         part = frame[frame["grupp"] == grupp]
         if part["andel_pct"].isna().all():
             continue
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            dict(
+                type="scatter",
                 x=part["period"],
                 y=part["andel_pct"],
                 name=label,
@@ -206,10 +207,15 @@ def figure_heltid_per_manad(
                 ),
             )
         )
-    charts.style(fig, heading, y_title="Procent", percent=True)
-    fig.update_yaxes(range=[0, 105])
-    charts.add_target_line(fig, target)
-    return finish(charts.month_axis(fig))
+    return figure(
+        traces,
+        heading,
+        y_title="Procent",
+        percent=True,
+        layout={"yaxis": {"range": [0, 105]}},
+        target=target,
+        month_ticks=True,
+    )
 
 
 def tabell_heltid_per_manad(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame:
@@ -248,22 +254,20 @@ def figure_deltid_per_manad(
         return empty("Urvalet har inga månadsavlönade under perioden.", heading)
     if frame["deltid"].isna().all():
         return empty(f"Antalet visas inte för färre än {MIN_GRUPP} månadsavlönade.", heading)
-    fig = go.Figure(
-        go.Scatter(
-            x=frame["period"],
-            y=frame["deltid"],
-            mode="lines+markers",
-            line={"color": charts.NEUTRAL_COLOR, "width": 2.5},
-            marker={"size": 4},
-            fill="tozeroy",
-            fillcolor="rgba(0,114,178,0.12)",
-            name="Deltid",
-            customdata=frame["manadsavlonade"],
-            hovertemplate="<b>%{x|%Y-%m}</b>: %{y:,.0f} deltidsanställda av %{customdata:,.0f}<extra></extra>",
-        )
+    trace = dict(
+        type="scatter",
+        x=frame["period"],
+        y=frame["deltid"],
+        mode="lines+markers",
+        line={"color": charts.NEUTRAL_COLOR, "width": 2.5},
+        marker={"size": 4},
+        fill="tozeroy",
+        fillcolor="rgba(0,114,178,0.12)",
+        name="Deltid",
+        customdata=frame["manadsavlonade"],
+        hovertemplate="<b>%{x|%Y-%m}</b>: %{y:,.0f} deltidsanställda av %{customdata:,.0f}<extra></extra>",
     )
-    charts.style(fig, heading, y_title="Antal personer", legend=False)
-    return finish(charts.month_axis(fig))
+    return figure([trace], heading, y_title="Antal personer", legend=False, month_ticks=True)
 
 
 def tabell_deltid_per_manad(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame:
@@ -316,11 +320,12 @@ def figure_heltidsarbetande(frame: pd.DataFrame, scope_text: str, period: dt.dat
         return empty("Urvalet har inga månadsavlönade under perioden.", heading)
     if frame["andel_pct"].isna().all():
         return empty(f"Andelarna visas inte för färre än {MIN_GRUPP} månadsavlönade.", heading)
-    fig = go.Figure()
+    traces = []
     for matt, label in MATT.items():
         part = frame[frame["matt"] == matt]
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            dict(
+                type="scatter",
                 x=part["period"],
                 y=part["andel_pct"],
                 name=label,
@@ -334,9 +339,14 @@ def figure_heltidsarbetande(frame: pd.DataFrame, scope_text: str, period: dt.dat
                 ),
             )
         )
-    charts.style(fig, heading, y_title="Procent", percent=True)
-    fig.update_yaxes(range=[0, 105])
-    return finish(charts.month_axis(fig))
+    return figure(
+        traces,
+        heading,
+        y_title="Procent",
+        percent=True,
+        layout={"yaxis": {"range": [0, 105]}},
+        month_ticks=True,
+    )
 
 
 def tabell_heltidsarbetande(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame:
@@ -386,7 +396,7 @@ def heltid_per_aldersgrupp(con: duckdb.DuckDBPyConnection, period: dt.date, scop
     return frame
 
 
-def _share_bar(frame: pd.DataFrame, x: pd.Series, colors, label_suffix: str = "") -> go.Bar:
+def _share_bar(frame: pd.DataFrame, x: pd.Series, colors, label_suffix: str = "") -> dict:
     """Bars of andel heltid; a withheld bar is drawn at 0 with '..' and its hover says why."""
     texts = _bar_texts(frame["andel_pct"], frame["undertryckt"])
     hovers = [
@@ -397,14 +407,15 @@ def _share_bar(frame: pd.DataFrame, x: pd.Series, colors, label_suffix: str = ""
             frame["andel_pct"], frame["deltid"], frame["manadsavlonade"], frame["undertryckt"], strict=True
         )
     ]
-    return go.Bar(
+    return dict(
+        type="bar",
         x=x,
         y=frame["andel_pct"].fillna(0),
         name="Andel heltid",
         text=texts,
         textposition="outside",
         cliponaxis=False,
-        marker_color=colors,
+        marker={"color": colors},
         customdata=hovers,
         hovertemplate=f"<b>%{{x}}{label_suffix}</b>: %{{customdata}}<extra></extra>",
     )
@@ -429,11 +440,16 @@ def figure_heltid_per_aldersgrupp(
             f"Andelarna visas inte: åldersgrupperna har färre än {MIN_GRUPP} månadsavlönade.",
             heading,
         )
-    fig = go.Figure(_share_bar(frame, frame["aldersgrupp"], charts.NEUTRAL_COLOR, " år"))
-    charts.style(fig, heading, x_title="Ålder", y_title="Procent", percent=True, legend=False)
-    fig.update_yaxes(range=[0, 110])
-    charts.add_target_line(fig, target)
-    return finish(fig)
+    return figure(
+        [_share_bar(frame, frame["aldersgrupp"], charts.NEUTRAL_COLOR, " år")],
+        heading,
+        x_title="Ålder",
+        y_title="Procent",
+        percent=True,
+        legend=False,
+        layout={"yaxis": {"range": [0, 110]}},
+        target=target,
+    )
 
 
 def tabell_heltid_per_aldersgrupp(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame:
@@ -541,13 +557,18 @@ def figure_heltid_per_avdelning(
     else:
         bar_colors = [colors.get(a, charts.NEUTRAL_COLOR) for a in frame["avdelning"]]
     labels = list(unit_names(frame, "forvaltning" if many else "avdelning"))
-    fig = go.Figure(_share_bar(frame, labels, bar_colors))
+    bar = _share_bar(frame, labels, bar_colors)
     if len(frame) <= 2:
-        fig.update_traces(width=0.35)  # one or two avdelningar: no wall-to-wall bar
-    charts.style(fig, heading, y_title="Procent", percent=True, legend=False)
-    fig.update_yaxes(range=[0, 110])
-    charts.add_target_line(fig, target)
-    return finish(fig)
+        bar["width"] = 0.35  # one or two avdelningar: no wall-to-wall bar
+    return figure(
+        [bar],
+        heading,
+        y_title="Procent",
+        percent=True,
+        legend=False,
+        layout={"yaxis": {"range": [0, 110]}},
+        target=target,
+    )
 
 
 def tabell_heltid_per_avdelning(frame: pd.DataFrame, faktisk: bool, formatted: bool = False) -> pd.DataFrame:
