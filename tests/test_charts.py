@@ -16,8 +16,20 @@ def _json(fig: go.Figure) -> dict:
 
 def _traces():
     return [
-        {"type": "scatter", "x": ["2026-01-01", "2026-02-01"], "y": [1.5, 2.5], "name": "Kvinnor", "mode": "lines"},
-        {"type": "scatter", "x": ["2026-01-01", "2026-02-01"], "y": [2.0, 3.0], "name": "Män", "mode": "lines"},
+        {
+            "type": "scatter",
+            "x": ["2026-01-01", "2026-02-01"],
+            "y": [1.5, 2.5],
+            "name": "Kvinnor",
+            "mode": "lines",
+        },
+        {
+            "type": "scatter",
+            "x": ["2026-01-01", "2026-02-01"],
+            "y": [2.0, 3.0],
+            "name": "Män",
+            "mode": "lines",
+        },
     ]
 
 
@@ -78,7 +90,10 @@ def test_finished_spec_equals_finish_on_a_built_figure():
     charts.add_target_line(slow, 80.0)
     analys.finish(slow, legend_bottom=120)
     fast = analys.figure(
-        [{"type": "bar", "x": ["a"], "y": [3]}], "Andel –<br>Stab, oktober 2026", target=80.0, legend_bottom=120
+        [{"type": "bar", "x": ["a"], "y": [3]}],
+        "Andel –<br>Stab, oktober 2026",
+        target=80.0,
+        legend_bottom=120,
     )
     assert _json(fast) == _json(slow)
     assert fast.layout.margin.t == 85 and fast.layout.margin.b == 120
