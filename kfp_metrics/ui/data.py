@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from kfp_metrics import aktivitetslogg, forberedd, nyckeltal
 from kfp_metrics.behorighet import Permission, atkomst
@@ -27,16 +29,44 @@ def _permission_key() -> tuple:
     return inloggning.person().permission.key()
 
 
+def per_run(function):
+    """function() computed once per run of the page: every chart and table of a run asks for the
+    data key, and the extracts' fingerprint stats every file (hundreds at a city's scale). The
+    result is kept on the run's context, which Streamlit renews for every run."""
+
+    @functools.wraps(function)
+    def once():
+        ctx = get_script_run_ctx()
+        if ctx is None:
+            return function()
+        memo = getattr(ctx, "_kfp_per_run", None)
+        if memo is None or memo[0] is not ctx.cursors:  # ctx.cursors is a new dict every run
+            memo = (ctx.cursors, {})
+            ctx._kfp_per_run = memo
+        name = function.__qualname__
+        if name not in memo[1]:
+            memo[1][name] = function()
+        return memo[1][name]
+
+    return once
+
+
 def data_key() -> tuple[str, str, tuple]:
     """The extracts directory, its fingerprint and the person's permission: the cache key of
     everything read from the extracts, so that two persons never share a cached result."""
     return (*_prepared_key(), _permission_key())
 
 
+@per_run
+def _current() -> tuple[str, str]:
+    """The extracts directory and its fingerprint."""
+    directory = data_dir()
+    return str(directory), fingerprint(directory)
+
+
 def _prepared_key() -> tuple[str, str]:
     """The extracts directory and fingerprint, the prepared store built first when it is missing."""
-    directory = data_dir()
-    key = str(directory), fingerprint(directory)
+    key = _current()
     _prepare(*key)
     return key
 
@@ -133,8 +163,7 @@ def _validation(directory: str, fp: str) -> dict:
 
 def validation() -> ValidationReport:
     """The validation report of the current extracts, cached by fingerprint."""
-    directory = data_dir()
-    return ValidationReport.from_dict(_validation(str(directory), fingerprint(directory)))
+    return ValidationReport.from_dict(_validation(*_current()))
 
 
 @st.cache_data(max_entries=1024, show_spinner=False)
