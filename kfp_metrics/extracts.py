@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -160,8 +161,37 @@ def connect(
     return con
 
 
+# Connections whose views are all made (the app's shared ones): what has_table, has_column and
+# forberedd.is_prepared find is kept per connection, not asked of the catalog on every chart.
+_FROZEN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def freeze_catalog(con):
+    """Mark con as complete: its tables and columns no longer change, so answers about them are
+    remembered for as long as it lives. Returns con."""
+    _FROZEN[con] = {}
+    return con
+
+
+def remembered(con, key: tuple, compute):
+    """compute(), kept for a frozen connection under key; computed every time for any other."""
+    try:
+        memo = _FROZEN.get(con)
+    except TypeError:  # not weak-referenceable: nothing kept
+        memo = None
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
 def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     """Whether the extracts had this table."""
+    return remembered(con, ("table", table), lambda: _has_table(con, table))
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     # A cursor of its own: the shared connection refuses a second session's call at once.
     cur = con.cursor()
     try:
@@ -175,6 +205,10 @@ def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 
 def has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
     """Whether the extracts' table really had this column (not a filled-in optional one)."""
+    return remembered(con, ("column", table, column), lambda: _has_column(con, table, column))
+
+
+def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
     if table not in ALL_TABLES or not has_table(con, table):
         return False
     cur = con.cursor()

@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from kfp_metrics.extracts import remembered
 from kfp_metrics.forberedd import is_prepared
 
 QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
@@ -73,7 +74,7 @@ def run(con: duckdb.DuckDBPyConnection, name: str, scope: Scope, **params) -> pd
     cur = con.cursor()
     try:
         # On the query's own cursor: the shared connection refuses a second caller at once.
-        prepared = has_prepared_variant(name) and is_prepared(cur)
+        prepared = has_prepared_variant(name) and remembered(con, ("prepared",), lambda: is_prepared(cur))
         text = sql_text(name, prepared)
         bound = {**scope.params(), **params}
         # DuckDB refuses named parameters that the statement does not use.

@@ -13,7 +13,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from kfp_metrics import aktivitetslogg, forberedd, nyckeltal
 from kfp_metrics.behorighet import Permission, atkomst
-from kfp_metrics.extracts import data_dir_from_env, fingerprint, has_column, has_table
+from kfp_metrics.extracts import data_dir_from_env, fingerprint, freeze_catalog, has_column, has_table
 from kfp_metrics.queries import Scope, run
 from kfp_metrics.ui import inloggning
 from kfp_metrics.validation import ValidationReport, validate_cached
@@ -121,12 +121,12 @@ def _prepare(directory: str, fp: str) -> None:
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _base(directory: str, fp: str):
     """The whole extracts: the prepared store when there is one, else the Parquet (never shown as is)."""
-    return forberedd.connect(directory)
+    return freeze_catalog(forberedd.connect(directory))
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
 def _connection(directory: str, fp: str, grant: tuple):
-    return atkomst.scoped(_base(directory, fp), Permission.from_key(grant))
+    return freeze_catalog(atkomst.scoped(_base(directory, fp), Permission.from_key(grant)))
 
 
 def connection():
