@@ -2,14 +2,17 @@
 Streamlit server, timing every page from request to the server's "script finished".
 
     python benchmarks/concurrent_ws.py --data DIR [--sessions 20] [--pages oversikt sjukfranvaro ...]
-                                       [--port 8599] [--parquet]
+                                       [--port 8599] [--parquet] [--processer N]
 
 The clients speak Streamlit's own websocket protocol (protobuf BackMsg/ForwardMsg) and render
 nothing, so their CPU does not compete with the server's. Each client opens the pages one after
 another, each as a new session from a link with its scope in the URL (as a person following a
 link would); all clients start together. The server starts fresh (empty caches); the prepared
 store, if used, is built before the clock starts. Prints JSON: per-page median, p95 and max over
-the sessions, and the server's CPU seconds during the run.
+the sessions, and the server's CPU seconds during the run (all its processes).
+
+With --processer N the server is `python -m kfp_metrics server --processer N`: N app processes
+behind one address; each new session goes to the process with the fewest open sessions.
 """
 
 from __future__ import annotations
@@ -32,10 +35,15 @@ DEFAULT_PAGES = ("oversikt", "sjukfranvaro", "heltid", "rorlighet", "personal")
 
 
 def _cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process and its waited-for children, from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    """User + system CPU of a process, its waited-for children and its running children, from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0.0
     ticks = os.sysconf("SC_CLK_TCK")
-    return sum(int(fields[i]) for i in (11, 12, 13, 14)) / ticks
+    own = sum(int(fields[i]) for i in (11, 12, 13, 14)) / ticks
+    return own + sum(_cpu_seconds(int(child)) for child in children)
 
 
 async def _visit(url: str, page: str, query: str, timeout: float) -> tuple[float, str]:
@@ -102,6 +110,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=300)
     parser.add_argument("--log", type=Path, default=Path(tempfile.gettempdir()) / "kfp-concurrent-server.log")
     parser.add_argument("--parquet", action="store_true", help="read the Parquet directly (KFP_FORBEREDD=av)")
+    parser.add_argument("--processer", type=int, default=1, help="app processes behind one address")
     args = parser.parse_args()
 
     state = os.environ.get("KFP_STATE_DIR") or tempfile.mkdtemp(prefix="kfp-state-")
@@ -116,22 +125,22 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
-    server = subprocess.Popen(
-        [
-            sys.executable,
+    if args.processer > 1:
+        command = [
             "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
+            "kfp_metrics",
+            "server",
+            "--processer",
+            str(args.processer),
+            "--port",
             str(args.port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
+        ]
+    else:
+        command = ["-m", "streamlit", "run", "app.py", "--server.port", str(args.port)]
+        command += ["--server.address", "127.0.0.1", "--server.headless", "true"]
+        command += ["--browser.gatherUsageStats", "false"]
+    server = subprocess.Popen(
+        [sys.executable, *command],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -146,8 +155,10 @@ def main() -> None:
                 time.sleep(0.2)
         url = f"ws://127.0.0.1:{args.port}/_stcore/stream"
         scopes = _scopes(args.data, args.sessions)
-        # The app's own start (validation, sidebar lists) once, on the whole city, before the clock.
-        warm = asyncio.run(_visit(url, "oversikt", "", args.timeout))
+        # The app's own start (validation, sidebar lists) once per process, on the whole city,
+        # before the clock (one after another, so that each goes to another process).
+        for _ in range(args.processer):
+            warm = asyncio.run(_visit(url, "oversikt", "", args.timeout))
         cpu0 = _cpu_seconds(server.pid)
         results: list[dict] = []
 

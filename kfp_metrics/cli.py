@@ -19,6 +19,7 @@ SUBCOMMAND_MODULES = (
     "kfp_metrics.tillstand.cli",
     "kfp_metrics.importer.cli",
     "kfp_metrics.forberedd.cli",
+    "kfp_metrics.server.cli",
 )
 
 _SWEDISH = {

@@ -1,0 +1,128 @@
+"""`python -m kfp_metrics server --processer 2`: two app processes behind one address, in Chromium.
+
+Each browser keeps to one process (its session and downloads live there), new browsers are spread
+over the processes, and local mode is refused on a non-loopback address as the app refuses it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from browser_helpers import (
+    BROWSER_ARGS,
+    CHROMIUM,
+    ROOT,
+    free_port,
+    open_expanders,
+    require_chromium,
+    wait_for_app,
+)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    require_chromium()
+    state = tmp_path_factory.mktemp("state")
+    port = free_port()
+    env = {**os.environ, "KFP_DATA_DIR": str(ROOT / "data"), "KFP_STATE_DIR": str(state)}
+    log = open(state / "server.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kfp_metrics", "server", "--processer", "2", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            raise RuntimeError("servern startade inte: " + (state / "server.log").read_text())
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+    # Stopping the server stops its app processes too.
+    assert "Appen körs i 2 processer" in (state / "server.log").read_text()
+
+
+def _process_cookie(context) -> str | None:
+    return next((c["value"] for c in context.cookies() if c["name"] == "kfp_process"), None)
+
+
+def test_two_browsers_go_to_two_processes_and_each_works_there(server, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        try:
+            contexts = [
+                browser.new_context(
+                    locale="sv-SE", accept_downloads=True, viewport={"width": 1440, "height": 900}
+                )
+                for _ in range(2)
+            ]
+            pages = [c.new_page() for c in contexts]
+            for page in pages:
+                page.goto(f"{server}/heltid", wait_until="domcontentloaded")
+                wait_for_app(page)
+            assert sorted(_process_cookie(c) for c in contexts) == ["0", "1"]
+            for page in pages:
+                assert page.locator("[data-testid='stException']").count() == 0
+                assert "Andel heltidsanställda" in page.inner_text("body")
+                assert "Urval" in page.inner_text("body")
+            # A widget change (a rerun over the same websocket) and a download (a file the
+            # session's own process holds) both work through the proxy, in either process.
+            for i, page in enumerate(pages):
+                assert open_expanders(page) > 0
+                with page.expect_download() as download:
+                    page.get_by_role("button", name="Ladda ner CSV").first.click()
+                saved = tmp_path / f"heltid-{i}.csv"
+                download.value.save_as(saved)
+                text = saved.read_text(encoding="utf-8-sig")
+                assert text.splitlines()[0].startswith("Månad")
+                assert len(text.splitlines()) > 2
+        finally:
+            browser.close()
+
+
+def test_local_mode_is_refused_on_a_public_address(tmp_path):
+    env = {**os.environ, "KFP_STATE_DIR": str(tmp_path)}
+    env.pop("KFP_UTAN_INLOGGNING", None)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kfp_metrics",
+            "server",
+            "--adress",
+            "0.0.0.0",
+            "--secrets",
+            str(tmp_path / "x.toml"),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "utan inloggning" in done.stderr and "0.0.0.0" in done.stderr
+    assert "Traceback" not in done.stderr
