@@ -7,10 +7,8 @@ sidebar's lists are in place), then every page is opened in a new session whose 
 avdelning that no earlier session touched: each page is the first to read its scopes. Prints JSON
 with every run's time and the median per page.
 
-The time is the server's: from the start to the end of the page's script run (what a browser
-waits for before the page is complete), taken inside Streamlit's script runner, so the test
-tool's own work (parsing the page's messages into its element tree) is not counted. Beside it the
-script thread's CPU time, which on a shared machine varies less than the clock.
+The time is the server's (apptest_timing.py): from the start to the end of the page's script run,
+and beside it the script thread's CPU time, which on a shared machine varies less than the clock.
 """
 
 from __future__ import annotations
@@ -38,33 +36,13 @@ def main() -> None:
     os.environ.setdefault("KFP_STATE_DIR", tempfile.mkdtemp(prefix="kfp-state-"))
     os.chdir(ROOT)
     sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "benchmarks"))
     import duckdb
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.runtime.scriptrunner import script_runner
-    from streamlit.testing.v1 import AppTest
+    from apptest_timing import install, new_app
 
     from kfp_metrics.extracts import locate_tables
 
-    original = PagesManager.__init__
-
-    def init(self, *a, **k):
-        original(self, *a, **k)
-        PagesManager.uses_pages_directory = False
-
-    PagesManager.__init__ = init
-
-    last_run: dict[str, float] = {}
-    run_script = script_runner.ScriptRunner._run_script
-
-    def timed_run(self, *a, **k):
-        wall, cpu = time.perf_counter(), time.thread_time()
-        try:
-            return run_script(self, *a, **k)
-        finally:
-            last_run["wall"] = time.perf_counter() - wall
-            last_run["cpu"] = time.thread_time() - cpu
-
-    script_runner.ScriptRunner._run_script = timed_run
+    last_run = install()
 
     timings: dict[str, float] = {}
     if args.profile:
@@ -87,7 +65,7 @@ def main() -> None:
         raise SystemExit(f"för få avdelningar ({len(order)}) för {len(pages)} sidor × {args.scopes}")
 
     start = time.perf_counter()
-    warm = AppTest.from_file(str(ROOT / "app.py"), default_timeout=900)
+    warm = new_app(ROOT / "app.py")
     warm.run()
     startup = time.perf_counter() - start
 
@@ -100,10 +78,7 @@ def main() -> None:
         for _ in range(args.scopes):
             forv, avd = order[k]
             k += 1
-            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=900)
-            # The server scans installed packages for components once at start; the test tool
-            # would do it again for every new AppTest (0,3–0,8 s), which is not the page's time.
-            at._bidi_component_manager = warm._bidi_component_manager
+            at = new_app(ROOT / "app.py")
             at.query_params["forvaltning"] = forv
             at.query_params["avdelning"] = avd
             at.switch_page(f"pages/{page}.py")
