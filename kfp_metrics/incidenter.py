@@ -63,18 +63,25 @@ def _two_lines(what: str, rest: str) -> str:
     return f"{what} –<br>{rest}"
 
 
-def _legend_below(fig: go.Figure, y: float = -0.14, bottom: int = 90) -> None:
-    """A horizontal legend under the axis labels rather than over them."""
-    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": y, "x": 0}, margin={"b": bottom})
+def _legend_below(y: float = -0.14, bottom: int = 90) -> dict:
+    """Layout keys for a horizontal legend under the axis labels rather than over them."""
+    return {"legend": {"orientation": "h", "yanchor": "top", "y": y, "x": 0}, "margin": {"b": bottom}}
 
 
-def _count_axis(fig: go.Figure, peak, axis: str = "y") -> None:
-    """Whole numbers only on a count axis: a step of 1 for small counts, else integer ticks."""
-    update = fig.update_yaxes if axis == "y" else fig.update_xaxes
+def _count_axis(peak, axis: str = "y") -> dict:
+    """Layout keys for whole numbers only on a count axis: a step of 1 for small counts, else integer
+    ticks."""
     if peak <= 8:
-        update(dtick=1, tick0=0, range=[0, max(1, peak) * 1.15])
-    else:
-        update(tickformat=",d")
+        return {f"{axis}axis": {"dtick": 1, "tick0": 0, "range": [0, max(1, peak) * 1.15]}}
+    return {f"{axis}axis": {"tickformat": ",d"}}
+
+
+def _layout(*parts: dict) -> dict:
+    """Layout keys merged in order, nested dicts key by key (as successive update_layout calls)."""
+    out: dict = {}
+    for part in parts:
+        charts.merge(out, part)
+    return out
 
 
 def _short_month(month: int) -> str:
@@ -141,17 +148,18 @@ def figure_per_tertial(
         return charts.empty_figure("Incidentdata saknas i extrakten.", heading)
     labels = [tertial_label(t, accumulated) for t in (1, 2, 3)]
     this_color = charts.HOT_OCH_VALD_COLOR if measure == HOT_OCH_VALD else THIS_YEAR_COLOR
-    fig = go.Figure()
+    traces = []
     for year, color in ((period.year - 1, LAST_YEAR_COLOR), (period.year, this_color)):
         part = frame[frame["ar"] == year]
         name = _year_name(year, period)
         notes = [" (pågår)" if p else "" for p in part["pagar"]]
-        fig.add_trace(
-            go.Bar(
+        traces.append(
+            dict(
+                type="bar",
                 x=list(part["etikett"]),
                 y=list(part[measure]),
                 name=name,
-                marker_color=color,
+                marker={"color": color},
                 customdata=notes,
                 text=[tal(v) for v in part[measure]],
                 textposition="outside",
@@ -159,24 +167,30 @@ def figure_per_tertial(
                 hovertemplate=f"<b>{name}</b><br>%{{x}}%{{customdata}}: %{{y:,.0f}} anmälningar<extra></extra>",
             )
         )
+    layout = _layout(
+        {
+            "xaxis": {"type": "category", "categoryorder": "array", "categoryarray": labels},
+            "barmode": "group",
+            "margin": {"t": 100},
+        },
+        _count_axis(int(frame[measure].max())),
+        _legend_below(y=-0.1, bottom=80),
+    )
     if frame["pagar"].any():
-        fig.add_annotation(
-            text=f"Tertial {tertial(period.month)} {period.year} pågår: räknat t.o.m. {manad(period)}.",
-            x=1,
-            y=1.02,
-            xref="paper",
-            yref="paper",
-            xanchor="right",
-            yanchor="bottom",
-            showarrow=False,
-            font={"size": 12, "color": "#555"},
-        )
-    charts.style(fig, heading, y_title="Antal anmälningar", height=420)
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=labels)
-    fig.update_layout(barmode="group", margin={"t": 100})
-    _count_axis(fig, int(frame[measure].max()))
-    _legend_below(fig, y=-0.1, bottom=80)
-    return fig
+        layout["annotations"] = [
+            {
+                "text": f"Tertial {tertial(period.month)} {period.year} pågår: räknat t.o.m. {manad(period)}.",
+                "x": 1,
+                "y": 1.02,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "right",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 12, "color": "#555"},
+            }
+        ]
+    return charts.figure(traces, heading, y_title="Antal anmälningar", height=420, layout=layout)
 
 
 TABELL_PER_TERTIAL = (
@@ -239,27 +253,28 @@ def figure_per_typ(frame: pd.DataFrame, scope_text: str, period: dt.date) -> go.
     heading = _two_lines("Incidenter per typ", f"{scope_text}, {period_text(period)}")
     if frame.empty or frame["antal"].sum() == 0:
         return charts.empty_figure(f"Inga anmälda incidenter {period_text(period)} i urvalet.", heading)
-    fig = go.Figure()
-    for column, name, color in (
-        ("hot_och_vald", "Hot och våld", charts.HOT_OCH_VALD_COLOR),
-        ("ovriga", "Övriga orsaker", OVRIGA_COLOR),
-    ):
-        fig.add_trace(
-            go.Bar(
-                y=list(frame["typ_namn"]),
-                x=list(frame[column]),
-                name=name,
-                orientation="h",
-                marker_color=color,
-                hovertemplate=f"<b>%{{y}}</b><br>{name}: %{{x}}<extra></extra>",
-            )
+    traces = [
+        dict(
+            type="bar",
+            y=list(frame["typ_namn"]),
+            x=list(frame[column]),
+            name=name,
+            orientation="h",
+            marker={"color": color},
+            hovertemplate=f"<b>%{{y}}</b><br>{name}: %{{x}}<extra></extra>",
         )
-    charts.style(fig, heading, x_title="Antal anmälningar", height=420)
-    fig.update_layout(barmode="stack", margin={"t": 90})
-    _count_axis(fig, int(frame["antal"].max()), "x")
-    fig.update_yaxes(autorange="reversed", rangemode=None, automargin=True)
-    _legend_below(fig, y=-0.3, bottom=120)
-    return fig
+        for column, name, color in (
+            ("hot_och_vald", "Hot och våld", charts.HOT_OCH_VALD_COLOR),
+            ("ovriga", "Övriga orsaker", OVRIGA_COLOR),
+        )
+    ]
+    layout = _layout(
+        {"barmode": "stack", "margin": {"t": 90}},
+        _count_axis(int(frame["antal"].max()), "x"),
+        {"yaxis": {"autorange": "reversed", "rangemode": None, "automargin": True}},
+        _legend_below(y=-0.3, bottom=120),
+    )
+    return charts.figure(traces, heading, x_title="Antal anmälningar", height=420, layout=layout)
 
 
 def figure_per_orsak(frame: pd.DataFrame, scope_text: str, period: dt.date) -> go.Figure:
@@ -268,24 +283,23 @@ def figure_per_orsak(frame: pd.DataFrame, scope_text: str, period: dt.date) -> g
     if frame.empty or frame["antal"].sum() == 0:
         return charts.empty_figure(f"Inga anmälda incidenter {period_text(period)} i urvalet.", heading)
     colors = [charts.HOT_OCH_VALD_COLOR if o == HOT_OCH_VALD else OVRIGA_COLOR for o in frame["orsak"]]
-    fig = go.Figure(
-        go.Bar(
-            y=list(frame["orsak_namn"]),
-            x=list(frame["antal"]),
-            orientation="h",
-            marker_color=colors,
-            text=[tal(v) for v in frame["antal"]],
-            textposition="outside",
-            cliponaxis=False,
-            showlegend=False,
-            hovertemplate="<b>%{y}</b>: %{x:,.0f} anmälningar<extra></extra>",
-        )
+    bar = dict(
+        type="bar",
+        y=list(frame["orsak_namn"]),
+        x=list(frame["antal"]),
+        orientation="h",
+        marker={"color": colors},
+        text=[tal(v) for v in frame["antal"]],
+        textposition="outside",
+        cliponaxis=False,
+        showlegend=False,
+        hovertemplate="<b>%{y}</b>: %{x:,.0f} anmälningar<extra></extra>",
     )
-    charts.style(fig, heading, x_title="Antal anmälningar", legend=False, height=420)
-    fig.update_layout(margin={"t": 90})
-    fig.update_yaxes(autorange="reversed", rangemode=None, automargin=True)
-    _count_axis(fig, int(frame["antal"].max()), "x")
-    return fig
+    layout = _layout(
+        {"margin": {"t": 90}, "yaxis": {"autorange": "reversed", "rangemode": None, "automargin": True}},
+        _count_axis(int(frame["antal"].max()), "x"),
+    )
+    return charts.figure([bar], heading, x_title="Antal anmälningar", legend=False, height=420, layout=layout)
 
 
 def tabell_per_typ(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame:
@@ -354,21 +368,21 @@ def figure_per_avdelning(frame: pd.DataFrame, scope_text: str, period: dt.date) 
     heading = f"Incidenter per {niva} – {scope_text}, {period_text(period)}"
     if frame.empty:
         return charts.empty_figure(f"Inga anmälda incidenter {period_text(period)} i urvalet.", heading)
-    fig = go.Figure()
-    fig.add_trace(
-        go.Bar(
-            x=[charts.wrap_label(n) for n in frame["namn"]],
+    labels = [charts.wrap_label(n) for n in frame["namn"]]
+    traces = [
+        dict(
+            type="bar",
+            x=labels,
             y=list(frame["antal"]),
             name="Alla incidenter",
-            marker_color=list(frame["farg"]),
+            marker={"color": list(frame["farg"])},
             customdata=list(frame["hot_och_vald"]),
             showlegend=False,
             hovertemplate="<b>%{x}</b><br>%{y:,.0f} anmälningar, varav hot och våld %{customdata:,.0f}<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=[charts.wrap_label(n) for n in frame["namn"]],
+        ),
+        dict(
+            type="scatter",
+            x=list(labels),
             y=list(frame["hot_och_vald"]),
             name="Varav hot och våld",
             mode="markers",
@@ -379,13 +393,14 @@ def figure_per_avdelning(frame: pd.DataFrame, scope_text: str, period: dt.date) 
                 "line": {"width": 1, "color": "white"},
             },
             hovertemplate="<b>%{x}</b><br>Hot och våld: %{y:,.0f}<extra></extra>",
-        )
+        ),
+    ]
+    layout = _layout(
+        {"xaxis": {"type": "category"}},
+        _legend_below(y=-0.14, bottom=90),
+        _count_axis(int(frame["antal"].max())),
     )
-    charts.style(fig, heading, y_title="Antal anmälningar")
-    fig.update_xaxes(type="category")
-    _legend_below(fig, y=-0.14, bottom=90)
-    _count_axis(fig, int(frame["antal"].max()))
-    return fig
+    return charts.figure(traces, heading, y_title="Antal anmälningar", layout=layout)
 
 
 def tabell_per_avdelning(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame:
@@ -422,30 +437,30 @@ def figure_per_befattning(frame: pd.DataFrame, scope_text: str, period: dt.date)
     heading = f"Incidenter per befattning – {scope_text}, {period_text(period)}"
     if frame.empty:
         return charts.empty_figure(f"Inga anmälda incidenter {period_text(period)} i urvalet.", heading)
-    fig = go.Figure()
-    for values, name, color in (
-        (frame["hot_och_vald"], "Hot och våld", charts.HOT_OCH_VALD_COLOR),
-        (frame["antal"] - frame["hot_och_vald"], "Övriga orsaker", OVRIGA_COLOR),
-    ):
-        fig.add_trace(
-            go.Bar(
-                y=list(frame["befattning"]),
-                x=list(values),
-                name=name,
-                orientation="h",
-                marker_color=color,
-                hovertemplate=f"<b>%{{y}}</b><br>{name}: %{{x}}<extra></extra>",
-            )
+    traces = [
+        dict(
+            type="bar",
+            y=list(frame["befattning"]),
+            x=list(values),
+            name=name,
+            orientation="h",
+            marker={"color": color},
+            hovertemplate=f"<b>%{{y}}</b><br>{name}: %{{x}}<extra></extra>",
         )
+        for values, name, color in (
+            (frame["hot_och_vald"], "Hot och våld", charts.HOT_OCH_VALD_COLOR),
+            (frame["antal"] - frame["hot_och_vald"], "Övriga orsaker", OVRIGA_COLOR),
+        )
+    ]
     height = max(340, 170 + 28 * len(frame))
-    charts.style(fig, heading, x_title="Antal anmälningar", height=height)
-    fig.update_layout(barmode="stack")
-    fig.update_yaxes(autorange="reversed", rangemode=None, automargin=True)
-    # The plot area is the height less the 60 px title and 110 px bottom margins; the legend goes
-    # some 55 px below it, under the tick labels and the axis title.
-    _legend_below(fig, y=-55 / (height - 170), bottom=110)
-    _count_axis(fig, int(frame["antal"].max()), "x")
-    return fig
+    layout = _layout(
+        {"barmode": "stack", "yaxis": {"autorange": "reversed", "rangemode": None, "automargin": True}},
+        # The plot area is the height less the 60 px title and 110 px bottom margins; the legend goes
+        # some 55 px below it, under the tick labels and the axis title.
+        _legend_below(y=-55 / (height - 170), bottom=110),
+        _count_axis(int(frame["antal"].max()), "x"),
+    )
+    return charts.figure(traces, heading, x_title="Antal anmälningar", height=height, layout=layout)
 
 
 def tabell_per_befattning(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame:

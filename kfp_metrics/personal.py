@@ -29,7 +29,7 @@ from kfp_metrics.analys import (
     band_labels,
     band_of,
     empty,
-    finish,
+    figure,
     share,
     table,
     title,
@@ -184,23 +184,23 @@ def figure_per_manad(frame: pd.DataFrame, scope_text: str, period: dt.date) -> g
     heading = title("Anställda per anställningsform och månad", scope_text, period, through=True)
     if frame.empty or not frame[list(FORMER)].to_numpy().any():
         return empty("Urvalet har inga anställda under perioden.", heading)
-    fig = go.Figure()
-    for column, label in FORMER.items():
-        fig.add_trace(
-            go.Scatter(
-                x=frame["period"],
-                y=frame[column],
-                name=label,
-                mode="lines+markers",
-                line={"color": FORM_COLORS[column], "width": 2.5},
-                marker={"size": 5},
-                hovertemplate=f"<b>{label}</b><br>%{{x|%Y-%m}}: %{{y:,.0f}} personer<extra></extra>",
-            )
+    traces = [
+        dict(
+            type="scatter",
+            x=frame["period"],
+            y=frame[column],
+            name=label,
+            mode="lines+markers",
+            line={"color": FORM_COLORS[column], "width": 2.5},
+            marker={"size": 5},
+            hovertemplate=f"<b>{label}</b><br>%{{x|%Y-%m}}: %{{y:,.0f}} personer<extra></extra>",
         )
-    charts.style(fig, heading, y_title="Antal personer")
+        for column, label in FORMER.items()
+    ]
+    layout = {}
     if frame[list(FORMER)].to_numpy().max() < 10:
-        fig.update_yaxes(dtick=1)  # whole persons, not 0,5
-    return finish(charts.month_axis(fig))
+        layout["yaxis"] = {"dtick": 1}  # whole persons, not 0,5
+    return figure(traces, heading, y_title="Antal personer", layout=layout, month_ticks=True)
 
 
 TABELL_PER_MANAD = (
@@ -250,17 +250,18 @@ def figure_alderspyramid(
             f"(urvalet har {total}), så att enskilda inte kan identifieras.",
             heading,
         )
-    fig = go.Figure()
+    traces = []
     for kon, sign in (("M", -1), ("K", 1)):
         part = frame[frame["kon"] == kon]
-        fig.add_trace(
-            go.Bar(
+        traces.append(
+            dict(
+                type="bar",
                 y=part["aldersgrupp"],
                 x=sign * part["antal"],
                 customdata=part["antal"],
                 orientation="h",
                 name=KON_LABELS[kon],
-                marker_color=KON_COLORS[kon],
+                marker={"color": KON_COLORS[kon]},
                 text=[tal(v) if v else "" for v in part["antal"]],
                 textposition="outside",
                 hovertemplate=f"<b>{KON_LABELS[kon]}</b>, %{{y}} år: %{{customdata:,.0f}} personer<extra></extra>",
@@ -269,26 +270,31 @@ def figure_alderspyramid(
     peak = int(frame["antal"].max())
     step = _nice_step(peak)
     ticks = list(range(-((peak // step) + 1) * step, ((peak // step) + 1) * step + 1, step))
-    charts.style(
-        fig,
+    layout = {
+        "barmode": "relative",
+        "bargap": 0.1,
+        "xaxis": {
+            "tickvals": ticks,
+            "ticktext": [tal(abs(t)) for t in ticks],
+            "range": [ticks[0] * 1.1, ticks[-1] * 1.1],
+            "zeroline": True,
+            "zerolinecolor": "#888",
+        },
+        "yaxis": {
+            "categoryorder": "array",
+            "categoryarray": list(frame["aldersgrupp"].drop_duplicates()),
+            "rangemode": None,
+        },
+    }
+    return figure(
+        traces,
         heading,
         x_title="Antal personer (män till vänster, kvinnor till höger)",
         y_title="Ålder",
         height=420,
         legend=False,
+        layout=layout,
     )
-    fig.update_layout(barmode="relative", bargap=0.1)
-    fig.update_xaxes(
-        tickvals=ticks,
-        ticktext=[tal(abs(t)) for t in ticks],
-        range=[ticks[0] * 1.1, ticks[-1] * 1.1],
-        zeroline=True,
-        zerolinecolor="#888",
-    )
-    fig.update_yaxes(
-        categoryorder="array", categoryarray=list(frame["aldersgrupp"].drop_duplicates()), rangemode=None
-    )
-    return finish(fig)
 
 
 def _nice_step(peak: int) -> int:
@@ -409,23 +415,26 @@ def figure_befattningar(
     top = frame[frame["placering"].notna()]
     if top.empty:
         return empty(f"Urvalet har inga {ANSTALLNINGSFORMER[anstallningsform]} i perioden.", heading)
-    fig = go.Figure(
-        go.Bar(
-            y=top["befattning"],
-            x=top["antal"],
-            orientation="h",
-            marker_color=charts.NEUTRAL_COLOR,
-            customdata=top["andel_pct"],
-            text=[f"{tal(a)} ({procent(s, 0)})" for a, s in zip(top["antal"], top["andel_pct"], strict=True)],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="<b>%{y}</b><br>%{x:,.0f} personer, %{customdata:.1f} % av alla<extra></extra>",
-        )
+    bar = dict(
+        type="bar",
+        y=top["befattning"],
+        x=top["antal"],
+        orientation="h",
+        marker={"color": charts.NEUTRAL_COLOR},
+        customdata=top["andel_pct"],
+        text=[f"{tal(a)} ({procent(s, 0)})" for a, s in zip(top["antal"], top["andel_pct"], strict=True)],
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="<b>%{y}</b><br>%{x:,.0f} personer, %{customdata:.1f} % av alla<extra></extra>",
     )
-    charts.style(fig, heading, x_title="Antal personer", legend=False, height=max(260, 60 + 32 * len(top)))
-    fig.update_yaxes(autorange="reversed", rangemode=None)
-    fig.update_layout(margin={"l": 180, "r": 80})
-    return finish(fig)
+    return figure(
+        [bar],
+        heading,
+        x_title="Antal personer",
+        legend=False,
+        height=max(260, 60 + 32 * len(top)),
+        layout={"yaxis": {"autorange": "reversed", "rangemode": None}, "margin": {"l": 180, "r": 80}},
+    )
 
 
 # --- Per avdelning -------------------------------------------------------------------------
@@ -481,19 +490,18 @@ def figure_per_avdelning(frame: pd.DataFrame, scope_text: str, period: dt.date) 
     heading = title("Anställda per avdelning", scope_text, period)
     if frame.empty:
         return empty("Urvalet har inga anställda i perioden.", heading)
-    fig = go.Figure()
-    for column, label in FORMER.items():
-        fig.add_trace(
-            go.Bar(
-                x=frame["avdelning"],
-                y=frame[column],
-                name=label,
-                marker_color=FORM_COLORS[column],
-                hovertemplate=f"<b>%{{x}}</b><br>{label}: %{{y:,.0f}} personer<extra></extra>",
-            )
+    traces = [
+        dict(
+            type="bar",
+            x=frame["avdelning"],
+            y=frame[column],
+            name=label,
+            marker={"color": FORM_COLORS[column]},
+            hovertemplate=f"<b>%{{x}}</b><br>{label}: %{{y:,.0f}} personer<extra></extra>",
         )
-    charts.style(fig, heading, y_title="Antal personer")
-    fig.update_layout(barmode="stack")
+        for column, label in FORMER.items()
+    ]
     if len(frame) <= 2:
-        fig.update_traces(width=0.35)  # one or two avdelningar: no wall-to-wall bar
-    return finish(fig, legend_bottom=80)
+        for trace in traces:
+            trace["width"] = 0.35  # one or two avdelningar: no wall-to-wall bar
+    return figure(traces, heading, y_title="Antal personer", layout={"barmode": "stack"}, legend_bottom=80)
