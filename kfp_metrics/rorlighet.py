@@ -638,15 +638,18 @@ def figure_personalprognos(frame: pd.DataFrame, scope_text: str, period: dt.date
         return empty("Prognosen har inga rader för urvalets förvaltningar.", heading)
     kategorier = sorted(frame["yrkeskategori"].unique())
     colors = {k: LINE_PALETTE[i % len(LINE_PALETTE)] for i, k in enumerate(kategorier)}
+    # One split of the frame instead of a filter per yrkeskategori, and the columns handed to Plotly as
+    # NumPy arrays (the same values; a Series is converted through another library first).
+    parts = dict(list(frame.groupby("yrkeskategori", sort=False)))
     traces = []
     for kategori in kategorier:
-        part = frame[frame["yrkeskategori"] == kategori].sort_values("ar")
+        part = parts[kategori].sort_values("ar")
         for axis, column in (("", "personalbehov"), ("2", "rekryteringsbehov")):
             traces.append(
                 dict(
                     type="scatter",
-                    x=part["ar"],
-                    y=part[column],
+                    x=part["ar"].to_numpy(),
+                    y=part[column].to_numpy(),
                     name=kategori,
                     legendgroup=kategori,
                     showlegend=not axis,
