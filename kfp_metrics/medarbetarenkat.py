@@ -172,9 +172,11 @@ def figure_per_ar(frame: pd.DataFrame, scope_text: str, period: dt.date) -> go.F
         message = reasons()[PRIMAR] if frame["undertryckt"].any() else "Enkäten saknar indexfrågor."
         return charts.empty_figure(f"{message} i något år.", heading)
     years = sorted(frame["ar"].unique())
+    # One split of the frame and one pass over its withheld rows instead of a filter per series and year.
+    parts = dict(list(frame.groupby("serie", sort=False)))
     traces, notes = [], []
     for serie, label in SERIES.items():
-        part = frame[frame["serie"] == serie].set_index("ar").reindex(years)
+        part = parts.get(serie, frame.iloc[:0]).set_index("ar").reindex(years)
         traces.append(
             dict(
                 type="scatter",
@@ -188,15 +190,18 @@ def figure_per_ar(frame: pd.DataFrame, scope_text: str, period: dt.date) -> go.F
                 hovertemplate=f"<b>{label}</b> %{{x}}: %{{y:.1f}}<br>%{{customdata}} svarande<extra></extra>",
             )
         )
+    reason: dict = {}
+    for ar, hidden, skal in zip(frame["ar"], frame["undertryckt"], frame["skal"], strict=True):
+        if hidden:
+            reason.setdefault(ar, skal)
     for year in years:
-        row = frame[(frame["ar"] == year) & frame["undertryckt"]]
-        if len(row):
+        if year in reason:
             notes.append(
                 {
                     "x": str(year),
                     "y": 0,
                     "text": SUPPRESSED,
-                    "hovertext": row["skal"].iloc[0],
+                    "hovertext": reason[year],
                     "showarrow": False,
                     "yanchor": "bottom",
                     "font": {"size": 16, "color": "#555"},
