@@ -172,11 +172,14 @@ def figure_per_ar(frame: pd.DataFrame, scope_text: str, period: dt.date) -> go.F
         message = reasons()[PRIMAR] if frame["undertryckt"].any() else "Enkäten saknar indexfrågor."
         return charts.empty_figure(f"{message} i något år.", heading)
     years = sorted(frame["ar"].unique())
-    fig = go.Figure()
+    # One split of the frame and one pass over its withheld rows instead of a filter per series and year.
+    parts = dict(list(frame.groupby("serie", sort=False)))
+    traces, notes = [], []
     for serie, label in SERIES.items():
-        part = frame[frame["serie"] == serie].set_index("ar").reindex(years)
-        fig.add_trace(
-            go.Scatter(
+        part = parts.get(serie, frame.iloc[:0]).set_index("ar").reindex(years)
+        traces.append(
+            dict(
+                type="scatter",
                 x=[str(y) for y in years],
                 y=_blank(part["index"]),
                 name=label,
@@ -187,24 +190,32 @@ def figure_per_ar(frame: pd.DataFrame, scope_text: str, period: dt.date) -> go.F
                 hovertemplate=f"<b>{label}</b> %{{x}}: %{{y:.1f}}<br>%{{customdata}} svarande<extra></extra>",
             )
         )
+    reason: dict = {}
+    for ar, hidden, skal in zip(frame["ar"], frame["undertryckt"], frame["skal"], strict=True):
+        if hidden:
+            reason.setdefault(ar, skal)
     for year in years:
-        row = frame[(frame["ar"] == year) & frame["undertryckt"]]
-        if len(row):
-            fig.add_annotation(
-                x=str(year),
-                y=0,
-                text=SUPPRESSED,
-                hovertext=row["skal"].iloc[0],
-                showarrow=False,
-                yanchor="bottom",
-                font={"size": 16, "color": "#555"},
+        if year in reason:
+            notes.append(
+                {
+                    "x": str(year),
+                    "y": 0,
+                    "text": SUPPRESSED,
+                    "hovertext": reason[year],
+                    "showarrow": False,
+                    "yanchor": "bottom",
+                    "font": {"size": 16, "color": "#555"},
+                }
             )
-    charts.style(fig, heading, y_title="Index (0–100)")
-    fig.update_xaxes(type="category")
     # Index values move by a few units: show the upper part of the scale, from a round ten below.
     lowest = float(frame["index"].min())
-    fig.update_yaxes(range=[max(0.0, math.floor((lowest - 5) / 10) * 10), 100])
-    return fig
+    layout = {
+        "xaxis": {"type": "category"},
+        "yaxis": {"range": [max(0.0, math.floor((lowest - 5) / 10) * 10), 100]},
+    }
+    if notes:
+        layout["annotations"] = notes
+    return charts.figure(traces, heading, y_title="Index (0–100)", layout=layout)
 
 
 def tabell_per_ar(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame:
@@ -350,25 +361,25 @@ def figure_fragor(frame: pd.DataFrame, scope_text: str, what: str, strong: bool 
     if frame.empty:
         return charts.empty_figure("Inga frågor att visa för urvalet.", heading, height=320)
     labels = [_wrapped(f) for f in frame["fraga"]]
-    fig = go.Figure(
-        go.Bar(
-            x=list(frame["index"]),
-            y=labels,
-            orientation="h",
-            marker_color=STRONG_COLOR if strong else WEAK_COLOR,
-            customdata=list(zip(frame["fraga"], frame["antal_svar"], strict=True)),
-            text=[tal(v, 1) for v in frame["index"]],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="<b>%{customdata[0]}</b><br>Index: %{x:.1f}<br>%{customdata[1]} svar<extra></extra>",
-            showlegend=False,
-        )
+    bar = dict(
+        type="bar",
+        x=list(frame["index"]),
+        y=labels,
+        orientation="h",
+        marker={"color": STRONG_COLOR if strong else WEAK_COLOR},
+        customdata=list(zip(frame["fraga"], frame["antal_svar"], strict=True)),
+        text=[tal(v, 1) for v in frame["index"]],
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="<b>%{customdata[0]}</b><br>Index: %{x:.1f}<br>%{customdata[1]} svar<extra></extra>",
+        showlegend=False,
     )
-    charts.style(fig, heading, x_title="Index (0–100)", height=400, legend=False)
-    fig.update_yaxes(autorange="reversed", automargin=True, rangemode=None)
-    fig.update_xaxes(range=[0, 109])
-    fig.update_layout(margin={"l": 10, "t": 90, "r": 30})
-    return fig
+    layout = {
+        "yaxis": {"autorange": "reversed", "automargin": True, "rangemode": None},
+        "xaxis": {"range": [0, 109]},
+        "margin": {"l": 10, "t": 90, "r": 30},
+    }
+    return charts.figure([bar], heading, x_title="Index (0–100)", height=400, legend=False, layout=layout)
 
 
 def figure_forandringar(frame: pd.DataFrame, scope_text: str) -> go.Figure:
@@ -381,29 +392,31 @@ def figure_forandringar(frame: pd.DataFrame, scope_text: str) -> go.Figure:
     if frame.empty:
         return charts.empty_figure("Ingen jämförbar enkät året innan för urvalet.", heading, height=320)
     labels = [_wrapped(f, 60) for f in frame["fraga"]]
-    fig = go.Figure(
-        go.Bar(
-            x=list(frame["forandring"]),
-            y=labels,
-            orientation="h",
-            marker_color=[STRONG_COLOR if v >= 0 else WEAK_COLOR for v in frame["forandring"]],
-            customdata=list(zip(frame["fraga"], frame["forra_index"], frame["index"], strict=True)),
-            text=[forandring(v, 1) for v in frame["forandring"]],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate=(
-                f"<b>%{{customdata[0]}}</b><br>{before}: %{{customdata[1]:.1f}}<br>{year}: %{{customdata[2]:.1f}}"
-                "<br>Förändring: %{x:+.1f}<extra></extra>"
-            ),
-            showlegend=False,
-        )
+    bar = dict(
+        type="bar",
+        x=list(frame["forandring"]),
+        y=labels,
+        orientation="h",
+        marker={"color": [STRONG_COLOR if v >= 0 else WEAK_COLOR for v in frame["forandring"]]},
+        customdata=list(zip(frame["fraga"], frame["forra_index"], frame["index"], strict=True)),
+        text=[forandring(v, 1) for v in frame["forandring"]],
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate=(
+            f"<b>%{{customdata[0]}}</b><br>{before}: %{{customdata[1]:.1f}}<br>{year}: %{{customdata[2]:.1f}}"
+            "<br>Förändring: %{x:+.1f}<extra></extra>"
+        ),
+        showlegend=False,
     )
-    charts.style(fig, heading, x_title="Förändring i indexenheter", height=360, legend=False)
     span = max(5.0, float(frame["forandring"].abs().max()) * 1.3)
-    fig.update_xaxes(range=[-span, span], zeroline=True, zerolinecolor="#888")
-    fig.update_yaxes(autorange="reversed", automargin=True, rangemode=None)
-    fig.update_layout(margin={"l": 10})
-    return fig
+    layout = {
+        "xaxis": {"range": [-span, span], "zeroline": True, "zerolinecolor": "#888"},
+        "yaxis": {"autorange": "reversed", "automargin": True, "rangemode": None},
+        "margin": {"l": 10},
+    }
+    return charts.figure(
+        [bar], heading, x_title="Förändring i indexenheter", height=360, legend=False, layout=layout
+    )
 
 
 TABELL_FRAGOR = (
@@ -531,30 +544,32 @@ def figure_heatmap(frame: pd.DataFrame, scope_text: str) -> go.Figure:
         return charts.empty_figure(f"{message} i någon {niva}.", heading)
     # Many columns (a city's förvaltningar): names on one slanted line, cells without figures.
     many = len(kolumner) > 12
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=kolumner if many else [charts.wrap_label(k) for k in kolumner],
-            y=labels,
-            text=None if many else text,
-            texttemplate=None if many else "%{text}",
-            customdata=hover,
-            hovertemplate="%{customdata}<extra></extra>",
-            colorscale="Blues",
-            zmin=40,
-            zmax=100,
-            xgap=2,
-            ygap=2,
-            colorbar={"title": {"text": "Index"}},
-            hoverongaps=True,
-        )
+    heatmap = dict(
+        type="heatmap",
+        z=z,
+        x=kolumner if many else [charts.wrap_label(k) for k in kolumner],
+        y=labels,
+        customdata=hover,
+        hovertemplate="%{customdata}<extra></extra>",
+        colorscale="Blues",
+        zmin=40,
+        zmax=100,
+        xgap=2,
+        ygap=2,
+        colorbar={"title": {"text": "Index"}},
+        hoverongaps=True,
     )
+    if not many:
+        heatmap["text"] = text
+        heatmap["texttemplate"] = "%{text}"
     height = max(320, 90 + 34 * len(labels)) + (90 if many else 0)
-    charts.style(fig, heading, height=height, legend=False)
-    fig.update_yaxes(autorange="reversed", automargin=True, gridcolor=None, rangemode=None)
-    fig.update_xaxes(side="bottom", type="category", tickangle=-45 if many else None)
-    fig.update_layout(margin={"l": 10, "t": 60, **({"b": 130} if many else {})}, plot_bgcolor="#F4F4F4")
-    return fig
+    layout = {
+        "yaxis": {"autorange": "reversed", "automargin": True, "gridcolor": None, "rangemode": None},
+        "xaxis": {"side": "bottom", "type": "category", "tickangle": -45 if many else None},
+        "margin": {"l": 10, "t": 60, **({"b": 130} if many else {})},
+        "plot_bgcolor": "#F4F4F4",
+    }
+    return charts.figure([heatmap], heading, height=height, legend=False, layout=layout)
 
 
 def _unique_labels(questions: pd.DataFrame) -> list[str]:
@@ -632,26 +647,23 @@ def figure_svarsfrekvens(frame: pd.DataFrame, scope_text: str) -> go.Figure:
         return charts.empty_figure(
             "Svarsfrekvensen kan inte beräknas: antal inbjudna saknas i extraktet.", heading
         )
-    fig = go.Figure(
-        go.Bar(
-            x=[charts.wrap_label(k) for k in frame["kolumn"]],
-            y=_blank(frame["svarsfrekvens_pct"]),
-            marker_color=list(frame["farg"]),
-            customdata=[
-                [int(s), "–" if math.isnan(i) else tal(i)]
-                for s, i in zip(frame["svarande"], frame["inbjudna"], strict=True)
-            ],
-            hovertemplate=(
-                "<b>%{x}</b><br>Svarsfrekvens: %{y:.0f} %<br>%{customdata[0]:,.0f} svarande av "
-                "%{customdata[1]} inbjudna<extra></extra>"
-            ),
-            showlegend=False,
-        )
+    bar = dict(
+        type="bar",
+        x=[charts.wrap_label(k) for k in frame["kolumn"]],
+        y=_blank(frame["svarsfrekvens_pct"]),
+        marker={"color": list(frame["farg"])},
+        customdata=[
+            [int(s), "–" if math.isnan(i) else tal(i)]
+            for s, i in zip(frame["svarande"], frame["inbjudna"], strict=True)
+        ],
+        hovertemplate=(
+            "<b>%{x}</b><br>Svarsfrekvens: %{y:.0f} %<br>%{customdata[0]:,.0f} svarande av "
+            "%{customdata[1]} inbjudna<extra></extra>"
+        ),
+        showlegend=False,
     )
-    charts.style(fig, heading, y_title="Svarsfrekvens", percent=True, legend=False)
-    fig.update_yaxes(range=[0, 100])
-    fig.update_xaxes(type="category")
-    return fig
+    layout = {"yaxis": {"range": [0, 100]}, "xaxis": {"type": "category"}}
+    return charts.figure([bar], heading, y_title="Svarsfrekvens", percent=True, legend=False, layout=layout)
 
 
 TABELL_SVAR = (

@@ -613,15 +613,16 @@ def figure_orsaker(result: Mapping, scope_text: str) -> go.Figure:
         )
     parts = orsaker(result)
     years = [str(y) for y in result["ar"]]
-    fig = go.Figure()
+    traces = []
     for key, label in ORSAKER.items():
         values = [parts[y][key] for y in years]
-        fig.add_trace(
-            go.Bar(
+        traces.append(
+            dict(
+                type="bar",
                 x=years,
                 y=values,
                 name=label,
-                marker_color=ORSAK_COLORS[key],
+                marker={"color": ORSAK_COLORS[key]},
                 text=[tal(v) for v in values],
                 textposition="inside",
                 insidetextanchor="middle",
@@ -629,8 +630,9 @@ def figure_orsaker(result: Mapping, scope_text: str) -> go.Figure:
             )
         )
     totals = [sum(parts[y].values()) for y in years]
-    fig.add_trace(
-        go.Scatter(
+    traces.append(
+        dict(
+            type="scatter",
             x=years,
             y=totals,
             mode="text",
@@ -641,14 +643,15 @@ def figure_orsaker(result: Mapping, scope_text: str) -> go.Figure:
             textfont={"size": 13, "color": "#333"},
         )
     )
-    fig.update_layout(
-        barmode="stack", uniformtext={"minsize": 10, "mode": "hide"}, legend={"traceorder": "normal"}
-    )
-    charts.style(fig, title, y_title="Antal personer")
-    fig.update_xaxes(type="category")
     top = max(totals) if totals else 0
-    fig.update_yaxes(range=[0, top * 1.15 if top > 0 else 1])
-    return fig
+    layout = {
+        "barmode": "stack",
+        "uniformtext": {"minsize": 10, "mode": "hide"},
+        "legend": {"traceorder": "normal"},
+        "xaxis": {"type": "category"},
+        "yaxis": {"range": [0, top * 1.15 if top > 0 else 1]},
+    }
+    return charts.figure(traces, title, y_title="Antal personer", layout=layout)
 
 
 def alt_text(result: Mapping) -> str:

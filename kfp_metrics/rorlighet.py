@@ -26,7 +26,6 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from kfp_metrics import charts, diagramtext, suppression
 from kfp_metrics.analys import (
@@ -34,7 +33,7 @@ from kfp_metrics.analys import (
     MIN_GRUPP,
     Column,
     empty,
-    finish,
+    figure,
     share,
     table,
     title,
@@ -228,37 +227,49 @@ def figure_personalomsattning(
             or "Extrakten täcker inte tolv månader före perioden, eller urvalet saknar tillsvidareanställda."
         )
         return empty(message, heading)
-    fig = go.Figure(
-        go.Scatter(
-            x=frame["period"],
-            y=frame["personalomsattning_pct"],
-            name="Personalomsättning",
-            mode="lines+markers",
-            line={"color": charts.NEUTRAL_COLOR, "width": 2.5},
-            marker={"size": 6},
-            customdata=list(zip(frame["avgangar_12m"], frame["medel_tillsvidare"], strict=True)),
-            hovertemplate=(
-                "<b>%{x|%Y-%m}</b>: %{y:.1f} %<br>%{customdata[0]:,.0f} avgångar på i genomsnitt "
-                "%{customdata[1]:,.1f} tillsvidareanställda<extra></extra>"
-            ),
-        )
+    trace = dict(
+        type="scatter",
+        x=frame["period"],
+        y=frame["personalomsattning_pct"],
+        name="Personalomsättning",
+        mode="lines+markers",
+        line={"color": charts.NEUTRAL_COLOR, "width": 2.5},
+        marker={"size": 6},
+        customdata=list(zip(frame["avgangar_12m"], frame["medel_tillsvidare"], strict=True)),
+        hovertemplate=(
+            "<b>%{x|%Y-%m}</b>: %{y:.1f} %<br>%{customdata[0]:,.0f} avgångar på i genomsnitt "
+            "%{customdata[1]:,.1f} tillsvidareanställda<extra></extra>"
+        ),
     )
-    charts.style(fig, heading, y_title="Procent", percent=True, legend=False)
-    charts.add_target_line(fig, target)
+    # The target line's label comes before the note among the annotations, as it always has.
+    shapes, notes = [], []
+    if target is not None:
+        shape, label = charts.target_line(target)
+        shapes.append(shape)
+        notes.append(label)
     if note:
         starts = frame["period"].iloc[0]
-        fig.add_annotation(
-            text=f"Från {manad(pd.Timestamp(starts).date())}: händelserna börjar senare än anställningarna",
-            x=0,
-            y=1.02,
-            xref="paper",
-            yref="paper",
-            xanchor="left",
-            yanchor="bottom",
-            showarrow=False,
-            font={"size": 11, "color": "#555"},
+        notes.append(
+            {
+                "text": f"Från {manad(pd.Timestamp(starts).date())}: händelserna börjar senare än anställningarna",
+                "x": 0,
+                "y": 1.02,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 11, "color": "#555"},
+            }
         )
-    return finish(charts.month_axis(fig))
+    layout = {}
+    if shapes:
+        layout["shapes"] = shapes
+    if notes:
+        layout["annotations"] = notes
+    return figure(
+        [trace], heading, y_title="Procent", percent=True, legend=False, layout=layout, month_ticks=True
+    )
 
 
 TABELL_PERSONALOMSATTNING = (
@@ -301,27 +312,29 @@ def figure_personalomsattning_per_befattning(
         return empty(
             f"Ingen befattning i urvalet har i genomsnitt minst {MIN_GRUPP} tillsvidareanställda.", heading
         )
-    fig = go.Figure(
-        go.Bar(
-            y=frame["befattning"],
-            x=frame["personalomsattning_pct"],
-            orientation="h",
-            marker_color=charts.NEUTRAL_COLOR,
-            customdata=list(zip(frame["avgangar_12m"], frame["medel_tillsvidare"], strict=True)),
-            text=[tal(v, 1) + " %" for v in frame["personalomsattning_pct"]],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate=(
-                "<b>%{y}</b>: %{x:.1f} %<br>%{customdata[0]:,.0f} avgångar på i genomsnitt "
-                "%{customdata[1]:,.1f} tillsvidareanställda<extra></extra>"
-            ),
-        )
+    bar = dict(
+        type="bar",
+        y=frame["befattning"],
+        x=frame["personalomsattning_pct"],
+        orientation="h",
+        marker={"color": charts.NEUTRAL_COLOR},
+        customdata=list(zip(frame["avgangar_12m"], frame["medel_tillsvidare"], strict=True)),
+        text=[tal(v, 1) + " %" for v in frame["personalomsattning_pct"]],
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate=(
+            "<b>%{y}</b>: %{x:.1f} %<br>%{customdata[0]:,.0f} avgångar på i genomsnitt "
+            "%{customdata[1]:,.1f} tillsvidareanställda<extra></extra>"
+        ),
     )
-    charts.style(fig, heading, x_title="Procent", legend=False, height=max(260, 80 + 30 * len(frame)))
-    fig.update_xaxes(ticksuffix=" %", rangemode="tozero")
-    fig.update_yaxes(autorange="reversed", rangemode=None)
-    fig.update_layout(margin={"l": 180, "r": 80})
-    return finish(fig)
+    layout = {
+        "xaxis": {"ticksuffix": " %", "rangemode": "tozero"},
+        "yaxis": {"autorange": "reversed", "rangemode": None},
+        "margin": {"l": 180, "r": 80},
+    }
+    return figure(
+        [bar], heading, x_title="Procent", legend=False, height=max(260, 80 + 30 * len(frame)), layout=layout
+    )
 
 
 def tabell_personalomsattning_per_befattning(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame:
@@ -439,7 +452,7 @@ def figure_jamforelse(
     heading = title(what, scope_text, period, through=True, narrow=narrow)
     if frame.empty or (frame["antal"].fillna(0).sum() == 0 and not frame["undertryckt"].any()):
         return empty("Inga händelser i urvalet under perioderna.", heading)
-    fig = go.Figure()
+    traces = []
     for jamforelse, color in (("i_fjol", FJOL_COLOR), ("i_ar", I_AR_COLOR)):
         part = frame[frame["jamforelse"] == jamforelse]
         label = part["etikett"].iloc[0]
@@ -447,12 +460,13 @@ def figure_jamforelse(
             SUPPRESSED if hidden else tal(v)
             for v, hidden in zip(part["antal"], part["undertryckt"], strict=True)
         ]
-        fig.add_trace(
-            go.Bar(
+        traces.append(
+            dict(
+                type="bar",
                 x=[charts.wrap_label(k, 18) for k in part["kategori"]],
                 y=part["antal"].fillna(0),
                 name=label,
-                marker_color=color,
+                marker={"color": color},
                 text=texts,
                 textposition="outside",
                 cliponaxis=False,
@@ -460,10 +474,14 @@ def figure_jamforelse(
                 hovertemplate=f"<b>%{{customdata[0]}}</b><br>{label}: %{{customdata[1]}}<extra></extra>",
             )
         )
-    charts.style(fig, heading, y_title="Antal", height=400)
-    fig.update_layout(barmode="group", bargap=0.25)
-    fig.update_xaxes(tickangle=0)
-    return finish(fig, legend_bottom=90)
+    return figure(
+        traces,
+        heading,
+        y_title="Antal",
+        height=400,
+        layout={"barmode": "group", "bargap": 0.25, "xaxis": {"tickangle": 0}},
+        legend_bottom=90,
+    )
 
 
 def tabell_jamforelse(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame:
@@ -582,23 +600,22 @@ def figure_pension_per_avdelning(
         )
         return empty(message, heading)
     years = pension_years(period)
-    fig = go.Figure()
     series = [("redan", "Redan uppnått")] + [(f"ar_{i}", str(y)) for i, y in enumerate(years, start=1)]
-    for (column, label), color in zip(series, PENSION_COLORS, strict=True):
-        fig.add_trace(
-            go.Bar(
-                x=frame["avdelning"],
-                y=frame[column],
-                name=label,
-                marker_color=color,
-                hovertemplate=f"<b>%{{x}}</b><br>{label}: %{{y:,.0f}} personer<extra></extra>",
-            )
+    traces = [
+        dict(
+            type="bar",
+            x=frame["avdelning"],
+            y=frame[column],
+            name=label,
+            marker={"color": color},
+            hovertemplate=f"<b>%{{x}}</b><br>{label}: %{{y:,.0f}} personer<extra></extra>",
         )
-    charts.style(fig, heading, y_title="Antal personer")
-    fig.update_layout(barmode="stack")
+        for (column, label), color in zip(series, PENSION_COLORS, strict=True)
+    ]
     if len(frame) <= 2:
-        fig.update_traces(width=0.35)  # one or two avdelningar: no wall-to-wall bar
-    return finish(fig, legend_bottom=80)
+        for trace in traces:
+            trace["width"] = 0.35  # one or two avdelningar: no wall-to-wall bar
+    return figure(traces, heading, y_title="Antal personer", layout={"barmode": "stack"}, legend_bottom=80)
 
 
 # --- Personalprognos -----------------------------------------------------------------------
@@ -619,38 +636,69 @@ def figure_personalprognos(frame: pd.DataFrame, scope_text: str, period: dt.date
         heading += f", {frame['ar'].min()}–{frame['ar'].max()}"
     if frame.empty:
         return empty("Prognosen har inga rader för urvalets förvaltningar.", heading)
-    fig = make_subplots(
-        rows=1, cols=2, subplot_titles=("Personalbehov", "Rekryteringsbehov"), horizontal_spacing=0.08
-    )
     kategorier = sorted(frame["yrkeskategori"].unique())
     colors = {k: LINE_PALETTE[i % len(LINE_PALETTE)] for i, k in enumerate(kategorier)}
+    # One split of the frame instead of a filter per yrkeskategori, and the columns handed to Plotly as
+    # NumPy arrays (the same values; a Series is converted through another library first).
+    parts = dict(list(frame.groupby("yrkeskategori", sort=False)))
+    traces = []
     for kategori in kategorier:
-        part = frame[frame["yrkeskategori"] == kategori].sort_values("ar")
-        for col, column in ((1, "personalbehov"), (2, "rekryteringsbehov")):
-            what = "personalbehov" if col == 1 else "rekryteringsbehov"
-            fig.add_trace(
-                go.Scatter(
-                    x=part["ar"],
-                    y=part[column],
+        part = parts[kategori].sort_values("ar")
+        for axis, column in (("", "personalbehov"), ("2", "rekryteringsbehov")):
+            traces.append(
+                dict(
+                    type="scatter",
+                    x=part["ar"].to_numpy(),
+                    y=part[column].to_numpy(),
                     name=kategori,
                     legendgroup=kategori,
-                    showlegend=col == 1,
+                    showlegend=not axis,
                     mode="lines+markers",
                     line={"color": colors[kategori], "width": 2},
-                    hovertemplate=f"<b>{kategori}</b><br>%{{x}}: {what} %{{y:,.0f}}<extra></extra>",
-                ),
-                row=1,
-                col=col,
+                    hovertemplate=f"<b>{kategori}</b><br>%{{x}}: {column} %{{y:,.0f}}<extra></extra>",
+                    xaxis="x" + axis,
+                    yaxis="y" + axis,
+                )
             )
-    charts.style(fig, heading, y_title="Antal personer", height=480)
-    fig.update_yaxes(title_text=None, col=2)
-    fig.update_xaxes(tickformat="d", dtick=1)
+    layout = _personalprognos_layout()
     if frame["ar"].min() <= period.year <= frame["ar"].max():
-        for col in (1, 2):
-            fig.add_vline(x=period.year, line_dash="dot", line_color="#888", row=1, col=col)
-    fig.update_layout(margin={"t": 90})
-    diagramtext.set_summary(fig, summary_personalprognos(frame))
-    return finish(fig, legend_bottom=110)
+        layout["shapes"] = [
+            {
+                "type": "line",
+                "line": {"color": "#888", "dash": "dot"},
+                "x0": period.year,
+                "x1": period.year,
+                "xref": "x" + axis,
+                "y0": 0,
+                "y1": 1,
+                "yref": f"y{axis} domain",
+            }
+            for axis in ("", "2")
+        ]
+    fig = figure(traces, heading, y_title="Antal personer", height=480, layout=layout, legend_bottom=110)
+    # The right panel has no axis title of its own; Plotly keeps the unset title as an empty one,
+    # as the chart has always carried it.
+    fig.layout.yaxis2.title.text = None
+    return diagramtext.set_summary(fig, summary_personalprognos(frame))
+
+
+def _personalprognos_layout() -> dict:
+    """The two panels side by side as make_subplots(rows=1, cols=2, subplot_titles=(…),
+    horizontal_spacing=0.08) lays them out, with whole years on the x axes."""
+    years = {"tickformat": "d", "dtick": 1}
+    title = {"font": {"size": 16}, "showarrow": False, "xanchor": "center", "xref": "paper"}
+    title |= {"y": 1.0, "yanchor": "bottom", "yref": "paper"}
+    return {
+        "xaxis": {"anchor": "y", "domain": [0.0, 0.46], **years},
+        "yaxis": {"anchor": "x", "domain": [0.0, 1.0]},
+        "xaxis2": {"anchor": "y2", "domain": [0.54, 1.0], **years},
+        "yaxis2": {"anchor": "x2", "domain": [0.0, 1.0]},
+        "annotations": [
+            {**title, "text": "Personalbehov", "x": 0.23},
+            {**title, "text": "Rekryteringsbehov", "x": 0.77},
+        ],
+        "margin": {"t": 90},
+    }
 
 
 def summary_personalprognos(frame: pd.DataFrame) -> str:
