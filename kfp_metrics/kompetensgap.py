@@ -195,19 +195,33 @@ def figure_gap_heatmap(
         if aktiviteter is not None
         else {}
     )
-    by_kategori = dict(tuple(frame.groupby("kategori", sort=False)))
+    # One lookup of every cell: (kategori, område, column) → (gap, behov, nuläge).
+    cells = {
+        (k, o, u): (g, b, n)
+        for k, o, u, g, b, n in zip(
+            frame["kategori"],
+            frame["omrade"],
+            frame[niva],
+            frame["gap"],
+            frame["behov"],
+            frame["nulage"],
+            strict=True,
+        )
+    }
+    none = (None, None, None)
     traces, notes = [], []
     for i, (kategori, omraden) in enumerate(groups, start=1):
-        part = by_kategori[kategori]
-        cells = {omrade: group.set_index(niva) for omrade, group in part.groupby("omrade", sort=False)}
         z, text, custom = [], [], []
         for omrade in omraden:
-            gap = cells[omrade]["gap"].to_dict()
-            behov = cells[omrade]["behov"].to_dict()
-            nulage = cells[omrade]["nulage"].to_dict()
-            z.append([gap.get(u) for u in units])
-            text.append(["" if many or pd.isna(gap.get(u)) else tal(gap.get(u), 1) for u in units])
-            custom.append([[_num(behov.get(u)), _num(nulage.get(u)), column_notes.get(u, "")] for u in units])
+            row = [cells.get((kategori, omrade, u), none) for u in units]
+            z.append([gap for gap, _, _ in row])
+            text.append(["" if many or pd.isna(gap) else tal(gap, 1) for gap, _, _ in row])
+            custom.append(
+                [
+                    [_num(behov), _num(nulage), column_notes.get(u, "")]
+                    for u, (_, behov, nulage) in zip(units, row, strict=True)
+                ]
+            )
         suffix = str(i) if i > 1 else ""
         traces.append(
             {
