@@ -32,7 +32,6 @@ from kfp_metrics.jamstalldhet import (
     Underlag,
     has_chef,
     hidden_contract,
-    per_kon,
     underlag_at,
     underlag_per_manad,
 )
@@ -499,20 +498,9 @@ def per_avdelning(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope)
             strict=True,
         )
     )
-    for (f, a), part in raw.groupby(["forvaltning", "avdelning"], sort=True):
+    for (f, a), u in _underlag_per_avdelning(raw).items():
         key = names[(f, a)]
         forvaltning_of[key] = f
-        u = Underlag.tomt()
-        u.manadsavlonade = per_kon(part, "manadsavlonade")
-        u.tillsvidare = per_kon(part, "tillsvidare")
-        u.syss_summa = per_kon(part, "sysselsattningsgrad_summa", float)
-        u.syss_antal = per_kon(part, "med_sysselsattningsgrad")
-        u.chefer = per_kon(part, "chefer")
-        u.ordinarie = per_kon(part, "ordinarie_timmar", float)
-        u.lang = per_kon(part, "sjuk_lang_timmar", float)
-        u.sjuk_personer = per_kon(part, "sjuk_personer")
-        u.avgangar = per_kon(part, "avgangar_12m")
-        u.medel_tillsvidare = per_kon(part, "medel_tillsvidare", float)
         units[key] = u
     chef = has_chef(con)
     scope_data = underlag_per_manad(con, period, period, scope)[period]
@@ -584,6 +572,46 @@ def per_avdelning(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope)
     for column in ("kvinnor", "man", "skillnad"):
         frame[column] = frame[column].astype(float)
     return frame
+
+
+# The Underlag fields of a jamstalldhet_per_avdelning row: (field, column, type).
+_UNDERLAG_KOLUMNER = (
+    ("manadsavlonade", "manadsavlonade", int),
+    ("tillsvidare", "tillsvidare", int),
+    ("syss_summa", "sysselsattningsgrad_summa", float),
+    ("syss_antal", "med_sysselsattningsgrad", int),
+    ("chefer", "chefer", int),
+    ("ordinarie", "ordinarie_timmar", float),
+    ("lang", "sjuk_lang_timmar", float),
+    ("sjuk_personer", "sjuk_personer", int),
+    ("avgangar", "avgangar_12m", int),
+    ("medel_tillsvidare", "medel_tillsvidare", float),
+)
+
+
+def _underlag_per_avdelning(raw: pd.DataFrame) -> dict[tuple[str, str], Underlag]:
+    """Each (förvaltning, avdelning)'s sums per kön, in sorted order: what jamstalldhet.per_kon makes
+    of each avdelning's rows (a missing kön or value is 0), read in one pass over the frame instead
+    of a filter and a row scan per avdelning and column."""
+    values: dict[tuple[str, str], dict[str, dict[str, object]]] = {}
+    keys = list(zip(raw["forvaltning"], raw["avdelning"], strict=True))
+    kon = [str(k) for k in raw["kon"]]
+    for field, column, _ in _UNDERLAG_KOLUMNER:
+        for key, k, value in zip(keys, kon, raw[column].tolist(), strict=True):
+            values.setdefault(key, {}).setdefault(field, {})[k] = value
+    out = {}
+    # As groupby: rows without förvaltning or avdelning belong to no avdelning.
+    for key in sorted(k for k in values if not (pd.isna(k[0]) or pd.isna(k[1]))):
+        u = Underlag.tomt()
+        for field, _, cast in _UNDERLAG_KOLUMNER:
+            given = values[key][field]
+            setattr(u, field, {k: cast(_zero(given.get(k))) for k in KON})
+        out[key] = u
+    return out
+
+
+def _zero(value) -> float:
+    return 0.0 if value is None or pd.isna(value) else float(value)
 
 
 def sizes_total(sizes: Mapping[tuple[str, str], int], kon: str) -> int:
