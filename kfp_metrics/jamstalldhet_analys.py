@@ -21,7 +21,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kfp_metrics import catalog, charts, suppression
-from kfp_metrics.analys import MIN_GRUPP, Column, empty, finish, table, title, unit_names
+from kfp_metrics.analys import MIN_GRUPP, Column, empty, figure, table, title, unit_names
 from kfp_metrics.format import MISSING, SUPPRESSED, forandring, manad, procent, procentenheter, tal
 from kfp_metrics.jamstalldhet import (
     CHEF_ID,
@@ -32,7 +32,6 @@ from kfp_metrics.jamstalldhet import (
     Underlag,
     has_chef,
     hidden_contract,
-    per_kon,
     underlag_at,
     underlag_per_manad,
 )
@@ -299,31 +298,48 @@ def figure_skillnad_per_manad(frame: pd.DataFrame, scope_text: str, period: dt.d
             else "Urvalet har inga månadsavlönade under perioden."
         )
         return empty(message, heading)
-    fig = go.Figure()
+    traces = []
+    by_matt = dict(tuple(part.groupby("matt", sort=False)))
     for par in PAR:
-        rows = part[part["matt"] == par.key]
-        if rows.empty or rows["skillnad"].isna().all():
+        rows = by_matt.get(par.key)
+        if rows is None or rows["skillnad"].isna().all():
             continue
-        fig.add_trace(
-            go.Scatter(
-                x=[pd.Timestamp(p) for p in rows["period"]],
-                y=[None if pd.isna(v) else v for v in rows["skillnad"]],
-                name=par.namn,
-                mode="lines+markers",
-                line={"color": PAR_COLORS[par.key], "width": 2.5},
-                marker={"size": 5},
-                customdata=[
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [pd.Timestamp(p) for p in rows["period"]],
+                "y": [None if pd.isna(v) else v for v in rows["skillnad"]],
+                "name": par.namn,
+                "mode": "lines+markers",
+                "line": {"color": PAR_COLORS[par.key], "width": 2.5},
+                "marker": {"size": 5},
+                "customdata": [
                     [procent(k), procent(m)] for k, m in zip(rows["kvinnor"], rows["man"], strict=True)
                 ],
-                hovertemplate=(
+                "hovertemplate": (
                     f"<b>{par.namn}</b>, %{{x|%Y-%m}}<br>Kvinnor %{{customdata[0]}}, män %{{customdata[1]}}"
                     "<br>Skillnad %{y:.1f} procentenheter<extra></extra>"
                 ),
-            )
+            }
         )
-    fig.add_hline(y=0, line={"color": "#333", "width": 1})
-    charts.style(fig, heading, y_title="Kvinnor − män (procentenheter)")
-    return finish(charts.month_axis(fig), legend_bottom=90)
+    equality = {
+        "type": "line",
+        "line": {"color": "#333", "width": 1},
+        "x0": 0,
+        "x1": 1,
+        "xref": "x domain",
+        "y0": 0,
+        "y1": 0,
+        "yref": "y",
+    }
+    return figure(
+        traces,
+        heading,
+        legend_bottom=90,
+        y_title="Kvinnor − män (procentenheter)",
+        month_ticks=True,
+        layout={"shapes": [equality]},
+    )
 
 
 def figure_chefer_per_manad(frame: pd.DataFrame, scope_text: str, period: dt.date) -> go.Figure:
@@ -334,26 +350,31 @@ def figure_chefer_per_manad(frame: pd.DataFrame, scope_text: str, period: dt.dat
         return empty("Extrakten saknar uppgift om vilka som är chefer.", heading)
     if part["man"].isna().all():
         return empty("Urvalet har inga månadsavlönade under perioden.", heading)
-    fig = go.Figure()
     x = [pd.Timestamp(p) for p in part["period"]]
-    for column, name, color, dash in (
-        ("man", "Alla månadsavlönade", charts.NEUTRAL_COLOR, "solid"),
-        ("kvinnor", "Chefer", KON_COLORS["K"], "dot"),
-    ):
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=[None if pd.isna(v) else v for v in part[column]],
-                name=name,
-                mode="lines+markers",
-                line={"color": color, "width": 2.5, "dash": dash},
-                marker={"size": 5},
-                hovertemplate=f"<b>{name}</b>, %{{x|%Y-%m}}: %{{y:.1f}} % kvinnor<extra></extra>",
-            )
+    traces = [
+        {
+            "type": "scatter",
+            "x": x,
+            "y": [None if pd.isna(v) else v for v in part[column]],
+            "name": name,
+            "mode": "lines+markers",
+            "line": {"color": color, "width": 2.5, "dash": dash},
+            "marker": {"size": 5},
+            "hovertemplate": f"<b>{name}</b>, %{{x|%Y-%m}}: %{{y:.1f}} % kvinnor<extra></extra>",
+        }
+        for column, name, color, dash in (
+            ("man", "Alla månadsavlönade", charts.NEUTRAL_COLOR, "solid"),
+            ("kvinnor", "Chefer", KON_COLORS["K"], "dot"),
         )
-    charts.style(fig, heading, y_title="Andel kvinnor (procent)", percent=True)
-    fig.update_yaxes(range=[0, 105])
-    return finish(charts.month_axis(fig))
+    ]
+    return figure(
+        traces,
+        heading,
+        y_title="Andel kvinnor (procent)",
+        percent=True,
+        layout={"yaxis": {"range": [0, 105]}},
+        month_ticks=True,
+    )
 
 
 def beskrivning_skillnad_per_manad(frame: pd.DataFrame, period: dt.date) -> str:
@@ -477,20 +498,9 @@ def per_avdelning(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope)
             strict=True,
         )
     )
-    for (f, a), part in raw.groupby(["forvaltning", "avdelning"], sort=True):
+    for (f, a), u in _underlag_per_avdelning(raw).items():
         key = names[(f, a)]
         forvaltning_of[key] = f
-        u = Underlag.tomt()
-        u.manadsavlonade = per_kon(part, "manadsavlonade")
-        u.tillsvidare = per_kon(part, "tillsvidare")
-        u.syss_summa = per_kon(part, "sysselsattningsgrad_summa", float)
-        u.syss_antal = per_kon(part, "med_sysselsattningsgrad")
-        u.chefer = per_kon(part, "chefer")
-        u.ordinarie = per_kon(part, "ordinarie_timmar", float)
-        u.lang = per_kon(part, "sjuk_lang_timmar", float)
-        u.sjuk_personer = per_kon(part, "sjuk_personer")
-        u.avgangar = per_kon(part, "avgangar_12m")
-        u.medel_tillsvidare = per_kon(part, "medel_tillsvidare", float)
         units[key] = u
     chef = has_chef(con)
     scope_data = underlag_per_manad(con, period, period, scope)[period]
@@ -564,6 +574,46 @@ def per_avdelning(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope)
     return frame
 
 
+# The Underlag fields of a jamstalldhet_per_avdelning row: (field, column, type).
+_UNDERLAG_KOLUMNER = (
+    ("manadsavlonade", "manadsavlonade", int),
+    ("tillsvidare", "tillsvidare", int),
+    ("syss_summa", "sysselsattningsgrad_summa", float),
+    ("syss_antal", "med_sysselsattningsgrad", int),
+    ("chefer", "chefer", int),
+    ("ordinarie", "ordinarie_timmar", float),
+    ("lang", "sjuk_lang_timmar", float),
+    ("sjuk_personer", "sjuk_personer", int),
+    ("avgangar", "avgangar_12m", int),
+    ("medel_tillsvidare", "medel_tillsvidare", float),
+)
+
+
+def _underlag_per_avdelning(raw: pd.DataFrame) -> dict[tuple[str, str], Underlag]:
+    """Each (förvaltning, avdelning)'s sums per kön, in sorted order: what jamstalldhet.per_kon makes
+    of each avdelning's rows (a missing kön or value is 0), read in one pass over the frame instead
+    of a filter and a row scan per avdelning and column."""
+    values: dict[tuple[str, str], dict[str, dict[str, object]]] = {}
+    keys = list(zip(raw["forvaltning"], raw["avdelning"], strict=True))
+    kon = [str(k) for k in raw["kon"]]
+    for field, column, _ in _UNDERLAG_KOLUMNER:
+        for key, k, value in zip(keys, kon, raw[column].tolist(), strict=True):
+            values.setdefault(key, {}).setdefault(field, {})[k] = value
+    out = {}
+    # As groupby: rows without förvaltning or avdelning belong to no avdelning.
+    for key in sorted(k for k in values if not (pd.isna(k[0]) or pd.isna(k[1]))):
+        u = Underlag.tomt()
+        for field, _, cast in _UNDERLAG_KOLUMNER:
+            given = values[key][field]
+            setattr(u, field, {k: cast(_zero(given.get(k))) for k in KON})
+        out[key] = u
+    return out
+
+
+def _zero(value) -> float:
+    return 0.0 if value is None or pd.isna(value) else float(value)
+
+
 def sizes_total(sizes: Mapping[tuple[str, str], int], kon: str) -> int:
     """The persons of one kön over every avdelning of a per-avdelning breakdown."""
     return sum(n for (_, k), n in sizes.items() if k == kon)
@@ -587,29 +637,33 @@ def figure_per_avdelning(frame: pd.DataFrame, matt: str, scope_text: str, period
         if matt == "chefer"
         else (("kvinnor", "Kvinnor", KON_COLORS["K"]), ("man", "Män", KON_COLORS["M"]))
     )
-    fig = go.Figure()
+    traces = []
     for column, name, color in names:
         hidden = part[f"undertryckt_{column}"].tolist()
         values = part[column].tolist()
-        fig.add_trace(
-            go.Bar(
-                x=labels,
-                y=[0 if pd.isna(v) else v for v in values],
-                name=name,
-                marker_color=color,
-                text=[
+        traces.append(
+            {
+                "type": "bar",
+                "x": labels,
+                "y": [0 if pd.isna(v) else v for v in values],
+                "name": name,
+                "marker": {"color": color},
+                "text": [
                     SUPPRESSED if h else ("" if pd.isna(v) else tal(v, 1))
                     for v, h in zip(values, hidden, strict=True)
                 ],
-                textposition="outside",
-                cliponaxis=False,
-                hovertemplate=f"<b>%{{x}}</b><br>{name}: %{{text}}<extra></extra>",
-            )
+                "textposition": "outside",
+                "cliponaxis": False,
+                "hovertemplate": f"<b>%{{x}}</b><br>{name}: %{{text}}<extra></extra>",
+            }
         )
-    charts.style(fig, heading, y_title="Procent", percent=True)
-    fig.update_layout(barmode="group")
-    fig.update_xaxes(type="category")
-    return finish(fig)
+    return figure(
+        traces,
+        heading,
+        y_title="Procent",
+        percent=True,
+        layout={"barmode": "group", "xaxis": {"type": "category"}},
+    )
 
 
 def beskrivning_per_avdelning(frame: pd.DataFrame, matt: str) -> str:

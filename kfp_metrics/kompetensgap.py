@@ -21,10 +21,9 @@ import datetime as dt
 import duckdb
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from kfp_metrics import analys, charts, rorlighet
-from kfp_metrics.analys import Column, empty, finish, share, table
+from kfp_metrics.analys import Column, empty, share, table
 from kfp_metrics.extracts import has_table
 from kfp_metrics.format import procent, tal
 from kfp_metrics.queries import Scope, run
@@ -182,14 +181,8 @@ def figure_gap_heatmap(
     # 34 px per row, 40 px between kategorier for their headings, 140 px of title and axis margins.
     height = max(320, 140 + 34 * sum(heights) + 40 * (rows - 1))
     spacing = min(40 / (height - 140), 1 / max(rows - 1, 1)) if rows > 1 else 0
-    fig = make_subplots(
-        rows=rows,
-        cols=1,
-        shared_xaxes=True,
-        row_heights=heights,
-        vertical_spacing=spacing,
-        subplot_titles=[k for k, _ in groups] if rows > 1 or groups[0][0] != OVRIGT else None,
-    )
+    titled = rows > 1 or groups[0][0] != OVRIGT
+    layout = _subplot_layout(heights, spacing, [k for k, _ in groups] if titled else None)
     # Past MANY_COLUMNS (a city's förvaltningar) the cells carry no figures and the columns' pension
     # shares move from under the names into the hover text; names are written at a slant.
     many = many_columns(frame, niva)
@@ -197,74 +190,87 @@ def figure_gap_heatmap(
     column_notes = (
         {u: f"<br>Pension inom tre år: {procent(shares.get(u))}" for u in units} if many and shares else {}
     )
+    counts = (
+        dict(zip(aktiviteter["omrade"], aktiviteter["antal_aktiviteter"], strict=True))
+        if aktiviteter is not None
+        else {}
+    )
+    # One lookup of every cell: (kategori, område, column) → (gap, behov, nuläge).
+    cells = {
+        (k, o, u): (g, b, n)
+        for k, o, u, g, b, n in zip(
+            frame["kategori"],
+            frame["omrade"],
+            frame[niva],
+            frame["gap"],
+            frame["behov"],
+            frame["nulage"],
+            strict=True,
+        )
+    }
+    none = (None, None, None)
+    traces, notes = [], []
     for i, (kategori, omraden) in enumerate(groups, start=1):
-        part = frame[frame["kategori"] == kategori]
         z, text, custom = [], [], []
         for omrade in omraden:
-            cells = part[part["omrade"] == omrade].set_index(niva)
-            z.append([cells["gap"].get(u) for u in units])
-            text.append(
-                ["" if many or pd.isna(cells["gap"].get(u)) else tal(cells["gap"].get(u), 1) for u in units]
-            )
+            row = [cells.get((kategori, omrade, u), none) for u in units]
+            z.append([gap for gap, _, _ in row])
+            text.append(["" if many or pd.isna(gap) else tal(gap, 1) for gap, _, _ in row])
             custom.append(
                 [
-                    [_num(cells["behov"].get(u)), _num(cells["nulage"].get(u)), column_notes.get(u, "")]
-                    for u in units
+                    [_num(behov), _num(nulage), column_notes.get(u, "")]
+                    for u, (_, behov, nulage) in zip(units, row, strict=True)
                 ]
             )
-        fig.add_trace(
-            go.Heatmap(
-                z=z,
-                x=units,
-                y=omraden,
-                text=text,
-                texttemplate="%{text}",
-                customdata=custom,
-                coloraxis="coloraxis",
-                xgap=2,
-                ygap=2,
-                hovertemplate=(
+        suffix = str(i) if i > 1 else ""
+        traces.append(
+            {
+                "type": "heatmap",
+                "z": z,
+                "x": units,
+                "y": omraden,
+                "text": text,
+                "texttemplate": "%{text}",
+                "customdata": custom,
+                "coloraxis": "coloraxis",
+                "xgap": 2,
+                "ygap": 2,
+                "hovertemplate": (
                     f"<b>%{{y}}</b> ({kategori})<br>%{{x}}<br>Gap %{{z:.1f}}: behov %{{customdata[0]}}, "
                     "nuläge %{customdata[1]}%{customdata[2]}<extra></extra>"
                 ),
-            ),
-            row=i,
-            col=1,
+                "xaxis": f"x{suffix}",
+                "yaxis": f"y{suffix}",
+            }
         )
-        fig.update_yaxes(autorange="reversed", row=i, col=1)
+        layout[f"yaxis{suffix}"]["autorange"] = "reversed"
         if aktiviteter is not None:
-            counts = dict(zip(aktiviteter["omrade"], aktiviteter["antal_aktiviteter"], strict=True))
             for omrade in omraden:
-                fig.add_annotation(
-                    text=f"{tal(counts.get(omrade, 0))} akt.",
-                    x=1.005,
-                    xref="paper",
-                    xanchor="left",
-                    y=omrade,
-                    yref=f"y{i if i > 1 else ''}",
-                    showarrow=False,
-                    font={"size": 12, "color": "#333" if counts.get(omrade, 0) else SAKNAR_AKTIVITET_COLOR},
+                notes.append(
+                    {
+                        "text": f"{tal(counts.get(omrade, 0))} akt.",
+                        "x": 1.005,
+                        "xref": "paper",
+                        "xanchor": "left",
+                        "y": omrade,
+                        "yref": f"y{suffix}",
+                        "showarrow": False,
+                        "font": {
+                            "size": 12,
+                            "color": "#333" if counts.get(omrade, 0) else SAKNAR_AKTIVITET_COLOR,
+                        },
+                    }
                 )
-    charts.style(fig, heading, height=height, legend=False)
-    fig.update_layout(
-        coloraxis={
-            "colorscale": GAP_COLORSCALE,
-            "cmin": -limit,
-            "cmax": limit,
-            "colorbar": {"title": {"text": "Gap"}, "thickness": 14},
-        },
-        margin={"l": 230, "r": 20, "t": 80, "b": 60},
-    )
-    fig.update_xaxes(side="bottom", showgrid=False, tickangle=0)
-    fig.update_yaxes(showgrid=False, rangemode=None)
-    for annotation in fig.layout.annotations:
-        if annotation.text in {k for k, _ in groups}:
-            annotation.update(x=0, xanchor="left", font={"size": 13, "color": "#333"})
+    layout["annotations"] = [*layout.get("annotations", ()), *notes]
+    kategorier = {k for k, _ in groups}
+    for annotation in layout["annotations"]:
+        if annotation.get("text") in kategorier:
+            charts.merge(annotation, {"x": 0, "xanchor": "left", "font": {"size": 13, "color": "#333"}})
+    x_axes = {"side": "bottom", "showgrid": False, "tickangle": 0}
     if many:
-        fig.update_xaxes(tickvals=units, ticktext=[charts.short_org_name(u) for u in units], tickangle=-45)
-        fig.update_layout(margin={"b": 130}, height=height + 70)
+        x_axes.update(tickvals=units, ticktext=[charts.short_org_name(u) for u in units], tickangle=-45)
     elif pension is not None and niva != "enhet":
-        fig.update_xaxes(
+        x_axes.update(
             tickvals=units,
             ticktext=[
                 f"{charts.wrap_label(u)}<br><span style='font-size:11px;color:#555'>Pension: {procent(shares.get(u))}</span>"
@@ -272,21 +278,90 @@ def figure_gap_heatmap(
             ],
         )
     else:
-        fig.update_xaxes(tickvals=units, ticktext=[charts.wrap_label(u, 18) for u in units])
+        x_axes.update(tickvals=units, ticktext=[charts.wrap_label(u, 18) for u in units])
+    for key, axis in layout.items():
+        if key.startswith("xaxis"):
+            charts.merge(axis, x_axes)
+        elif key.startswith("yaxis"):
+            charts.merge(axis, {"showgrid": False, "rangemode": None})
+    charts.merge(
+        layout,
+        {
+            "coloraxis": {
+                "colorscale": GAP_COLORSCALE,
+                "cmin": -limit,
+                "cmax": limit,
+                "colorbar": {"title": {"text": "Gap"}, "thickness": 14},
+            },
+            "margin": {"l": 230, "r": 20, "t": 80, "b": 60},
+        },
+    )
+    if many:
+        charts.merge(layout, {"margin": {"b": 130}})
+        height += 70
     if aktiviteter is not None:
-        fig.add_annotation(
-            text="<b>Planen</b>",
-            x=1.005,
-            xref="paper",
-            xanchor="left",
-            y=1.0,
-            yref="paper",
-            yanchor="bottom",
-            showarrow=False,
-            font={"size": 12, "color": "#333"},
+        layout["annotations"].append(
+            {
+                "text": "<b>Planen</b>",
+                "x": 1.005,
+                "xref": "paper",
+                "xanchor": "left",
+                "y": 1.0,
+                "yref": "paper",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 12, "color": "#333"},
+            }
         )
-        fig.update_layout(margin={"r": 70}, coloraxis_colorbar={"x": 1.09})
-    return fig
+        charts.merge(layout, {"margin": {"r": 70}, "coloraxis": {"colorbar": {"x": 1.09}}})
+    return charts.figure(traces, heading, height=height, legend=False, layout=layout)
+
+
+def _subplot_layout(heights: list[int], spacing: float, titles: list[str] | None) -> dict:
+    """The layout make_subplots(rows=len(heights), cols=1, shared_xaxes=True, row_heights=heights,
+    vertical_spacing=spacing, subplot_titles=titles) starts from, computed as it computes it (the
+    same floating-point steps, so the domains are the same numbers)."""
+    rows = len(heights)
+    total = float(sum(heights))
+    # make_subplots starts at the top left: heights are laid out from the bottom up.
+    shares = list(reversed([(1.0 - spacing * (rows - 1)) * (h / total) for h in heights]))
+    starts = [sum(shares[:r]) + r * spacing for r in range(rows)][::-1]
+    layout, title_notes = {}, []
+    for r in range(rows):
+        y_s, y_e = starts[r] + 0.0, starts[r] + shares[-1 - r] - 0.0
+        y_s = _clip(y_s)
+        y_e = _clip(y_e)
+        suffix = str(r + 1) if r else ""
+        layout[f"xaxis{suffix}"] = {"anchor": f"y{suffix}", "domain": [0.0, 1.0]}
+        layout[f"yaxis{suffix}"] = {"anchor": f"x{suffix}", "domain": [y_s, y_e]}
+        if r < rows - 1:
+            layout[f"xaxis{suffix}"].update(matches=f"x{rows}", showticklabels=False)
+        if titles and titles[r]:
+            title_notes.append(
+                {
+                    "y": y_e,
+                    "xref": "paper",
+                    "x": 0.5,
+                    "yref": "paper",
+                    "text": titles[r],
+                    "showarrow": False,
+                    "font": {"size": 16},
+                    "xanchor": "center",
+                    "yanchor": "bottom",
+                }
+            )
+    if title_notes:
+        layout["annotations"] = title_notes
+    return layout
+
+
+def _clip(value: float) -> float:
+    """make_subplots' rounding of a domain end a hair outside [0, 1]."""
+    if -0.01 < value < 0.0:
+        return 0.0
+    if 1.0 < value < 1.01:
+        return 1.0
+    return value
 
 
 def _pension_shares(pension: pd.DataFrame, frame: pd.DataFrame, niva: str) -> dict[str, float | None]:
@@ -351,33 +426,33 @@ def figure_pension_andel(
     heading = f"Andel som når {pensionsalder} år t.o.m. {last} –{'<br>' if narrow else ' '}{scope_text}"
     if frame.empty:
         return empty("Urvalet har inga tillsvidareanställda i perioden.", heading)
-    fig = go.Figure(
-        go.Bar(
-            y=frame["avdelning"],
-            x=frame["andel_pct"],
-            orientation="h",
-            marker_color=[colors.get(a, charts.NEUTRAL_COLOR) for a in frame["avdelning"]],
-            text=[tal(v, 1) + " %" for v in frame["andel_pct"]],
-            textposition="outside",
-            cliponaxis=False,
-            customdata=list(zip(frame["inom_tre_ar"], frame["antal_tillsvidare"], strict=True)),
-            hovertemplate=(
-                "<b>%{y}</b>: %{x:.1f} %<br>%{customdata[0]:,.0f} av %{customdata[1]:,.0f} "
-                "tillsvidareanställda<extra></extra>"
-            ),
-        )
-    )
-    charts.style(
-        fig,
+    bar = {
+        "type": "bar",
+        "y": frame["avdelning"],
+        "x": frame["andel_pct"],
+        "orientation": "h",
+        "marker": {"color": [colors.get(a, charts.NEUTRAL_COLOR) for a in frame["avdelning"]]},
+        "text": [tal(v, 1) + " %" for v in frame["andel_pct"]],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "customdata": list(zip(frame["inom_tre_ar"], frame["antal_tillsvidare"], strict=True)),
+        "hovertemplate": (
+            "<b>%{y}</b>: %{x:.1f} %<br>%{customdata[0]:,.0f} av %{customdata[1]:,.0f} "
+            "tillsvidareanställda<extra></extra>"
+        ),
+    }
+    return analys.figure(
+        [bar],
         heading,
         x_title="Procent av tillsvidareanställda",
         legend=False,
         height=max(240, 100 + 34 * len(frame)),
+        layout={
+            "xaxis": {"ticksuffix": " %", "rangemode": "tozero"},
+            "yaxis": {"autorange": "reversed", "rangemode": None},
+            "margin": {"l": 150, "r": 60},
+        },
     )
-    fig.update_xaxes(ticksuffix=" %", rangemode="tozero")
-    fig.update_yaxes(autorange="reversed", rangemode=None)
-    fig.update_layout(margin={"l": 150, "r": 60})
-    return finish(fig)
 
 
 def tabell_pension_andel(frame: pd.DataFrame, period: dt.date, formatted: bool = False) -> pd.DataFrame:
@@ -442,7 +517,7 @@ def figure_gap_och_aktiviteter(frame: pd.DataFrame, scope_text: str, narrow: boo
     shown = frame[frame["gap"].notna()]
     if shown.empty:
         return empty("Det finns ingen kompetensbedömning för urvalet.", heading)
-    fig = go.Figure()
+    traces = []
     for has, label, color in (
         (True, "Har aktivitet i planen", HAR_AKTIVITET_COLOR),
         (False, "Saknar aktivitet i planen", SAKNAR_AKTIVITET_COLOR),
@@ -450,32 +525,44 @@ def figure_gap_och_aktiviteter(frame: pd.DataFrame, scope_text: str, narrow: boo
         part = shown[(shown["antal_aktiviteter"] > 0) == has]
         if part.empty:
             continue
-        fig.add_trace(
-            go.Bar(
-                y=part["omrade"],
-                x=part["gap"],
-                orientation="h",
-                name=label,
-                marker_color=color,
-                text=[
+        traces.append(
+            {
+                "type": "bar",
+                "y": part["omrade"],
+                "x": part["gap"],
+                "orientation": "h",
+                "name": label,
+                "marker": {"color": color},
+                "text": [
                     f"{tal(g, 1)} · {tal(n)} akt."
                     for g, n in zip(part["gap"], part["antal_aktiviteter"], strict=True)
                 ],
-                textposition="outside",
-                cliponaxis=False,
-                customdata=part["antal_aktiviteter"],
-                hovertemplate="<b>%{y}</b><br>Gap %{x:.1f}; %{customdata:,.0f} aktiviteter i planen<extra></extra>",
-            )
+                "textposition": "outside",
+                "cliponaxis": False,
+                "customdata": part["antal_aktiviteter"],
+                "hovertemplate": (
+                    "<b>%{y}</b><br>Gap %{x:.1f}; %{customdata:,.0f} aktiviteter i planen<extra></extra>"
+                ),
+            }
         )
-    charts.style(
-        fig, heading, x_title="Genomsnittligt gap (behov − nuläge)", height=max(280, 120 + 28 * len(shown))
+    return analys.figure(
+        traces,
+        heading,
+        legend_bottom=100,
+        x_title="Genomsnittligt gap (behov − nuläge)",
+        height=max(280, 120 + 28 * len(shown)),
+        layout={
+            "yaxis": {
+                "categoryorder": "array",
+                "categoryarray": list(shown["omrade"]),
+                "autorange": "reversed",
+                "rangemode": None,
+            },
+            "xaxis": {"rangemode": "tozero"},
+            "margin": {"l": 230, "r": 90},
+            "barmode": "overlay",
+        },
     )
-    fig.update_yaxes(
-        categoryorder="array", categoryarray=list(shown["omrade"]), autorange="reversed", rangemode=None
-    )
-    fig.update_xaxes(rangemode="tozero")
-    fig.update_layout(margin={"l": 230, "r": 90}, barmode="overlay")
-    return finish(fig, legend_bottom=100)
 
 
 def tabell_aktiviteter_per_omrade(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame:

@@ -142,39 +142,59 @@ def figure_per_manad(
         return charts.empty_figure(f"{reason} (rullande 12 månader).", heading)
     labels = [manad(p) for p in frame["period"]]
     x = [pd.Timestamp(p) for p in frame["period"]]
-    fig = go.Figure()
-    for column, name, color in (
-        ("total_pct", "Sjukfrånvaro totalt", TOTAL_COLOR),
-        ("kort_pct", "Varav dag 1–14", KORT_COLOR),
-    ):
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=[None if math.isnan(v) else v for v in frame[column]],
-                name=name,
-                mode="lines+markers",
-                line={"color": color, "width": 2.5},
-                marker={"size": 6},
-                customdata=labels,
-                hovertemplate=f"<b>{name}</b><br>12 månader t.o.m. %{{customdata}}: %{{y:.1f}} %<extra></extra>",
-            )
+    traces = [
+        {
+            "type": "scatter",
+            "x": x,
+            "y": [None if math.isnan(v) else v for v in frame[column]],
+            "name": name,
+            "mode": "lines+markers",
+            "line": {"color": color, "width": 2.5},
+            "marker": {"size": 6},
+            "customdata": labels,
+            "hovertemplate": f"<b>{name}</b><br>12 månader t.o.m. %{{customdata}}: %{{y:.1f}} %<extra></extra>",
+        }
+        for column, name, color in (
+            ("total_pct", "Sjukfrånvaro totalt", TOTAL_COLOR),
+            ("kort_pct", "Varav dag 1–14", KORT_COLOR),
         )
-    for when, reason in zip(x, frame["skal"], strict=True):
-        if reason:
-            fig.add_annotation(
-                x=when,
-                y=0,
-                text=SUPPRESSED,
-                hovertext=reason,
-                showarrow=False,
-                yanchor="bottom",
-                font={"color": "#555"},
-            )
-    charts.style(fig, heading, y_title="Procent av ordinarie arbetstid", percent=True)
-    charts.add_target_line(fig, targets.get("sjukfranvaro_total_pct"), "Mål totalt")
-    charts.add_target_line(fig, targets.get("sjukfranvaro_kort_pct"), "Mål dag 1–14")
-    diagramtext.set_summary(fig, summary_per_manad(frame, targets))
-    return charts.month_axis(fig)
+    ]
+    notes = [
+        {
+            "x": when,
+            "y": 0,
+            "text": SUPPRESSED,
+            "hovertext": reason,
+            "showarrow": False,
+            "yanchor": "bottom",
+            "font": {"color": "#555"},
+        }
+        for when, reason in zip(x, frame["skal"], strict=True)
+        if reason
+    ]
+    shapes = []
+    for metric_id, label in (
+        ("sjukfranvaro_total_pct", "Mål totalt"),
+        ("sjukfranvaro_kort_pct", "Mål dag 1–14"),
+    ):
+        if targets.get(metric_id) is not None:
+            shape, note = charts.target_line(targets[metric_id], label)
+            shapes.append(shape)
+            notes.append(note)
+    layout = {}
+    if notes:
+        layout["annotations"] = notes
+    if shapes:
+        layout["shapes"] = shapes
+    fig = charts.figure(
+        traces,
+        heading,
+        y_title="Procent av ordinarie arbetstid",
+        percent=True,
+        month_ticks=True,
+        layout=layout,
+    )
+    return diagramtext.set_summary(fig, summary_per_manad(frame, targets))
 
 
 def summary_per_manad(frame: pd.DataFrame, targets: dict[str, float] | None = None) -> str:
@@ -281,18 +301,21 @@ def per_avdelning(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope)
     return _withhold(frame, hidden)[columns]
 
 
-def _withheld_marks(fig: go.Figure, frame: pd.DataFrame, labels: list[str]) -> None:
-    for name, reason in zip(labels, frame["skal"], strict=True):
-        if reason:
-            fig.add_annotation(
-                x=name,
-                y=0,
-                text=SUPPRESSED,
-                hovertext=reason,
-                showarrow=False,
-                yanchor="bottom",
-                font={"size": 16, "color": "#555"},
-            )
+def _withheld_marks(frame: pd.DataFrame, labels: list[str]) -> list[dict]:
+    """'..' at the foot of each withheld bar, its hover saying why (annotations as dicts)."""
+    return [
+        {
+            "x": name,
+            "y": 0,
+            "text": SUPPRESSED,
+            "hovertext": reason,
+            "showarrow": False,
+            "yanchor": "bottom",
+            "font": {"size": 16, "color": "#555"},
+        }
+        for name, reason in zip(labels, frame["skal"], strict=True)
+        if reason
+    ]
 
 
 def figure_per_avdelning(frame: pd.DataFrame, scope_text: str, period: dt.date) -> go.Figure:
@@ -310,35 +333,43 @@ def figure_per_avdelning(frame: pd.DataFrame, scope_text: str, period: dt.date) 
             )
         return charts.empty_figure(message, heading)
     labels = [charts.wrap_label(n) for n in frame["namn"]]
-    fig = go.Figure()
     values = [None if math.isnan(v) else v for v in frame["total_pct"]]
-    fig.add_trace(
-        go.Bar(
-            x=labels,
-            y=values,
-            name="Sjukfrånvaro",
-            marker_color=list(frame["farg"]),
-            customdata=list(frame["personer"]),
-            hovertemplate="<b>%{x}</b><br>Sjukfrånvaro: %{y:.1f} %<br>%{customdata:,.0f} personer<extra></extra>",
-            showlegend=False,
-        )
-    )
+    traces = [
+        {
+            "type": "bar",
+            "x": labels,
+            "y": values,
+            "name": "Sjukfrånvaro",
+            "marker": {"color": list(frame["farg"])},
+            "customdata": list(frame["personer"]),
+            "hovertemplate": "<b>%{x}</b><br>Sjukfrånvaro: %{y:.1f} %<br>%{customdata:,.0f} personer<extra></extra>",
+            "showlegend": False,
+        }
+    ]
     goals = frame["mal"]
     if goals.notna().any():
-        fig.add_trace(
-            go.Scatter(
-                x=labels,
-                y=[None if math.isnan(v) else v for v in goals],
-                name="Mål",
-                mode="markers",
-                marker={"symbol": "line-ew", "size": 46, "line": {"width": 3, "color": charts.TARGET_COLOR}},
-                hovertemplate="<b>%{x}</b><br>Mål: %{y:.1f} %<extra></extra>",
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": labels,
+                "y": [None if math.isnan(v) else v for v in goals],
+                "name": "Mål",
+                "mode": "markers",
+                "marker": {
+                    "symbol": "line-ew",
+                    "size": 46,
+                    "line": {"width": 3, "color": charts.TARGET_COLOR},
+                },
+                "hovertemplate": "<b>%{x}</b><br>Mål: %{y:.1f} %<extra></extra>",
+            }
         )
-    _withheld_marks(fig, frame, labels)
-    charts.style(fig, heading, y_title="Procent av ordinarie arbetstid", percent=True)
-    fig.update_xaxes(type="category")
-    return fig
+    layout = {"xaxis": {"type": "category"}}
+    notes = _withheld_marks(frame, labels)
+    if notes:
+        layout["annotations"] = notes
+    return charts.figure(
+        traces, heading, y_title="Procent av ordinarie arbetstid", percent=True, layout=layout
+    )
 
 
 TABELL_PER_AVDELNING = (
@@ -399,27 +430,30 @@ def figure_per_grupp(
         return charts.empty_figure("Urvalet har ingen schemalagd arbetstid under perioden.", heading)
     if frame["total_pct"].isna().all():
         return charts.empty_figure(f"{REASONS[PRIMAR]}.", heading)
-    fig = go.Figure()
-    fig.add_trace(
-        go.Bar(
-            x=frame["namn"],
-            y=[None if math.isnan(v) else v for v in frame["total_pct"]],
-            marker_color=[GROUP_COLORS[b] for b in frame["uppdelning"]],
-            customdata=list(frame["personer"]),
-            hovertemplate="<b>%{x}</b><br>Sjukfrånvaro: %{y:.1f} %<br>%{customdata:,.0f} personer<extra></extra>",
-            showlegend=False,
-            name="Sjukfrånvaro",
-        )
+    bar = {
+        "type": "bar",
+        "x": frame["namn"],
+        "y": [None if math.isnan(v) else v for v in frame["total_pct"]],
+        "marker": {"color": [GROUP_COLORS[b] for b in frame["uppdelning"]]},
+        "customdata": list(frame["personer"]),
+        "hovertemplate": "<b>%{x}</b><br>Sjukfrånvaro: %{y:.1f} %<br>%{customdata:,.0f} personer<extra></extra>",
+        "showlegend": False,
+        "name": "Sjukfrånvaro",
+    }
+    layout = {"xaxis": {"type": "category"}}
+    notes = _withheld_marks(frame, list(frame["namn"]))
+    target = (targets or {}).get("sjukfranvaro_total_pct")
+    if target is not None:
+        shape, note = charts.target_line(target, "Mål totalt")
+        # The target's label sits over the first bar: give it a background so both stay legible.
+        note["bgcolor"] = "rgba(255,255,255,0.85)"
+        notes.append(note)
+        layout["shapes"] = [shape]
+    if notes:
+        layout["annotations"] = notes
+    return charts.figure(
+        [bar], heading, y_title="Procent av ordinarie arbetstid", percent=True, layout=layout
     )
-    _withheld_marks(fig, frame, list(frame["namn"]))
-    charts.style(fig, heading, y_title="Procent av ordinarie arbetstid", percent=True)
-    charts.add_target_line(fig, (targets or {}).get("sjukfranvaro_total_pct"), "Mål totalt")
-    # The target's label sits over the first bar: give it a background so both stay legible.
-    fig.update_annotations(
-        selector={"font": {"color": charts.TARGET_COLOR}}, bgcolor="rgba(255,255,255,0.85)"
-    )
-    fig.update_xaxes(type="category")
-    return fig
 
 
 TABELL_PER_GRUPP = (
