@@ -17,7 +17,9 @@ import plotly.graph_objects as go
 
 from kfp_metrics.format import manad, procent, tal
 
-_KEY = "sammanfattning"
+# The layout.meta key of a builder's own summary (set_summary, or in a figure built from dicts).
+SUMMARY_KEY = "sammanfattning"
+_KEY = SUMMARY_KEY
 _TAGS = re.compile(r"<[^>]+>")
 MAX_SERIES = 4
 
