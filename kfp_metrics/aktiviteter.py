@@ -215,33 +215,33 @@ def summary_figure(summary: pd.DataFrame, title: str) -> go.Figure:
     rows = summary[summary["ubaria"] != "totalt"].iloc[::-1]
     if rows["antal"].sum() == 0:
         return charts.empty_figure("Inga aktiviteter i urvalet.", title)
-    fig = go.Figure()
-    for code in STATUSES:
-        fig.add_trace(
-            go.Bar(
-                y=list(rows["omrade"]),
-                x=list(rows[code]),
-                name=STATUS_LABELS[code],
-                orientation="h",
-                marker_color=STATUS_COLORS[code],
-                hovertemplate=f"%{{y}}: %{{x}} {STATUS_LABELS[code].lower()}<extra></extra>",
-            )
+    areas = list(rows["omrade"])
+    traces = [
+        dict(
+            type="bar",
+            y=areas,
+            x=list(rows[code]),
+            name=STATUS_LABELS[code],
+            orientation="h",
+            marker={"color": STATUS_COLORS[code]},
+            hovertemplate=f"%{{y}}: %{{x}} {STATUS_LABELS[code].lower()}<extra></extra>",
         )
-    charts.style(fig, title, height=340)
-    fig.update_layout(
-        barmode="stack",
-        legend={"orientation": "h", "y": -0.12, "yanchor": "top", "x": 0, "traceorder": "normal"},
-        margin={"t": 50, "l": 10, "r": 10, "b": 60},
-    )
-    fig.update_xaxes(
-        rangemode="tozero",
-        tickformat="d",
-        dtick=1 if rows["antal"].max() <= 8 else None,
-        gridcolor="#E5E5E5",
-        showgrid=True,
-    )
-    fig.update_yaxes(rangemode="normal", showgrid=False, automargin=True)
-    return fig
+        for code in STATUSES
+    ]
+    layout = {
+        "barmode": "stack",
+        "legend": {"orientation": "h", "y": -0.12, "yanchor": "top", "x": 0, "traceorder": "normal"},
+        "margin": {"t": 50, "l": 10, "r": 10, "b": 60},
+        "xaxis": {
+            "rangemode": "tozero",
+            "tickformat": "d",
+            "dtick": 1 if rows["antal"].max() <= 8 else None,
+            "gridcolor": "#E5E5E5",
+            "showgrid": True,
+        },
+        "yaxis": {"rangemode": "normal", "showgrid": False, "automargin": True},
+    }
+    return charts.figure(traces, title, height=340, layout=layout)
 
 
 def plan_table(plan: pd.DataFrame, metric_texts: Mapping[str, str] | None = None) -> pd.DataFrame:
@@ -327,16 +327,25 @@ def timeline_figure(plan: pd.DataFrame, referensdatum: dt.date, today: dt.date, 
     x = [pd.Timestamp(d) for d in dated["maldatum"]]
     # An invisible first trace holding every row fixes the category order (a multicategory axis
     # orders by first appearance); the status traces then only add markers.
-    fig = go.Figure(
-        go.Scatter(x=x, y=y, mode="markers", marker={"opacity": 0}, showlegend=False, hoverinfo="skip")
-    )
+    traces = [
+        dict(
+            type="scatter",
+            x=x,
+            y=y,
+            mode="markers",
+            marker={"opacity": 0},
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    ]
     statuses = list(dated["status"])
     for code in STATUSES:
         idx = [i for i, s in enumerate(statuses) if s == code]
         if not idx:
             continue
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            dict(
+                type="scatter",
                 x=[x[i] for i in idx],
                 y=[[y[0][i] for i in idx], [y[1][i] for i in idx]],
                 mode="markers",
@@ -353,8 +362,9 @@ def timeline_figure(plan: pd.DataFrame, referensdatum: dt.date, today: dt.date, 
         )
     late = [i for i, flag in enumerate(dated["forsenad"]) if flag]
     if late:
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            dict(
+                type="scatter",
                 x=[x[i] for i in late],
                 y=[[y[0][i] for i in late], [y[1][i] for i in late]],
                 mode="markers",
@@ -364,75 +374,101 @@ def timeline_figure(plan: pd.DataFrame, referensdatum: dt.date, today: dt.date, 
             )
         )
     height = max(340, 170 + 24 * len(dated))
-    charts.style(fig, title, height=height)
-    diagramtext.set_summary(fig, timeline_summary(dated, referensdatum))
-    fig.update_yaxes(
-        type="multicategory",
-        rangemode="normal",
-        gridcolor="#F0F0F0",
-        showgrid=True,
-        tickfont={"size": 11},
-        automargin=True,
-        showdividers=True,
-        dividercolor="#BBBBBB",
-    )
-    fig.update_xaxes(type="date", showgrid=True, gridcolor="#F0F0F0", automargin=True)
-    fig.update_layout(
-        legend={"yref": "container", "y": 0.0, "yanchor": "bottom", "x": 0, "orientation": "h"},
-        margin={"t": 80, "l": 10, "b": 80},
-    )
+    shapes: list[dict] = []
+    notes: list[dict] = []
     # Today is drawn only near the plan's dates: far from them it would squeeze the timeline.
     first, last = min(dated["maldatum"]), max(dated["maldatum"])
     near = first - dt.timedelta(days=120) <= today <= last + dt.timedelta(days=120)
     if referensdatum == today:
-        _vertical(fig, today, REFERENCE_COLOR, "solid", "I dag")
+        _vertical(shapes, notes, today, REFERENCE_COLOR, "solid", "I dag")
     else:
         _vertical(
-            fig, referensdatum, REFERENCE_COLOR, "solid", f"Referensdatum {datum(referensdatum)}", "left"
+            shapes,
+            notes,
+            referensdatum,
+            REFERENCE_COLOR,
+            "solid",
+            f"Referensdatum {datum(referensdatum)}",
+            "left",
         )
         if near:
-            _vertical(fig, today, "#8C8C8C", "dot", "I dag")
+            _vertical(shapes, notes, today, "#8C8C8C", "dot", "I dag")
     left = min(first, referensdatum, today if near else first)
     right = max(last, referensdatum, today if near else last)
-    _month_ticks(fig, left, right)
-    return fig
+    layout = {
+        "meta": {diagramtext.SUMMARY_KEY: timeline_summary(dated, referensdatum)},
+        "yaxis": {
+            "type": "multicategory",
+            "rangemode": "normal",
+            "gridcolor": "#F0F0F0",
+            "showgrid": True,
+            "tickfont": {"size": 11},
+            "automargin": True,
+            "showdividers": True,
+            "dividercolor": "#BBBBBB",
+        },
+        "xaxis": {
+            "type": "date",
+            "showgrid": True,
+            "gridcolor": "#F0F0F0",
+            "automargin": True,
+            **_month_ticks(left, right),
+        },
+        "legend": {"yref": "container", "y": 0.0, "yanchor": "bottom", "x": 0, "orientation": "h"},
+        "margin": {"t": 80, "l": 10, "b": 80},
+        "shapes": shapes,
+        "annotations": notes,
+    }
+    return charts.figure(traces, title, height=height, layout=layout)
 
 
-def _month_ticks(fig: go.Figure, left: dt.date, right: dt.date) -> None:
+def _month_ticks(left: dt.date, right: dt.date) -> dict:
     """Month ticks (YYYY-MM) every 1, 3 or 6 months depending on the span, so none repeat."""
     months = (right.year - left.year) * 12 + right.month - left.month
     step = 1 if months <= 14 else 3 if months <= 40 else 6
-    fig.update_xaxes(tickformat="%Y-%m", dtick=f"M{step}", tick0="2000-01-01")
+    return {"tickformat": "%Y-%m", "dtick": f"M{step}", "tick0": "2000-01-01"}
 
 
 def _vertical(
-    fig: go.Figure, day: dt.date, color: str, dash: str, text: str, side: str = "right", bottom: bool = False
+    shapes: list,
+    notes: list,
+    day: dt.date,
+    color: str,
+    dash: str,
+    text: str,
+    side: str = "right",
+    bottom: bool = False,
 ) -> None:
     """A vertical line at a date, labelled just above the plot (or inside at its bottom) on the given
-    side of the line; a shape and an annotation, since add_vline cannot label a date axis."""
+    side of the line; a shape and an annotation (appended to shapes and notes), since add_vline
+    cannot label a date axis."""
     x = pd.Timestamp(day)
-    fig.add_shape(
-        type="line",
-        x0=x,
-        x1=x,
-        xref="x",
-        y0=0,
-        y1=1,
-        yref="paper",
-        line={"color": color, "dash": dash, "width": 1.5},
+    shapes.append(
+        {
+            "type": "line",
+            "x0": x,
+            "x1": x,
+            "xref": "x",
+            "y0": 0,
+            "y1": 1,
+            "yref": "paper",
+            "line": {"color": color, "dash": dash, "width": 1.5},
+        }
     )
-    fig.add_annotation(
-        x=x,
-        y=0.02 if bottom else 1.0,
-        xref="x",
-        yref="paper",
-        text=html_escape(text),
-        showarrow=False,
-        xanchor="left" if side == "right" else "right",
-        yanchor="bottom",
-        xshift=4 if side == "right" else -4,
-        font={"color": color, "size": 12},
-        bgcolor="rgba(255,255,255,0.85)",
+    notes.append(
+        {
+            "x": x,
+            "y": 0.02 if bottom else 1.0,
+            "xref": "x",
+            "yref": "paper",
+            "text": html_escape(text),
+            "showarrow": False,
+            "xanchor": "left" if side == "right" else "right",
+            "yanchor": "bottom",
+            "xshift": 4 if side == "right" else -4,
+            "font": {"color": color, "size": 12},
+            "bgcolor": "rgba(255,255,255,0.85)",
+        }
     )
 
 
@@ -773,55 +809,68 @@ def trend_figure(trend: MetricTrend) -> go.Figure:
         format_value(trend.metric_id, v, s)
         for v, s in zip(trend.series["varde"], trend.series["undertryckt"], strict=True)
     ]
-    fig = go.Figure(
-        go.Scatter(
-            x=x,
-            y=[None if pd.isna(v) else v for v in trend.series["varde"]],
-            mode="lines+markers",
-            name=metric.label,
-            line={"color": TREND_COLOR, "width": 2.5},
-            marker={"size": 7},
-            customdata=list(zip(labels, texts, strict=True)),
-            hovertemplate="%{customdata[0]}: %{customdata[1]}<extra></extra>",
-            connectgaps=False,
-        )
+    trace = dict(
+        type="scatter",
+        x=x,
+        y=[None if pd.isna(v) else v for v in trend.series["varde"]],
+        mode="lines+markers",
+        name=metric.label,
+        line={"color": TREND_COLOR, "width": 2.5},
+        marker={"size": 7},
+        customdata=list(zip(labels, texts, strict=True)),
+        hovertemplate="%{customdata[0]}: %{customdata[1]}<extra></extra>",
+        connectgaps=False,
     )
-    for when, hidden in zip(x, trend.series["undertryckt"], strict=True):
-        if hidden:
-            fig.add_annotation(
-                x=when,
-                y=0,
-                text=SUPPRESSED,
-                showarrow=False,
-                yanchor="bottom",
-                hovertext=suppression.RULE_TEXTS["sjukfranvaro"],
-                font={"color": "#555"},
-            )
-    charts.style(
-        fig, html_escape(title), y_title=_unit_title(metric), percent=metric.is_percent, legend=False
-    )
-    charts.add_target_line(
-        fig, trend.target, f"Mål {trend.period.year}" if trend.period else "Mål", percent=metric.is_percent
-    )
-    fig.update_xaxes(type="date")
-    fig.update_layout(margin={"t": 80})
+    notes = [
+        {
+            "x": when,
+            "y": 0,
+            "text": SUPPRESSED,
+            "showarrow": False,
+            "yanchor": "bottom",
+            "hovertext": suppression.RULE_TEXTS["sjukfranvaro"],
+            "font": {"color": "#555"},
+        }
+        for when, hidden in zip(x, trend.series["undertryckt"], strict=True)
+        if hidden
+    ]
+    shapes = []
+    if trend.target is not None:
+        label = f"Mål {trend.period.year}" if trend.period else "Mål"
+        shape, note = charts.target_line(trend.target, label, metric.is_percent)
+        shapes.append(shape)
+        notes.append(note)
     left, right = min(x), max(x)
     if trend.plan_start and left <= pd.Timestamp(trend.plan_start) <= right:
-        _vertical(fig, trend.plan_start, "#8C8C8C", "dot", "Planens start", "right", bottom=True)
+        _vertical(shapes, notes, trend.plan_start, "#8C8C8C", "dot", "Planens start", "right", bottom=True)
     if trend.maldatum:
-        _vertical(fig, trend.maldatum, MALDATUM_COLOR, "dash", f"Måldatum {datum(trend.maldatum)}", "left")
+        _vertical(
+            shapes, notes, trend.maldatum, MALDATUM_COLOR, "dash", f"Måldatum {datum(trend.maldatum)}", "left"
+        )
         left, right = min(left, pd.Timestamp(trend.maldatum)), max(right, pd.Timestamp(trend.maldatum))
     pad = pd.Timedelta(days=20)
-    fig.update_xaxes(range=[left - pad, right + pad])
+    xaxis = {"type": "date", "range": [left - pad, right + pad]}
     if trend.kind == "ar":
-        fig.update_xaxes(tickformat="%Y", dtick="M12", tick0="2000-07-01")
+        xaxis.update(tickformat="%Y", dtick="M12", tick0="2000-07-01")
     else:
-        _month_ticks(fig, left.date(), right.date())
+        xaxis.update(_month_ticks(left.date(), right.date()))
+    layout = {"margin": {"t": 80}, "xaxis": xaxis}
+    if shapes:
+        layout["shapes"] = shapes
+    if notes:
+        layout["annotations"] = notes
     values = [v for v in trend.series["varde"] if not pd.isna(v)]
     top = max(values + ([trend.target] if trend.target is not None else []))
     if top > 0:
-        fig.update_yaxes(range=[0, top * 1.2])
-    return fig
+        layout["yaxis"] = {"range": [0, top * 1.2]}
+    return charts.figure(
+        [trace],
+        html_escape(title),
+        y_title=_unit_title(metric),
+        percent=metric.is_percent,
+        legend=False,
+        layout=layout,
+    )
 
 
 def _lower_first(label: str) -> str:

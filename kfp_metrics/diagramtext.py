@@ -14,10 +14,13 @@ import re
 from html import unescape
 
 import plotly.graph_objects as go
+from plotly.basedatatypes import BaseFigure
 
 from kfp_metrics.format import manad, procent, tal
 
-_KEY = "sammanfattning"
+# The layout.meta key of a builder's own summary (set_summary, or in a figure built from dicts).
+SUMMARY_KEY = "sammanfattning"
+_KEY = SUMMARY_KEY
 _TAGS = re.compile(r"<[^>]+>")
 MAX_SERIES = 4
 
@@ -25,18 +28,37 @@ MAX_SERIES = 4
 def set_summary(fig: go.Figure, text: str) -> go.Figure:
     """Give the figure its own one-sentence summary (instead of the generic one)."""
     meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
-    fig.update_layout(meta={**meta, _KEY: text})
+    # One property set: update_layout would walk the whole layout for it.
+    fig.layout.meta = {**meta, _KEY: text}
     return fig
+
+
+def _parts(fig) -> tuple[list[dict], dict]:
+    """The figure's traces and layout as Plotly holds them (only the properties set, as reading them
+    one by one through the figure gives): read without building a property object for each."""
+    if isinstance(fig, BaseFigure):
+        return fig._data, fig._layout
+    return fig.get("data") or [], fig.get("layout") or {}
+
+
+def _get(props: dict | None, *path):
+    """A nested property (None where unset), as fig.layout.title.text reads it."""
+    for key in path:
+        if not isinstance(props, dict):
+            return None
+        props = props.get(key)
+    return props
 
 
 def summary(fig: go.Figure, title: str | None = None) -> str:
     """The figure's one-sentence Swedish summary: its own if set, else drawn from its data.
 
     title stands for the figure's own title where that is drawn outside it (the report)."""
-    meta = fig.layout.meta
+    data, layout = _parts(fig)
+    meta = layout.get("meta")
     if isinstance(meta, dict) and meta.get(_KEY):
         return str(meta[_KEY])
-    return _generic(fig, subject(fig, title))
+    return _generic(data, layout, _subject(layout, title))
 
 
 def plain(text) -> str:
@@ -46,7 +68,11 @@ def plain(text) -> str:
 
 def subject(fig: go.Figure, title: str | None = None) -> str:
     """What the chart shows: its title without the scope and period after the dash."""
-    text = plain(title if title is not None else (fig.layout.title.text or ""))
+    return _subject(_parts(fig)[1], title)
+
+
+def _subject(layout: dict, title: str | None = None) -> str:
+    text = plain(title if title is not None else (_get(layout, "title", "text") or ""))
     return text.split(" – ")[0].strip()
 
 
@@ -61,8 +87,8 @@ def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _is_percent(axis) -> bool:
-    return "%" in str(axis.ticksuffix or "") or "%" in str(axis.title.text or "")
+def _is_percent(axis: dict | None) -> bool:
+    return "%" in str(_get(axis, "ticksuffix") or "") or "%" in str(_get(axis, "title", "text") or "")
 
 
 def formatter(values, percent: bool):
@@ -93,20 +119,25 @@ def _number(value) -> float | None:
     return None if math.isnan(number) else number
 
 
-def _points(trace) -> list[tuple[object, float]]:
+def _points(trace: dict) -> list[tuple[object, float]]:
     """The (x, y) points of a trace with a numeric y, in order, gaps left out."""
-    xs = list(trace.x) if trace.x is not None else []
-    ys = list(trace.y) if trace.y is not None else []
+    xs = list(trace["x"]) if trace.get("x") is not None else []
+    ys = list(trace["y"]) if trace.get("y") is not None else []
     pairs = ((x, _number(y)) for x, y in zip(xs, ys, strict=False))
     return [(x, y) for x, y in pairs if y is not None]
 
 
-def _targets(fig: go.Figure) -> str:
+def _annotation_texts(layout: dict) -> list:
+    """The texts of the layout's annotations that have one."""
+    return [a.get("text") for a in layout.get("annotations") or () if a.get("text")]
+
+
+def _targets(layout: dict) -> str:
     """'mål 6,0 %' from the target lines' labels ('Mål: 6,0 %', 'Mål totalt: 6,0 %')."""
     texts = [
-        plain(a.text).replace(":", "")
-        for a in fig.layout.annotations
-        if a.text and plain(a.text).lower().startswith("mål")
+        plain(text).replace(":", "")
+        for text in _annotation_texts(layout)
+        if plain(text).lower().startswith("mål")
     ]
     return ", ".join(t[0].lower() + t[1:] for t in texts)
 
@@ -120,17 +151,17 @@ def change(name: str, first: float, last: float, fmt) -> str:
     return f"{name} har {verb} från {a} till {b}"
 
 
-def _lines(fig: go.Figure, traces: list, head: str) -> str:
+def _lines(layout: dict, traces: list[dict], head: str) -> str:
     series = [(t, _points(t)) for t in traces]
     series = [(t, p) for t, p in series if p]
     if not series:
         return ""
-    percent = _is_percent(fig.layout.yaxis)
+    percent = _is_percent(layout.get("yaxis"))
     start, end = series[0][1][0][0], series[0][1][-1][0]
     parts = []
     for i, (trace, points) in enumerate(series[:MAX_SERIES]):
         fmt = formatter([y for _, y in points], percent)
-        name = plain(trace.name or "värdet")
+        name = plain(trace.get("name") or "värdet")
         parts.append(change(name if i == 0 else lower_first(name), points[0][1], points[-1][1], fmt))
     if len(series) > MAX_SERIES:
         parts.append(f"och {len(series) - MAX_SERIES} serier till")
@@ -139,25 +170,27 @@ def _lines(fig: go.Figure, traces: list, head: str) -> str:
     return text + ", ".join(parts)
 
 
-def _bars(fig: go.Figure, traces: list, head: str) -> str:
-    horizontal = traces[0].orientation == "h"
-    value_axis = fig.layout.xaxis if horizontal else fig.layout.yaxis
+def _bars(layout: dict, traces: list[dict], head: str) -> str:
+    horizontal = traces[0].get("orientation") == "h"
+    value_axis = layout.get("xaxis") if horizontal else layout.get("yaxis")
     percent = _is_percent(value_axis)
 
     def pairs(trace):
-        cats = list(trace.y if horizontal else trace.x)
-        vals = list(trace.x if horizontal else trace.y)
+        cats = list(trace.get("y") if horizontal else trace.get("x"))
+        vals = list(trace.get("x") if horizontal else trace.get("y"))
         pairs = ((plain(c), _number(v)) for c, v in zip(cats, vals, strict=False))
         return [(c, abs(v)) for c, v in pairs if v is not None]
 
-    if fig.layout.barmode == "stack" and len(traces) > 1:
+    if layout.get("barmode") == "stack" and len(traces) > 1:
         totals: dict[str, float] = {}
         for trace in traces:
             for cat, value in pairs(trace):
                 totals[cat] = totals.get(cat, 0.0) + value
         groups = [("sammanlagt", list(totals.items()))]
     else:
-        groups = [(plain(t.name) if len(traces) > 1 and t.name else "", pairs(t)) for t in traces]
+        groups = [
+            (plain(t.get("name")) if len(traces) > 1 and t.get("name") else "", pairs(t)) for t in traces
+        ]
     parts = []
     for name, items in groups[:MAX_SERIES]:
         if not items:
@@ -173,13 +206,13 @@ def _bars(fig: go.Figure, traces: list, head: str) -> str:
     return (f"{head}: " if head else "") + "; ".join(parts)
 
 
-def _heatmap(fig: go.Figure, traces: list, head: str) -> str:
+def _heatmap(traces: list[dict], head: str) -> str:
     cells = []
     for trace in traces:
-        for r, row in enumerate(trace.z or ()):
+        for r, row in enumerate(trace.get("z") or ()):
             for c, value in enumerate(row):
                 if _number(value) is not None:
-                    cells.append((_number(value), plain(trace.y[r]), plain(trace.x[c])))
+                    cells.append((_number(value), plain(trace.get("y")[r]), plain(trace.get("x")[c])))
     if not cells:
         return ""
     fmt = formatter([v for v, _, _ in cells], False)
@@ -189,25 +222,25 @@ def _heatmap(fig: go.Figure, traces: list, head: str) -> str:
     ) + f"störst {high[1]}, {high[2]} ({fmt(high[0])}), minst {low[1]}, {low[2]} ({fmt(low[0])})"
 
 
-def _generic(fig: go.Figure, head: str) -> str:
-    traces = [t for t in fig.data if t.visible in (None, True)]
-    lines = [t for t in traces if t.type == "scatter" and "lines" in (t.mode or "lines")]
-    bars = [t for t in traces if t.type == "bar"]
-    heatmaps = [t for t in traces if t.type == "heatmap"]
+def _generic(data: list[dict], layout: dict, head: str) -> str:
+    traces = [t for t in data if t.get("visible") in (None, True)]
+    lines = [t for t in traces if t.get("type") == "scatter" and "lines" in (t.get("mode") or "lines")]
+    bars = [t for t in traces if t.get("type") == "bar"]
+    heatmaps = [t for t in traces if t.get("type") == "heatmap"]
     if not traces:
-        notes = [plain(a.text) for a in fig.layout.annotations if a.text]
+        notes = [plain(text) for text in _annotation_texts(layout)]
         message = " ".join(notes) or "Underlag saknas."
         return f"{head}: diagrammet visar inga värden. {message}" if head else message
     if lines:
-        text = _lines(fig, lines, head)
+        text = _lines(layout, lines, head)
     elif bars:
-        text = _bars(fig, bars, head)
+        text = _bars(layout, bars, head)
     elif heatmaps:
-        text = _heatmap(fig, heatmaps, head)
+        text = _heatmap(heatmaps, head)
     else:
-        points = max(len(t.x) if t.x is not None else 0 for t in traces)
+        points = max(len(t["x"]) if t.get("x") is not None else 0 for t in traces)
         text = f"{head}: {points} punkter" if head else f"{points} punkter"
-    targets = _targets(fig)
+    targets = _targets(layout)
     if targets:
         text += f"; {targets}"
     return (text or head or "Diagram").rstrip(".") + "."

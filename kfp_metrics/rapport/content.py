@@ -406,6 +406,8 @@ class _Ctx:
     targets: dict[str, float]
     pensionsalder: int
     visa: tuple[str, ...] = ()  # the Kolada municipalities shown as markers
+    # Every avdelning of the extracts (analys.organisation_avdelningar), when the caller has it.
+    avdelningar: list[str] | None = None
 
 
 def _module(name: str):
@@ -503,7 +505,8 @@ def _sjukfranvaro_figures(m, c: _Ctx) -> list[tuple[str, go.Figure]]:
 def _heltid_figures(m, c: _Ctx) -> list[tuple[str, go.Figure]]:
     from kfp_metrics.analys import organisation_avdelningar
 
-    colors = charts.color_map(organisation_avdelningar(c.con))
+    avdelningar = c.avdelningar if c.avdelningar is not None else organisation_avdelningar(c.con)
+    colors = charts.color_map(avdelningar)
     target = c.targets.get("heltid_andel_pct")
     return [
         (
@@ -627,14 +630,13 @@ def for_print(fig: go.Figure) -> tuple[str, go.Figure | None, str | None]:
     if not any(_has_values(trace) for trace in fig.data):
         notes = [_plain(a.text) for a in fig.layout.annotations if a.text]
         return heading, None, " ".join(notes) or "Underlag saknas för urvalet."
-    margin = fig.layout.margin
-    fig.update_layout(
-        title={"text": ""},
-        width=PRINT_WIDTH_PX,
-        autosize=False,
-        # The heading moved out of the chart: keep only the room the chart's own notes above it need.
-        margin={"t": max(20, (margin.t or 60) - 40), "l": margin.l, "r": margin.r, "b": margin.b},
-    )
+    # Property by property: update_layout walks the whole layout and costs a hundred times more.
+    layout = fig.layout
+    layout.title.text = ""
+    layout.width = PRINT_WIDTH_PX
+    layout.autosize = False
+    # The heading moved out of the chart: keep only the room the chart's own notes above it need.
+    layout.margin.t = max(20, (layout.margin.t or 60) - 40)
     return heading, fig, None
 
 
@@ -893,17 +895,23 @@ def collect(con: duckdb.DuckDBPyConnection, options: Options) -> Rapport:
     visa = installningar.shown(installningar.load(options.state_dir), kolada.held_ids(con))
     kolada_hamtad = kolada.hamtad(con)
     kolada_kalla = "Kolada (RKA)" + (f", hämtad {datum(kolada_hamtad)}" if kolada_hamtad else "")
+    # Asked once each: every lookup is a query of its own.
+    present = {name: has_table(con, name) for name in dict.fromkeys(SECTION_TABLES.values())}
     drawn = [
         s
         for s in AREA_SECTIONS
         if s in valda
         and _module(FIGURE_BUILDERS[s][0]) is not None
-        and (s not in SECTION_TABLES or has_table(con, SECTION_TABLES[s]))
+        and (s not in SECTION_TABLES or present[SECTION_TABLES[s]])
     ]
+    # The same for every section (a lookup in the whole organisation tree each).
+    scope_name = scope_text(scope, org)
+    avdelningar = sorted(set(org["avdelning"])) if "heltid" in drawn else None
 
     # The prose and each section's charts are independent: built side by side on cursors of their
     # own (DuckDB runs the queries outside the GIL), then put together in a fixed order.
-    cursors = [con.cursor() for _ in range(len(drawn) + 1)]
+    # The plan and the Kolada table too, so that they do not wait for the rest.
+    cursors = [con.cursor() for _ in range(len(drawn) + 3)]
     try:
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
             facts_job = pool.submit(
@@ -913,12 +921,24 @@ def collect(con: duckdb.DuckDBPyConnection, options: Options) -> Rapport:
                 section: pool.submit(
                     _section_content,
                     section,
-                    _Ctx(cur, period, scope, scope_text(scope, org), targets, options.pensionsalder, visa),
+                    _Ctx(cur, period, scope, scope_name, targets, options.pensionsalder, visa, avdelningar),
                 )
-                for section, cur in zip(drawn, cursors[1:], strict=True)
+                for section, cur in zip(drawn, cursors[3:], strict=True)
             }
+            plan_job = (
+                pool.submit(plan_rader, cursors[1], period, scope, options.state_dir, today)
+                if "aktiviteter" in valda
+                else None
+            )
+            jamforelse_job = (
+                pool.submit(jamforelse_med_kolada, cursors[2], period, scope, visa)
+                if "nyckeltal" in valda
+                else None
+            )
             facts = facts_job.result()
             built = {section: job.result() for section, job in jobs.items()}
+            plan = plan_job.result() if plan_job is not None else None
+            jamforelse = jamforelse_job.result() if jamforelse_job is not None else None
     finally:
         for cur in cursors:
             cur.close()
@@ -946,7 +966,7 @@ def collect(con: duckdb.DuckDBPyConnection, options: Options) -> Rapport:
                     Figur(f"fig-{section}-{key}", nummer, heading, printed, message, kalla)
                 )
             avsnitt.tabeller.extend(tables)
-        elif section in SECTION_TABLES and not has_table(con, SECTION_TABLES[section]):
+        elif section in SECTION_TABLES and not present[SECTION_TABLES[section]]:
             avsnitt.text = [ABSENT_TEXTS[section]]
         else:
             avsnitt.noter.append("Diagrammen för avsnittet finns inte i denna version av instrumentpanelen.")
@@ -971,12 +991,12 @@ def collect(con: duckdb.DuckDBPyConnection, options: Options) -> Rapport:
         nulagesanalys=text,
         utkast=utkast,
         omraden=omraden,
-        plan=plan_rader(con, period, scope, options.state_dir, today) if "aktiviteter" in valda else None,
+        plan=plan,
         plan_referensdatum=datum(reference_date(period, today)),
         bilaga=bilaga(),
         regler=regler(),
         sidfot=f"{titel} · {manad(period)}",
-        jamforelse=jamforelse_med_kolada(con, period, scope, visa) if "nyckeltal" in valda else None,
+        jamforelse=jamforelse,
         granskade=granskade,
     )
 

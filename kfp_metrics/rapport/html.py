@@ -7,12 +7,15 @@ browser. Output is deterministic: the same Rapport gives byte-identical HTML.
 from __future__ import annotations
 
 import json
+from copy import deepcopy
 from functools import lru_cache
 from html import escape
 from pathlib import Path
 from string import Template
 
+import plotly.io
 import plotly.offline
+from _plotly_utils.utils import convert_to_base64
 
 from kfp_metrics.diagramtext import summary
 from kfp_metrics.format import MANADER, SUPPRESSED
@@ -93,6 +96,20 @@ def _table(t: Tabell, css: str = "data") -> str:
     )
 
 
+def _figure_dict(fig) -> dict:
+    """fig.to_dict() without copying and scanning the template: its JSON holds no arrays to encode
+    and nothing below changes it (to_dict copied every figure's whole template twice over)."""
+    if fig.frames:
+        return fig.to_dict()
+    layout = fig._layout
+    own = {key: value for key, value in layout.items() if key != "template"}
+    out = {"data": deepcopy(fig._data), "layout": deepcopy(own)}
+    convert_to_base64(out)
+    if "template" in layout:
+        out["layout"] = {key: layout[key] if key == "template" else out["layout"][key] for key in layout}
+    return out
+
+
 def _figure(f: Figur) -> str:
     label = f'<span class="nr">Figur {f.nummer}.</span> {_e(f.rubrik)}'
     if f.figure is None:
@@ -101,7 +118,9 @@ def _figure(f: Figur) -> str:
             f"Diagrammet visas inte: {_e(f.meddelande or '')}</div>"
         )
     height = int(f.figure.layout.height or 380)
-    div = f.figure.to_html(
+    div = plotly.io.to_html(
+        _figure_dict(f.figure),
+        validate=False,
         full_html=False,
         include_plotlyjs=False,
         div_id=f.id + "-plot",
