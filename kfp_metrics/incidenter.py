@@ -225,23 +225,38 @@ def per_typ_orsak(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope)
 
 def per_typ(frame: pd.DataFrame) -> pd.DataFrame:
     """per_typ_orsak summed per typ, split into hot och våld and other causes, in contract order."""
+    # A plain pass over the few rows: a boolean filter per typ cost ten times more.
+    totals, hot = dict.fromkeys(TYPER, 0), dict.fromkeys(TYPER, 0)
+    for typ, orsak, antal in zip(frame["typ"], frame["orsak"], frame["antal"], strict=True):
+        if typ in totals:
+            totals[typ] += antal
+            if isinstance(orsak, str) and orsak == HOT_OCH_VALD:
+                hot[typ] += antal
     rows = []
     for code, name in TYPER.items():
-        part = frame[frame["typ"] == code]
-        hot = int(part.loc[part["orsak"] == HOT_OCH_VALD, "antal"].sum())
-        total = int(part["antal"].sum())
+        total, hot_och_vald = int(totals[code]), int(hot[code])
         rows.append(
-            {"typ": code, "typ_namn": name, "antal": total, "hot_och_vald": hot, "ovriga": total - hot}
+            {
+                "typ": code,
+                "typ_namn": name,
+                "antal": total,
+                "hot_och_vald": hot_och_vald,
+                "ovriga": total - hot_och_vald,
+            }
         )
     return pd.DataFrame(rows)
 
 
 def per_orsak(frame: pd.DataFrame) -> pd.DataFrame:
     """per_typ_orsak summed per orsak, in contract order with 'Ej angiven' last."""
+    totals = dict.fromkeys([*ORSAKER, None], 0)
+    for orsak, antal in zip(frame["orsak"], frame["antal"], strict=True):
+        key = None if pd.isna(orsak) else orsak
+        if key in totals:
+            totals[key] += antal
     rows = []
     for code, name in [*ORSAKER.items(), (None, EJ_ANGIVEN)]:
-        part = frame[frame["orsak"].isna()] if code is None else frame[frame["orsak"] == code]
-        total = int(part["antal"].sum())
+        total = int(totals[code])
         if code is None and total == 0:
             continue
         rows.append({"orsak": code, "orsak_namn": name, "antal": total})
