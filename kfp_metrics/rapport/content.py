@@ -408,6 +408,7 @@ class _Ctx:
     visa: tuple[str, ...] = ()  # the Kolada municipalities shown as markers
     # Every avdelning of the extracts (analys.organisation_avdelningar), when the caller has it.
     avdelningar: list[str] | None = None
+    org: pd.DataFrame | None = None  # the organisation tree, when the caller has it
 
 
 def _module(name: str):
@@ -737,6 +738,8 @@ def _section_tables(section: str, c: _Ctx) -> list[Tabell]:
                 "Kvinnor och män, skillnad och förändring sedan förra året",
             )
         ]
+        if _too_many_avdelningar(c):
+            return out
         avdelningar = ja.per_avdelning(c.con, c.period, c.scope)
         if 1 < avdelningar["avdelning"].nunique() <= MAX_AVDELNINGAR:
             out.append(
@@ -751,6 +754,34 @@ def _section_tables(section: str, c: _Ctx) -> list[Tabell]:
         )
         return [tabell_from_frame(table, "Anmälda incidenter per tertial")]
     return []
+
+
+def _too_many_avdelningar(c: _Ctx) -> bool:
+    """Whether jamstalldhet_analys.per_avdelning would have more than MAX_AVDELNINGAR avdelningar,
+    and its table be left out: counted from its query alone, without its suppression over every unit
+    (seconds for a whole city). Asked only where the organisation tree has that many in the scope."""
+    if c.org is None:
+        return False
+    org = c.org
+    for level, names in (("forvaltning", c.scope.forvaltning), ("avdelning", c.scope.avdelning)):
+        if names:
+            org = org[org[level].isin(names)]
+    if c.scope.enhet and "enhet" in org:
+        org = org[org["enhet"].isin(c.scope.enhet)]
+    if len(org[["forvaltning", "avdelning"]].drop_duplicates()) <= MAX_AVDELNINGAR:
+        return False
+    from kfp_metrics import jamstalldhet_analys as ja
+    from kfp_metrics.analys import unit_names
+
+    fran, till = ja.window_12(c.period)
+    raw = run(c.con, "jamstalldhet_per_avdelning", c.scope, period=c.period, fran=fran, till=till)
+    if raw.empty:
+        return False
+    # per_avdelning's units: one per (förvaltning, avdelning) group, named as it names them.
+    pairs = raw[["forvaltning", "avdelning"]].drop_duplicates().reset_index(drop=True)
+    names = unit_names(pairs, "avdelning")
+    grouped = pairs["forvaltning"].notna() & pairs["avdelning"].notna()
+    return names[grouped].nunique() > MAX_AVDELNINGAR
 
 
 # --- Activity plan -------------------------------------------------------------------------
@@ -921,7 +952,9 @@ def collect(con: duckdb.DuckDBPyConnection, options: Options) -> Rapport:
                 section: pool.submit(
                     _section_content,
                     section,
-                    _Ctx(cur, period, scope, scope_name, targets, options.pensionsalder, visa, avdelningar),
+                    _Ctx(
+                        cur, period, scope, scope_name, targets, options.pensionsalder, visa, avdelningar, org
+                    ),
                 )
                 for section, cur in zip(drawn, cursors[3:], strict=True)
             }
