@@ -173,8 +173,24 @@ class Underlag:
 
 
 def per_kon(frame: pd.DataFrame, column: str, cast=int) -> dict[str, object]:
-    values = {str(r.kon): getattr(r, column) for r in frame.itertuples(index=False)}
+    values = dict(zip((str(k) for k in frame["kon"]), frame[column].tolist(), strict=True))
     return {kon: cast(_num(values.get(kon))) for kon in KON}
+
+
+# The Underlag fields each query gives, as (field, column, type); medel_tillsvidare keeps None.
+_SNAP_FIELDS = (
+    ("manadsavlonade", "manadsavlonade", int),
+    ("tillsvidare", "tillsvidare", int),
+    ("syss_summa", "sysselsattningsgrad_summa", float),
+    ("syss_antal", "med_sysselsattningsgrad", int),
+    ("chefer", "chefer", int),
+)
+_SJUK_FIELDS = (
+    ("ordinarie", "ordinarie_timmar", float),
+    ("lang", "sjuk_lang_timmar", float),
+    ("sjuk_personer", "personer", int),
+)
+_OMS_FIELDS = (("avgangar", "avgangar_12m", int),)
 
 
 def underlag_per_manad(
@@ -184,44 +200,28 @@ def underlag_per_manad(
     snap = run(con, "jamstalldhet_per_kon_och_manad", scope, fran=fran, till=till)
     sjuk = run(con, "jamstalldhet_sjuk_per_kon_och_manad", scope, fran=fran, till=till)
     oms = run(con, "jamstalldhet_omsattning_per_kon_och_manad", scope, fran=fran, till=till)
-    months = []
+    result = {}
     month = fran
     while month <= till:
-        months.append(month)
+        result[month] = Underlag.tomt()
         month = add_months(month, 1)
-
-    def by_month(frame: pd.DataFrame) -> dict[dt.date, pd.DataFrame]:
+    # One pass over each query's rows: a month's kön missing from its rows stays 0 (None for the
+    # mean), as Underlag.tomt() has it; rows of months outside fran … till are not read.
+    for frame, fields in ((snap, _SNAP_FIELDS), (sjuk, _SJUK_FIELDS), (oms, _OMS_FIELDS)):
         if frame.empty:
-            return {}
-        keys = pd.to_datetime(frame["period"]).dt.date
-        return {k: part for k, part in frame.groupby(keys)}
-
-    snaps, sjuks, omss = by_month(snap), by_month(sjuk), by_month(oms)
-    empty_frame = pd.DataFrame(columns=["kon"])
-    result = {}
-    for month in months:
-        u = Underlag.tomt()
-        s = snaps.get(month, empty_frame)
-        if len(s):
-            u.manadsavlonade = per_kon(s, "manadsavlonade")
-            u.tillsvidare = per_kon(s, "tillsvidare")
-            u.syss_summa = per_kon(s, "sysselsattningsgrad_summa", float)
-            u.syss_antal = per_kon(s, "med_sysselsattningsgrad")
-            u.chefer = per_kon(s, "chefer")
-        h = sjuks.get(month, empty_frame)
-        if len(h):
-            u.ordinarie = per_kon(h, "ordinarie_timmar", float)
-            u.lang = per_kon(h, "sjuk_lang_timmar", float)
-            u.sjuk_personer = per_kon(h, "personer")
-        o = omss.get(month, empty_frame)
-        if len(o):
-            u.avgangar = per_kon(o, "avgangar_12m")
-            means = {str(r.kon): r.medel_tillsvidare for r in o.itertuples(index=False)}
-            u.medel_tillsvidare = {
-                kon: None if means.get(kon) is None or pd.isna(means.get(kon)) else float(means[kon])
-                for kon in KON
-            }
-        result[month] = u
+            continue
+        months = pd.to_datetime(frame["period"]).dt.date.tolist()
+        kon = [str(k) for k in frame["kon"]]
+        for field, column, cast in fields:
+            for m, k, value in zip(months, kon, frame[column].tolist(), strict=True):
+                u = result.get(m)
+                if u is not None and k in KON:
+                    getattr(u, field)[k] = cast(_num(value))
+        if frame is oms:
+            for m, k, value in zip(months, kon, frame["medel_tillsvidare"].tolist(), strict=True):
+                u = result.get(m)
+                if u is not None and k in KON:
+                    u.medel_tillsvidare[k] = None if value is None or pd.isna(value) else float(value)
     return result
 
 

@@ -14,7 +14,8 @@ avdelning the same rules, with secondary suppression along both kön and avdelni
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
@@ -32,6 +33,7 @@ from kfp_metrics.jamstalldhet import (
     Underlag,
     has_chef,
     hidden_contract,
+    scope_is_empty,
     underlag_at,
     underlag_per_manad,
 )
@@ -75,6 +77,15 @@ def hidden_shown(u: Underlag) -> set[str]:
 def jamforelse(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope) -> pd.DataFrame:
     """One row per figure: women, men, the gap (kvinnor − män) at P and P−12, its change and the
     verdict, with the pages' suppression; the chef share is compared with andel kvinnor."""
+    before_p = add_months(period, -12)
+    data = underlag_at(con, (period, before_p), scope)
+    return _jamforelse(period, data, has_chef(con), _first_period(con))
+
+
+def _jamforelse(
+    period: dt.date, data: Mapping[dt.date, Underlag], chef: bool, first: dt.date | None
+) -> pd.DataFrame:
+    """jamforelse from the sums of P and P−12, whether there is a chef column and the first month."""
     columns = [
         "matt",
         "namn",
@@ -89,12 +100,9 @@ def jamforelse(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope) ->
         "jamfort_med",
     ]
     before_p = add_months(period, -12)
-    data = underlag_at(con, (period, before_p), scope)
-    chef = has_chef(con)
     rows = []
     values = {p: data[p].varden(chef) for p in (period, before_p)}
     hidden = {p: hidden_shown(data[p]) for p in (period, before_p)}
-    first = _first_period(con)
     for par in PAR:
         fig = {}
         for p in (period, before_p):
@@ -240,13 +248,19 @@ def per_manad(
     """For each of up to `months` months ending P within the extracts: women, men and the gap of
     each figure (long form), the chef share against andel kvinnor; 12-month figures only where the
     whole window lies in the extracts. Withheld values are NaN with undertryckt True."""
-    columns = ["period", "matt", "namn", "kvinnor", "man", "skillnad", "undertryckt"]
     first = _first_period(con)
     if first is None or first > period:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=_PER_MANAD_KOLUMNER)
     fran = max(add_months(period, -(months - 1)), first)
-    data = underlag_per_manad(con, fran, period, scope)
-    chef = has_chef(con)
+    return _per_manad(underlag_per_manad(con, fran, period, scope), has_chef(con), first)
+
+
+_PER_MANAD_KOLUMNER = ["period", "matt", "namn", "kvinnor", "man", "skillnad", "undertryckt"]
+
+
+def _per_manad(data: Mapping[dt.date, Underlag], chef: bool, first: dt.date) -> pd.DataFrame:
+    """per_manad from the sums of its months."""
+    columns = _PER_MANAD_KOLUMNER
     rows = []
     for month, u in data.items():
         values, hidden = u.varden(chef), hidden_shown(u)
@@ -470,6 +484,19 @@ def _grid_secondary(
 def per_avdelning(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope) -> pd.DataFrame:
     """Women and men per avdelning of the scope for each figure, with the pages' suppression
     (primary and secondary along kön and avdelningar); long form, one row per avdelning and figure."""
+    return _per_avdelning(
+        con, period, scope, lambda: underlag_at(con, (period,), scope)[period], has_chef(con)
+    )
+
+
+def _per_avdelning(
+    con: duckdb.DuckDBPyConnection,
+    period: dt.date,
+    scope: Scope,
+    scope_data: Callable[[], Underlag],
+    chef: bool,
+) -> pd.DataFrame:
+    """per_avdelning with the scope's own sums of P (read only when there are avdelningar)."""
     fran, till = window_12(period)
     raw = run(con, "jamstalldhet_per_avdelning", scope, period=period, fran=fran, till=till)
     columns = [
@@ -502,9 +529,7 @@ def per_avdelning(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope)
         key = names[(f, a)]
         forvaltning_of[key] = f
         units[key] = u
-    chef = has_chef(con)
-    scope_data = underlag_per_manad(con, period, period, scope)[period]
-    scope_hidden = hidden_shown(scope_data)
+    scope_hidden = hidden_shown(scope_data())
     rows = []
     for par in PAR:
         sizes = {(a, k): u.storlek(par, k) for a, u in units.items() for k in KON}
@@ -790,3 +815,40 @@ def gap_value(value: float | None, hidden: bool = False) -> str:
     if hidden:
         return SUPPRESSED
     return forandring(value, 1)
+
+
+# --- The page's frames at once ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sida:
+    """What the Jämställdhet page shows: jamforelse, per_manad and per_avdelning."""
+
+    jamforelse: pd.DataFrame
+    per_manad: pd.DataFrame
+    per_avdelning: pd.DataFrame
+
+
+def sida(
+    con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, months: int = MONTHS_SHOWN
+) -> Sida | None:
+    """jamforelse, per_manad (of `months`) and per_avdelning as the three give them, from one read
+    of the sums per month (P and P−12 taken from the months shown where they are among them); None
+    for a scope without any anstallningar row (as the nyckeltal section is None then)."""
+    if scope_is_empty(con, scope):
+        return None
+    first, chef = _first_period(con), has_chef(con)
+    data: dict[dt.date, Underlag] = {}
+    if first is not None and first <= period:
+        data = underlag_per_manad(con, max(add_months(period, -(months - 1)), first), period, scope)
+        over_time = _per_manad(data, chef, first)
+    else:
+        over_time = pd.DataFrame(columns=_PER_MANAD_KOLUMNER)
+    before_p = add_months(period, -12)
+    missing = tuple(p for p in (period, before_p) if p not in data)
+    at = {**{p: data[p] for p in (period, before_p) if p in data}, **underlag_at(con, missing, scope)}
+    return Sida(
+        _jamforelse(period, at, chef, first),
+        over_time,
+        _per_avdelning(con, period, scope, lambda: at[period], chef),
+    )

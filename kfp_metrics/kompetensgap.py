@@ -476,20 +476,38 @@ def tabell_pension_andel(frame: pd.DataFrame, period: dt.date, formatted: bool =
 def aktiviteter_per_omrade(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope) -> pd.DataFrame:
     """Per område of the scope's latest assessment: the scope's mean gap and the number of plan
     activities (aktiviteter.kompetensomrade) linked to it; activities outside the assessment are listed too."""
-    gap = run(con, "kompetensgap_per_omrade", scope, ar=period.year, per_enhet=False)
-    gap["kategori"] = gap["kategori"].fillna(OVRIGT)
-    rows: dict[str, dict] = {}
-    for r in gap.itertuples(index=False):
-        row = rows.setdefault(
-            r.omrade, {"kategori": r.kategori, "omrade": r.omrade, "summa": 0.0, "antal": 0}
-        )
-        row["summa"] += float(r.gap) * int(r.bedomningar)
-        row["antal"] += int(r.bedomningar)
+    return per_omrade(
+        gap_per_avdelning(con, period, scope), aktiviteter_per_kompetensomrade(con, period, scope)
+    )
+
+
+def aktiviteter_per_kompetensomrade(
+    con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope
+) -> dict[str, int]:
+    """The number of the scope's plan activities per kompetensomrade (none without the table); the
+    plan is the current one whatever the period (taken for the pages' (con, period, scope) calls)."""
     counts: dict[str, int] = {}
     if has_table(con, "aktiviteter"):
         plan = run(con, "aktiviteter_i_scope", scope)
         for omrade in plan["kompetensomrade"].dropna():
             counts[omrade] = counts.get(omrade, 0) + 1
+    return counts
+
+
+def per_omrade(gap: pd.DataFrame, counts: dict[str, int]) -> pd.DataFrame:
+    """aktiviteter_per_omrade from a gap_per_avdelning frame and the activities per område (so a
+    page that has the gap frame does not read it again)."""
+    rows: dict[str, dict] = {}
+    for omrade, kategori, value, n in zip(
+        gap["omrade"].tolist(),
+        gap["kategori"].tolist(),
+        gap["gap"].tolist(),
+        gap["bedomningar"].tolist(),
+        strict=True,
+    ):
+        row = rows.setdefault(omrade, {"kategori": kategori, "omrade": omrade, "summa": 0.0, "antal": 0})
+        row["summa"] += float(value) * int(n)
+        row["antal"] += int(n)
     out = [
         {
             "kategori": r["kategori"],

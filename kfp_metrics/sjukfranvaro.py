@@ -241,10 +241,14 @@ def _scope_total_persons(con: duckdb.DuckDBPyConnection, period: dt.date, scope:
     return int(total.iloc[0]) if len(total) else 0
 
 
-def per_avdelning(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope) -> pd.DataFrame:
+def per_avdelning(
+    con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, total_personer: int | None = None
+) -> pd.DataFrame:
     """Sjukfrånvaro for the 12 months ending P per avdelning of the scope (per enhet when the scope is
     one avdelning; per förvaltning when it spans several förvaltningar with more than
-    analys.MAX_AVDELNINGAR avdelningar), each with its target: the avdelning's own, else its förvaltning's."""
+    analys.MAX_AVDELNINGAR avdelningar), each with its target: the avdelning's own, else its förvaltning's.
+    total_personer: the scope's persons with scheduled hours (per_grupp's total row), where the
+    caller has them already; else read again."""
     fran, till = window_12(period)
     niva = level(scope)
     raw = run(con, f"sjukfranvaro_per_{niva}", scope, fran=fran, till=till)
@@ -291,7 +295,9 @@ def per_avdelning(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope)
             }
         )
     frame = pd.DataFrame(rows)
-    total_shown = not suppression.sjuk_suppressed(_scope_total_persons(con, period, scope))
+    if total_personer is None:
+        total_personer = _scope_total_persons(con, period, scope)
+    total_shown = not suppression.sjuk_suppressed(total_personer)
     sizes = dict(zip(frame["namn"], frame["personer"], strict=True))
     hidden = hidden_parts(sizes, total_shown)
     if niva == "avdelning" and frame["forvaltning"].nunique() > 1:

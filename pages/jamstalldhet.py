@@ -18,12 +18,13 @@ st.markdown(
 )
 st.info(ja.EJ_I_EXTRAKTEN)
 
-now = data.key_figures(f.period, f.scope)
-if now.get("jamstalldhet") is None:
+# One read of the sums per month for every frame below; None where the scope has no one.
+sida = compute.call(ja.sida, f.period, f.scope)
+if sida is None:
     st.warning("Urvalet har inga anställda i extrakten. Välj ett annat urval i sidopanelen.")
     st.stop()
 
-jam = compute.call(ja.jamforelse, f.period, f.scope)
+jam = sida.jamforelse
 chef_present = data.column_present("anstallningar", "chef")
 
 st.subheader("Kvinnor och män")
@@ -77,7 +78,7 @@ else:
     )
     st.markdown(f"**{ja.bedomning_mening(chef, f.period)}** {ja.hogre_text(chef)}")
 
-per_manad = compute.call(ja.per_manad, f.period, f.scope)
+per_manad = sida.per_manad
 if chef_present:
     tables.chart("jam_chefer", ja.figure_chefer_per_manad, per_manad, scope_text, f.period)
     st.caption(ja.beskrivning_chefer_per_manad(per_manad))
@@ -88,7 +89,7 @@ st.caption(ja.beskrivning_skillnad_per_manad(per_manad, f.period))
 tables.show_data(ja.tabell_per_manad(per_manad), "Jämställdhet per månad", "jam_per_manad")
 
 st.subheader("Per avdelning")
-avdelningar = compute.call(ja.per_avdelning, f.period, f.scope)
+avdelningar = sida.per_avdelning
 matt = st.selectbox(
     "Nyckeltal",
     [k for k in ja.MATT_VAL if k != "chefer" or chef_present],

@@ -35,7 +35,14 @@ else:
         help="För andelen som går i pension inom tre år under varje avdelning.",
     )
     pension = compute.call(kompetensgap.pension_inom_tre_ar, f.period, f.scope, pensionsalder=pensionsalder)
-    omraden = compute.call(kompetensgap.aktiviteter_per_omrade, f.period, f.scope) if has_plan else None
+    # From the gap frame above; only the activities per område are read.
+    omraden = (
+        kompetensgap.per_omrade(
+            gap, compute.call(kompetensgap.aktiviteter_per_kompetensomrade, f.period, f.scope)
+        )
+        if has_plan
+        else None
+    )
     shown, niva = kompetensgap.heatmap_per(gap)
     if niva == "forvaltning":
         tables.per_forvaltning_note("gapet", "en översikt")

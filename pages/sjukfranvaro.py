@@ -59,7 +59,9 @@ st.caption(
 )
 kolada.marker_note(f, "sjukfranvaro_total_pct", per_manad)
 
-per_avdelning = compute.call(sjukfranvaro.per_avdelning, f.period, f.scope)
+per_avdelning = compute.call(
+    sjukfranvaro.per_avdelning, f.period, f.scope, total_personer=int(total["personer"])
+)
 niva = sjukfranvaro.shown_level(per_avdelning, f.scope)
 st.subheader(f"Per {niva} mot målet")
 if niva == "förvaltning":

@@ -2,10 +2,13 @@
 -- förvaltning; with an avdelning or enhet filter the organisation tree in anstallningar decides
 -- which förvaltning and avdelning such a filter lies in.
 with organisation as (
-    -- Only read when an avdelning or enhet filter needs the tree.
+    -- Only read when an avdelning or enhet filter needs the tree, and only the units the filters
+    -- below can match: in a förvaltning of the scope, with an avdelning or enhet it names.
     select distinct forvaltning, avdelning, enhet
     from anstallningar
-    where len($avdelningar::varchar[]) > 0 or len($enheter::varchar[]) > 0
+    where (len($avdelningar::varchar[]) > 0 or len($enheter::varchar[]) > 0)
+      and i_lista(forvaltning, $forvaltningar)
+      and (list_contains($avdelningar::varchar[], avdelning) or list_contains($enheter::varchar[], enhet))
 )
 select a.*
 from aktiviteter as a

@@ -302,3 +302,26 @@ def test_per_avdelning_withholds_along_kon_and_avdelningar(con):
     chefer = frame[frame["matt"] == "chefer"].set_index("avdelning")
     assert list(chefer["undertryckt_kvinnor"]) == [False, True, True]
     assert chefer["kvinnor"].isna().all()
+
+
+@pytest.mark.parametrize("period", [P, dt.date(2023, 3, 1), dt.date(2022, 9, 1)])
+@pytest.mark.parametrize(
+    "scope", [Scope(), Scope.of(avdelning=[fj.LITEN]), Scope.of(avdelning=[fj.STOR, fj.LITEN])]
+)
+def test_page_frames_at_once_equal_each_frame_alone(con, period, scope):
+    # 2023-03: P−12 lies before the extracts (read on its own); 2022-09: P itself does.
+    from pandas.testing import assert_frame_equal
+
+    from kfp_metrics import jamstalldhet_analys as ja
+
+    sida = ja.sida(con, period, scope)
+    assert_frame_equal(sida.jamforelse, ja.jamforelse(con, period, scope), check_exact=True)
+    assert_frame_equal(sida.per_manad, ja.per_manad(con, period, scope), check_exact=True)
+    assert_frame_equal(sida.per_avdelning, ja.per_avdelning(con, period, scope), check_exact=True)
+
+
+def test_page_frames_none_for_a_scope_without_anyone(con):
+    from kfp_metrics import jamstalldhet_analys as ja
+
+    assert ja.sida(con, P, Scope.of(avdelning=["Finns inte"])) is None
+    assert ja.sida(con, P, Scope.of(avdelning=[fj.LITEN])) is not None

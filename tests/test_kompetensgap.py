@@ -262,3 +262,42 @@ def test_one_forvaltning_with_many_avdelningar_keeps_its_avdelningar():
     shown, niva = kompetensgap.heatmap_per(frame)
     assert niva == "avdelning" and len(set(shown["avdelning"])) == 16
     assert kompetensgap.many_columns(shown, niva)
+
+
+@pytest.mark.parametrize(
+    ("heights", "spacing", "titles"),
+    [
+        ([1], 0.05, None),
+        ([3], 0.02, ["Teknik"]),
+        ([2, 5], 0.04, None),
+        ([4, 1, 3], 0.03, ["Teknik", "Vård", "Övrigt"]),
+        ([7, 2, 2, 9, 1], 0.015, ["A", "B", "C", "D", "E"]),
+        ([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], 0.01, [f"K{i}" for i in range(12)]),
+    ],
+)
+def test_subplot_layout_is_make_subplots_layout(heights, spacing, titles):
+    # The heatmap's grid is computed without plotly's make_subplots, to the same numbers.
+    from plotly.subplots import make_subplots
+
+    expected = make_subplots(
+        rows=len(heights),
+        cols=1,
+        shared_xaxes=True,
+        row_heights=heights,
+        vertical_spacing=spacing,
+        subplot_titles=titles,
+    ).layout.to_plotly_json()
+    expected.pop("template", None)
+    assert kompetensgap._subplot_layout(heights, spacing, titles) == expected
+
+
+@pytest.mark.parametrize("scope", [Scope(), Scope.of([FA]), Scope.of([FA], [AX])])
+def test_page_builds_aktiviteter_per_omrade_from_its_gap_frame(con, scope):
+    gap = kompetensgap.gap_per_avdelning(con, P, scope)
+    counts = kompetensgap.aktiviteter_per_kompetensomrade(con, P, scope)
+    assert sum(counts.values()) > 0
+    pd.testing.assert_frame_equal(
+        kompetensgap.per_omrade(gap, counts),
+        kompetensgap.aktiviteter_per_omrade(con, P, scope),
+        check_exact=True,
+    )

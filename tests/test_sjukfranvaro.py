@@ -348,3 +348,15 @@ def test_per_forvaltning_when_the_scope_has_many_avdelningar(con, monkeypatch):
     assert list(sjukfranvaro.tabell_per_avdelning(frame).columns)[0] == "Förvaltning"
     # One förvaltning chosen: its avdelningar again.
     assert set(sjukfranvaro.per_avdelning(con, P, Scope.of([FA]))["niva"]) == {"avdelning"}
+
+
+@pytest.mark.parametrize("scope", [Scope(), Scope.of([FA]), Scope.of([FA], [AX])])
+def test_per_avdelning_takes_the_total_the_page_has_read(con, scope):
+    # The page passes per_grupp's total row instead of reading the same query again.
+    total = int(sjukfranvaro.per_grupp(con, P, scope).iloc[0]["personer"])
+    alone = sjukfranvaro.per_avdelning(con, P, scope)
+    # Every person belongs to exactly one part, so the parts add up to the total.
+    assert total == int(alone["personer"].sum())
+    pd.testing.assert_frame_equal(
+        sjukfranvaro.per_avdelning(con, P, scope, total_personer=total), alone, check_exact=True
+    )
