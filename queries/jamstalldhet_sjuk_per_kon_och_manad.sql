@@ -4,7 +4,7 @@
 with manader as (
     select unnest(generate_series($fran::date, $till::date, interval 1 month))::date as manad
 ),
-rader as (
+rader as materialized (
     select f.period, f.person_id, a.kon, f.ordinarie_timmar, f.sjuk_lang_timmar
     from franvaro as f
     join anstallningar as a on a.period = f.period and a.person_id = f.person_id
