@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -68,12 +69,30 @@ def has_prepared_variant(name: str) -> bool:
     return (PREPARED_DIR / f"{name}.sql").is_file()
 
 
+# Whether a connection reads the prepared store, per connection object: fixed when it is made, and
+# asking DuckDB's catalog costs about a millisecond, which pages with twenty queries paid each time.
+_READS_STORE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _reads_store(con, cur) -> bool:
+    try:
+        return _READS_STORE[con]
+    except (KeyError, TypeError):
+        pass
+    value = is_prepared(cur)
+    try:
+        _READS_STORE[con] = value
+    except TypeError:  # an object without weak references: asked every time
+        pass
+    return value
+
+
 def run(con: duckdb.DuckDBPyConnection, name: str, scope: Scope, **params) -> pd.DataFrame:
     """Run queries/<name>.sql on a fresh cursor with the scope and params bound; fully fetched."""
     cur = con.cursor()
     try:
         # On the query's own cursor: the shared connection refuses a second caller at once.
-        prepared = has_prepared_variant(name) and is_prepared(cur)
+        prepared = has_prepared_variant(name) and _reads_store(con, cur)
         text = sql_text(name, prepared)
         bound = {**scope.params(), **params}
         # DuckDB refuses named parameters that the statement does not use.

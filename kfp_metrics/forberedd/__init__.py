@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 CATALOG = "forberedd"
-EXTRA_TABLES = ("personmanad",)
+EXTRA_TABLES = ("personmanad", "sjuk_summor", "sjuk_personar", "personal_summor", "org_enheter")
 
 
 def enabled() -> bool:
