@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -160,26 +161,52 @@ def connect(
     return con
 
 
+# Answers about a connection's tables and columns, per connection object: its views are made
+# when it is opened and never change, and each catalog question costs about two milliseconds
+# (more as the access layer adds schemas), which a page asked a dozen times.
+_ANSWERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def remembered(con, key, compute):
+    """compute(), remembered for con under key (asked again for objects without weak references)."""
+    try:
+        answers = _ANSWERS.setdefault(con, {})
+    except TypeError:
+        return compute()
+    try:
+        return answers[key]
+    except KeyError:
+        value = answers[key] = compute()
+        return value
+
+
 def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     """Whether the extracts had this table."""
-    # A cursor of its own: the shared connection refuses a second session's call at once.
-    cur = con.cursor()
-    try:
-        rows = cur.execute(
-            "select 1 from duckdb_views() where view_name = $name", {"name": f"{table}_kalla"}
-        ).fetchall()
-    finally:
-        cur.close()
-    return bool(rows)
+
+    def ask() -> bool:
+        # A cursor of its own: the shared connection refuses a second session's call at once.
+        cur = con.cursor()
+        try:
+            rows = cur.execute(
+                "select 1 from duckdb_views() where view_name = $name", {"name": f"{table}_kalla"}
+            ).fetchall()
+        finally:
+            cur.close()
+        return bool(rows)
+
+    return remembered(con, ("has_table", table), ask)
 
 
 def has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
     """Whether the extracts' table really had this column (not a filled-in optional one)."""
     if table not in ALL_TABLES or not has_table(con, table):
         return False
-    cur = con.cursor()
-    try:
-        names = {row[0] for row in cur.execute(f"describe {table}_kalla").fetchall()}
-    finally:
-        cur.close()
-    return column in names
+
+    def ask() -> frozenset[str]:
+        cur = con.cursor()
+        try:
+            return frozenset(row[0] for row in cur.execute(f"describe {table}_kalla").fetchall())
+        finally:
+            cur.close()
+
+    return column in remembered(con, ("columns", table), ask)

@@ -235,11 +235,12 @@ def aktiviteter(
     reference = reference_date(period, today)
     per_status: Counter[str] = Counter()
     overdue = 0
-    for row in plan.itertuples(index=False):
-        change = latest.get(row.aktivitet_id)
-        status = change.status if change else row.status
+    # Plain lists: iterating the frame's rows cost more than the query at 750 activities.
+    rows = zip(plan["aktivitet_id"].tolist(), plan["status"].tolist(), plan["maldatum"].tolist(), strict=True)
+    for aktivitet_id, plan_status, maldatum in rows:
+        change = latest.get(aktivitet_id)
+        status = change.status if change else plan_status
         per_status[status] += 1
-        maldatum = row.maldatum
         if maldatum is not None and not pd.isna(maldatum):
             if pd.Timestamp(maldatum).date() < reference and status not in ("klar", "installd"):
                 overdue += 1
