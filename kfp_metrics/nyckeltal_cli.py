@@ -15,6 +15,8 @@ from kfp_metrics.periods import parse_period
 from kfp_metrics.queries import Scope
 
 CLI_MEMORY_LIMIT = "1200MB"
+# Building the prepared store (first run only) may use more: its budget is 4 GB for the process.
+CLI_BUILD_MEMORY_LIMIT = "3000MB"
 
 
 def pensionsalder_arg(text: str) -> int:
@@ -120,7 +122,11 @@ def run_nyckeltal(args) -> int:
     # Bounded so the whole command stays well inside 2 GB even for a national-scale extract.
     # The prepared store, built first for new extracts (progress on stderr); else the Parquet.
     con = forberedd.connect(
-        args.data, memory_limit=CLI_MEMORY_LIMIT, prepare=True, progress=forberedd_cli.progress_lines
+        args.data,
+        memory_limit=CLI_MEMORY_LIMIT,
+        build_memory_limit=CLI_BUILD_MEMORY_LIMIT,
+        prepare=True,
+        progress=forberedd_cli.progress_lines,
     )
     try:
         for warning in scope_warnings(con, scope):

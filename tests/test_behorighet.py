@@ -256,6 +256,31 @@ def test_prepared_store_is_filtered_too(fixture_dir, tmp_path, monkeypatch):
     assert _count(chef_y, "select count(*) from anstallningar_kalla") == 0
     tillsvidare = run(chef_y, "personal_nyckeltal", Scope(), period="2024-09-01").iloc[0]["antal_tillsvidare"]
     assert tillsvidare == 2
+    # The store's aggregates hold Avdelning Y (all of it Enhet Y1) and nothing else: 48
+    # person-months of 100 scheduled hours, p14's 50 sick hours in 2024-06; p14, p15, p16 and p22
+    # with a row for each of 2023 and 2024 (every month has hours).
+    outside = f"where forvaltning <> '{FA}' or avdelning <> '{AY}' or enhet <> 'Enhet Y1'"
+    for table in ("sjuk_summor", "sjuk_personar", "personal_summor", "org_enheter"):
+        assert _count(chef_y, f"select count(*) from {table} {outside}") == 0, table
+        assert _count(con, f"select count(*) from {table} {outside}") > 0, table
+    assert chef_y.execute("select sum(ordinarie_timmar), sum(sjuk_timmar) from sjuk_summor").fetchall() == [
+        (4800.0, 50.0)
+    ]
+    assert _count(chef_y, "select count(*) from sjuk_personar") == 8
+    assert _count(chef_y, "select count(distinct person_nr) from sjuk_personar") == 4
+    assert _count(chef_y, "select sum(antal) from personal_summor") == 13 * 3 + 9
+    assert chef_y.execute("select * from org_enheter").fetchall() == [(FA, AY, "Enhet Y1")]
+    # p22 (2023-09 … 2024-05) in 2024: January to May, bits 0–4
+    p22 = chef_y.execute(
+        "select s.manader from sjuk_personar as s join (select distinct person_nr from personmanad "
+        "where person_id = 'p22') using (person_nr) where s.ar = 2024"
+    ).fetchall()
+    assert p22 == [(0b11111,)]
+    # A grant of another förvaltning sees none of Avdelning Y's rows
+    chef_b = atkomst.scoped(con, Permission(boxes=(Box((FB,)),)))
+    for table in ("sjuk_summor", "sjuk_personar", "personal_summor", "org_enheter"):
+        assert _count(chef_b, f"select count(*) from {table} where forvaltning = '{FA}'") == 0, table
+    assert chef_b.execute("select distinct avdelning from org_enheter").fetchall() == [(AZ,)]
 
 
 def test_kompetensgap_unit_named_only_there_is_in_the_avdelnings_grant(fixture_dir, tmp_path):

@@ -147,8 +147,8 @@ def test_every_prepared_query_gives_the_parquet_result(both, name):
         for till in _periods(a):
             for months in (1, 12, 30):
                 fran = (pd.Timestamp(till) - pd.DateOffset(months=months - 1)).date()
-                x = run(a, name, scope, fran=fran, till=till)
-                y = run(b, name, scope, fran=fran, till=till)
+                x = run(a, name, scope, fran=fran, till=till, period=till)
+                y = run(b, name, scope, fran=fran, till=till, period=till)
                 _same(x, y, name)
 
 
@@ -254,6 +254,47 @@ def test_rolling_distinct_persons_follow_each_persons_months(tmp_path):
     )
     assert list(e2["personer"]) == [0, 0, 1, 2]
     assert list(e2["ordinarie_timmar"]) == [0.0, 0.0, 80.0, 180.0]
+
+
+def test_window_persons_and_sums_by_group_from_the_monthly_bits(tmp_path):
+    # The same four rows: P1 in 2025-01 (E1) and 2026-03 (E2); P2 in 2025-06 (E1, no hours) and
+    # 2025-12 (E2). Both kvinnor born 1980: 45 and 46 years old, group 30–49 in both years.
+    rows = [
+        ("P1", "2025-01", "E1", 100.0),
+        ("P1", "2026-03", "E2", 100.0),
+        ("P2", "2025-06", "E1", 0.0),
+        ("P2", "2025-12", "E2", 80.0),
+    ]
+    data = _write_tiny(tmp_path / "data", rows)
+    con = forberedd.connect_store(forberedd.build(data, tmp_path / "state"))
+    # One row per person, year and enhet; months as bits (month m at bit m−1), P2's 2025-06
+    # left out (no scheduled hours).
+    bits = con.execute(
+        "select person_nr, ar, enhet, manader, grupper from sjuk_personar order by ar, enhet"
+    ).fetchall()
+    assert [(ar, enhet, manader) for _, ar, enhet, manader, _ in bits] == [
+        (2025, "E1", 1),
+        (2025, "E2", 1 << 11),
+        (2026, "E2", 1 << 2),
+    ]
+    assert {grupper for *_, grupper in bits} == {1 | 16}  # kvinnor, 30–49
+
+    def groups(fran, till, scope=None):
+        frame = run(con, "sjukfranvaro_per_grupp", scope or Scope(), fran=fran, till=till)
+        return {r.grupp: (r.ordinarie_timmar, r.personer) for r in frame.itertuples()}
+
+    # 2025-04 … 2026-03: P1 (2026-03) and P2 (2025-12); hours 80 + 100 (P2's 0-hour month is
+    # before the window).
+    assert groups(dt.date(2025, 4, 1), dt.date(2026, 3, 1)) == {
+        "total": (180.0, 2),
+        "kvinnor": (180.0, 2),
+        "30_49": (180.0, 2),
+    }
+    # 2025-02 … 2026-01: only P2's 2025-06 (0 hours, not counted) and 2025-12.
+    assert groups(dt.date(2025, 2, 1), dt.date(2026, 1, 1))["total"] == (80.0, 1)
+    # 2025: P1's 2025-01 and P2's 2025-12; within E1 only P1 (P2's E1 month has no hours).
+    assert groups(dt.date(2025, 1, 1), dt.date(2025, 12, 1))["total"] == (180.0, 2)
+    assert groups(dt.date(2025, 1, 1), dt.date(2025, 12, 1), Scope.of((), (), ["E1"]))["total"] == (100.0, 1)
 
 
 # --- stale and half-built stores -------------------------------------------------------------

@@ -30,6 +30,11 @@ RULES: dict[str, str] = {
     "personalprognos": "forvaltning",  # per förvaltning only: needs the whole förvaltning
     # The prepared store's franvaro joined with the month's anstallningar row (its org columns).
     "personmanad": "enhet",
+    # The store's aggregates and compact person rows, each per enhet (kfp_metrics.forberedd.bygg).
+    "sjuk_summor": "enhet",
+    "sjuk_personar": "enhet",
+    "personal_summor": "enhet",
+    "org_enheter": "enhet",
 }
 # Public or organisation-free tables, read as they are.
 PUBLIC: frozenset[str] = frozenset({"jamforelse", "yrkeskategorier"})

@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 CATALOG = "forberedd"
-EXTRA_TABLES = ("personmanad",)
+EXTRA_TABLES = ("personmanad", "sjuk_summor", "sjuk_personar", "personal_summor", "org_enheter")
 
 
 def enabled() -> bool:
@@ -253,20 +253,32 @@ def connect(
     prepare: bool = False,
     progress=None,
     state: Path | str | None = None,
+    build_memory_limit: str | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """One DuckDB connection over the extracts: the prepared store when there is a complete one for
-    the extracts as they are now (built first when prepare is true), else the Parquet views."""
+    the extracts as they are now (built first when prepare is true), else the Parquet views.
+    build_memory_limit bounds DuckDB while building (default memory_limit): the build sorts a
+    year of rows at a time, which spills heavily under a limit meant for the queries."""
     path = None
     if enabled() and Path(data_dir).is_dir():
         try:
             if prepare:
-                path = ensure(data_dir, state, progress=progress, memory_limit=memory_limit, threads=threads)
+                path = ensure(
+                    data_dir,
+                    state,
+                    progress=progress,
+                    memory_limit=build_memory_limit or memory_limit,
+                    threads=threads,
+                )
             else:
                 path = find(data_dir, state)
         except (duckdb.Error, OSError, RuntimeError) as exc:
             if progress:
                 progress(None, f"Förberedelsen misslyckades ({exc}); extrakten läses direkt.")
             path = None
+    from kfp_metrics.extracts import freeze_catalog
+
+    # Complete when made: what it holds is asked of the catalog once (extracts.remembered).
     if path is None:
-        return connect_parquet(data_dir, threads=threads, memory_limit=memory_limit)
-    return connect_store(path, threads=threads, memory_limit=memory_limit)
+        return freeze_catalog(connect_parquet(data_dir, threads=threads, memory_limit=memory_limit))
+    return freeze_catalog(connect_store(path, threads=threads, memory_limit=memory_limit))
