@@ -107,3 +107,17 @@ def test_help_is_swedish(tmp_path):
     assert result.returncode == 0
     assert "användning:" in result.stdout and "--pensionsalder" in result.stdout
     assert "usage:" not in result.stdout and "show this help" not in result.stdout
+
+
+def test_every_command_is_registered_by_the_module_the_cli_imports_for_it():
+    import importlib
+
+    from kfp_metrics import cli
+
+    registered = {}
+    for name in cli.SUBCOMMAND_MODULES:
+        parser = cli.SwedishParser()
+        sub = parser.add_subparsers()
+        importlib.import_module(name).register(sub)
+        registered.update(dict.fromkeys(sub.choices, name))
+    assert registered == cli.COMMANDS
