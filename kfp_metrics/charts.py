@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 import plotly.graph_objects as go
-import plotly.io as pio
 
 # Decimal comma and space as thousands separator (Swedish form).
 SEPARATORS = ", "
@@ -35,22 +34,6 @@ MUTED_COLOR = "#A6A6A6"
 # no series is told apart by colour alone (WCAG 1.4.1), in print and for colour-blind readers too.
 LINE_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 MARKER_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "cross", "triangle-down")
-
-
-# The trace types the charts use. Every figure carries a copy of its template, and Plotly's default
-# one holds defaults for some thirty trace types: copying it was a large part of building a chart.
-# The house template is Plotly's own trimmed to these types, so the charts look exactly the same.
-TRACE_TYPES = ("bar", "scatter", "heatmap")
-
-
-def _house_template() -> go.layout.Template:
-    plotly = pio.templates["plotly"].to_plotly_json()
-    data = {kind: traces for kind, traces in plotly["data"].items() if kind in TRACE_TYPES}
-    return go.layout.Template(layout=plotly["layout"], data=data)
-
-
-pio.templates["kfp"] = _house_template()
-pio.templates.default = "kfp"
 
 
 def color_map(names: Iterable[str]) -> dict[str, str]:

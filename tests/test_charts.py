@@ -1,10 +1,9 @@
 """charts.figure/spec build in one step what style(), add_target_line() and month_axis() draw on a
-built figure; the house template is Plotly's default, trimmed to the trace types the charts use."""
+built figure."""
 
 from __future__ import annotations
 
 import plotly.graph_objects as go
-import plotly.io as pio
 import pytest
 
 from kfp_metrics import analys, charts
@@ -106,13 +105,3 @@ def test_empty_figure_carries_its_message_and_no_axes():
     assert fig.layout.annotations[0].text == "Underlag saknas."
     assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
     assert fig.layout.showlegend is False and fig.layout.height == 300
-
-
-def test_house_template_is_plotlys_default_for_the_traces_used():
-    house = pio.templates["kfp"].to_plotly_json()
-    plotly = pio.templates["plotly"].to_plotly_json()
-    assert pio.templates.default == "kfp"
-    assert house["layout"] == plotly["layout"]
-    assert set(house["data"]) == set(charts.TRACE_TYPES)
-    for kind in charts.TRACE_TYPES:
-        assert house["data"][kind] == plotly["data"][kind]
