@@ -30,7 +30,6 @@ def main() -> None:
     os.environ.setdefault("KFP_STATE_DIR", tempfile.mkdtemp(prefix="kfp-state-"))
     os.chdir(ROOT)
     sys.path.insert(0, str(ROOT))
-    sys.path.insert(0, str(ROOT / "tests"))
     sys.path.insert(0, str(ROOT / "benchmarks"))
     if args.page:
         print(json.dumps(_one(args.page, args.runs)))

@@ -70,16 +70,7 @@ def running_app(
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            raise RuntimeError("appen startade inte: " + (state_dir / "streamlit.log").read_text())
+        wait_healthy(url, state_dir / "streamlit.log", timeout=60)
         yield url
     finally:
         proc.terminate()
@@ -88,6 +79,19 @@ def running_app(
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+def wait_healthy(url: str, log: Path, timeout: float) -> None:
+    """Wait until the server at url answers its health check; its log in the error otherwise."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("appen startade inte: " + log.read_text())
 
 
 def wait_for_app(page, timeout: float = 60_000) -> None:

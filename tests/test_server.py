@@ -8,8 +8,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 from browser_helpers import (
@@ -20,6 +18,7 @@ from browser_helpers import (
     open_expanders,
     require_chromium,
     wait_for_app,
+    wait_healthy,
 )
 
 pytestmark = pytest.mark.browser
@@ -41,16 +40,7 @@ def server(tmp_path_factory):
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            raise RuntimeError("servern startade inte: " + (state / "server.log").read_text())
+        wait_healthy(url, state / "server.log", timeout=120)
         yield url
     finally:
         proc.terminate()
