@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from kfp_metrics.behorighet import ALLA, Permission
 from kfp_metrics.format import manad
@@ -20,7 +19,6 @@ URL_KEYS = ("period", "forvaltning", "avdelning", "enhet")
 _STATE = "kfp_filters"
 _SEEDED = "_kfp_url_seeded"
 _NOTICES = "_kfp_url_notices"
-_RUN_MARK = "_kfp_shell_drawn"
 ALL = ""
 
 
@@ -200,11 +198,12 @@ def sidebar(permission: Permission = ALLA) -> Filters | None:
     return filters
 
 
-def _drawn_this_run() -> bool:
-    # The run context's cursor dict is replaced at every rerun; holding a reference to it tells
-    # whether the shell has already been drawn in the current run.
-    ctx = get_script_run_ctx()
-    return ctx is not None and st.session_state.get(_RUN_MARK) is ctx.cursors
+@data.per_run
+def _shell_drawn() -> bool:
+    """shell.start() once per run of the page (data.per_run keeps its answer on the run's context)."""
+    from kfp_metrics.ui import shell
+
+    return shell.start()
 
 
 def current() -> Filters:
@@ -213,12 +212,6 @@ def current() -> Filters:
     Pages call this first. Drawing it from the page, not only from app.py, keeps it right when a
     page is rerun on its own (as streamlit.testing does after st.navigation).
     """
-    if not _drawn_this_run():
-        from kfp_metrics.ui import shell
-
-        if not shell.start():
-            st.stop()
-        ctx = get_script_run_ctx()
-        if ctx is not None:
-            st.session_state[_RUN_MARK] = ctx.cursors
+    if not _shell_drawn():
+        st.stop()
     return st.session_state[_STATE]
