@@ -140,25 +140,31 @@ def connect(
     for macro in SCOPE_MACROS:
         con.execute(macro)
     for name, source in locate_tables(data_dir).items():
-        con.execute(f"create or replace view {name}_kalla as select * from {source.read_sql()}")
-        types = {row[0]: row[1] for row in con.execute(f"describe {name}_kalla").fetchall()}
-        present = set(types)
-        # Validation accepts e.g. a year stored as text when every value converts; cast it here
-        # so every query sees the contract's types.
-        casts = [
-            f"cast({col} as {typ}) as {col}"
-            for col, typ in contract_types(name).items()
-            if col in types and types[col] != typ
-        ]
-        extra = [
-            f"{OPTIONAL_DEFAULTS.get(col, 'null')}::{typ} as {col}"
-            for col, typ in OPTIONAL_COLUMNS.get(name, {}).items()
-            if col not in present
-        ]
-        star = f"* replace ({', '.join(casts)})" if casts else "*"
-        select = ", ".join([star, *extra])
-        con.execute(f"create or replace view {name} as select {select} from {name}_kalla")
+        add_views(con, name, source)
     return con
+
+
+def add_views(con: duckdb.DuckDBPyConnection, name: str, source: TableSource) -> None:
+    """The views of one table: `<name>_kalla` over its Parquet as it is, and `<name>` with the
+    contract's types and the absent optional columns filled in."""
+    con.execute(f"create or replace view {name}_kalla as select * from {source.read_sql()}")
+    types = {row[0]: row[1] for row in con.execute(f"describe {name}_kalla").fetchall()}
+    present = set(types)
+    # Validation accepts e.g. a year stored as text when every value converts; cast it here
+    # so every query sees the contract's types.
+    casts = [
+        f"cast({col} as {typ}) as {col}"
+        for col, typ in contract_types(name).items()
+        if col in types and types[col] != typ
+    ]
+    extra = [
+        f"{OPTIONAL_DEFAULTS.get(col, 'null')}::{typ} as {col}"
+        for col, typ in OPTIONAL_COLUMNS.get(name, {}).items()
+        if col not in present
+    ]
+    star = f"* replace ({', '.join(casts)})" if casts else "*"
+    select = ", ".join([star, *extra])
+    con.execute(f"create or replace view {name} as select {select} from {name}_kalla")
 
 
 # Connections whose views are all made (the app's shared ones): what has_table, has_column and

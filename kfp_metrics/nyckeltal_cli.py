@@ -121,12 +121,15 @@ def run_nyckeltal(args) -> int:
     aktivitetslogg.token()
     # Bounded so the whole command stays well inside 2 GB even for a national-scale extract.
     # The prepared store, built first for new extracts (progress on stderr); else the Parquet.
+    # Not its sorted copy of anstallningar: one run over a scope gains less from it than it costs
+    # to make (it is used when the app or `forbered` has made it).
     con = forberedd.connect(
         args.data,
         memory_limit=CLI_MEMORY_LIMIT,
         build_memory_limit=CLI_BUILD_MEMORY_LIMIT,
         prepare=True,
         progress=forberedd_cli.progress_lines,
+        copy=False,
     )
     try:
         for warning in scope_warnings(con, scope):

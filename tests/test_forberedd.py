@@ -59,13 +59,16 @@ def sample_dir(tmp_path_factory) -> Path:
     return out
 
 
-@pytest.fixture(scope="module", params=["fixture", "analys", "prov"])
+@pytest.fixture(scope="module", params=["fixture", "analys", "prov", "fixture utan kopia"])
 def both(request, tmp_path_factory, fixture_dir, analys_dir, sample_dir):
-    """(data dir, Parquet connection, prepared-store connection) for each data set."""
-    data = {"fixture": fixture_dir, "analys": analys_dir, "prov": sample_dir}[request.param]
+    """(data dir, Parquet connection, prepared-store connection) for each data set; the last
+    without the copy file (as after `nyckeltal`: anstallningar then read from its Parquet)."""
+    name = request.param.removesuffix(" utan kopia")
+    data = {"fixture": fixture_dir, "analys": analys_dir, "prov": sample_dir}[name]
     state = tmp_path_factory.mktemp("state")
-    path = forberedd.build(data, state)
-    a, b = connect_parquet(data), forberedd.connect_store(path)
+    path = forberedd.build(data, state, copy=not request.param.endswith("utan kopia"))
+    assert (forberedd.find_copy(path) is None) == request.param.endswith("utan kopia")
+    a, b = connect_parquet(data), forberedd.connect_store(path, data)
     yield data, a, b
     a.close()
     b.close()
@@ -108,24 +111,40 @@ def test_store_resolves_the_contract_names_and_columns(both):
         assert has_column(b, table, column) == has_column(a, table, column)
 
 
-def test_personmanad_is_franvaro_with_its_anstallningar_row(tmp_path):
+def test_sums_and_person_rows_are_franvaro_with_its_anstallningar_row(tmp_path):
+    # P1 in E1 (January) and E2 (February), P2 in E1 (February); every tiny row is a kvinna born
+    # 1980, so 46 years old in 2026 (group 30–49).
     rows = [("P1", "2026-01", "E1", 100.0), ("P1", "2026-02", "E2", 90.0), ("P2", "2026-02", "E1", 50.0)]
     data = _write_tiny(tmp_path / "data", rows)
-    con = forberedd.connect_store(forberedd.build(data, tmp_path / "state"))
-    got = con.execute(
-        "select person_id, strftime(period, '%Y-%m'), enhet, kon_grupp, aldersgrupp, ordinarie_timmar "
-        "from personmanad order by person_id, period"
+    con = forberedd.connect_store(forberedd.build(data, tmp_path / "state"), data)
+    sums = con.execute(
+        "select strftime(period, '%Y-%m'), enhet, kon_grupp, aldersgrupp, ordinarie_timmar "
+        "from sjuk_summor order by period, enhet"
     ).fetchall()
-    # Every tiny row: kvinna born 1980, so 46 years old in 2026 (group 30–49).
-    assert got == [
-        ("P1", "2026-01", "E1", "kvinnor", "30_49", 100.0),
-        ("P1", "2026-02", "E2", "kvinnor", "30_49", 90.0),
-        ("P2", "2026-02", "E1", "kvinnor", "30_49", 50.0),
+    assert sums == [
+        ("2026-01", "E1", "kvinnor", "30_49", 100.0),
+        ("2026-02", "E1", "kvinnor", "30_49", 50.0),
+        ("2026-02", "E2", "kvinnor", "30_49", 90.0),
     ]
-    ids = con.execute(
-        "select person_id, min(person_nr), max(person_nr) from personmanad group by 1"
+    persons = con.execute(
+        "select person_nr, enhet, manader from sjuk_personar order by enhet, manader"
     ).fetchall()
-    assert len({lo for _, lo, _ in ids}) == 2 and all(lo == hi for _, lo, hi in ids)
+    # E1: P1 in January (bit 0) and P2 in February (bit 1); E2: P1 in February.
+    assert [(enhet, manader) for _, enhet, manader in persons] == [("E1", 1), ("E1", 2), ("E2", 2)]
+    p1 = {nr for nr, enhet, manader in persons if (enhet, manader) in (("E1", 1), ("E2", 2))}
+    p2 = {nr for nr, enhet, manader in persons if (enhet, manader) == ("E1", 2)}
+    assert len(p1) == 1 and len(p2) == 1 and p1 != p2  # one whole number per person
+
+    # The person-month tables are not copied into the summaries file: franvaro is read from its
+    # Parquet, anstallningar from the copy file.
+    def tables(catalog):
+        query = "select table_name from duckdb_tables() where database_name = $db"
+        return {r[0] for r in con.execute(query, {"db": catalog}).fetchall()}
+
+    assert {"franvaro", "anstallningar"}.isdisjoint(tables("forberedd"))
+    assert "handelser" not in tables("forberedd")  # the tiny extracts have no handelser
+    assert "anstallningar" in tables("forberedd_kopia")
+    assert con.execute("select count(*) from franvaro").fetchone() == (3,)
 
 
 # --- same results from both paths ------------------------------------------------------------
@@ -235,7 +254,7 @@ def test_rolling_distinct_persons_follow_each_persons_months(tmp_path):
         ("P2", "2025-12", "E2", 80.0),
     ]
     data = _write_tiny(tmp_path / "data", rows)
-    con = forberedd.connect_store(forberedd.build(data, tmp_path / "state"))
+    con = forberedd.connect_store(forberedd.build(data, tmp_path / "state"), data)
     frame = run(con, "sjukfranvaro_per_manad", Scope(), fran=dt.date(2025, 1, 1), till=dt.date(2026, 3, 1))
     personer = {
         pd.Timestamp(p).strftime("%Y-%m"): n for p, n in zip(frame["period"], frame["personer"], strict=True)
@@ -266,7 +285,7 @@ def test_window_persons_and_sums_by_group_from_the_monthly_bits(tmp_path):
         ("P2", "2025-12", "E2", 80.0),
     ]
     data = _write_tiny(tmp_path / "data", rows)
-    con = forberedd.connect_store(forberedd.build(data, tmp_path / "state"))
+    con = forberedd.connect_store(forberedd.build(data, tmp_path / "state"), data)
     # One row per person, year and enhet; months as bits (month m at bit m−1), P2's 2025-06
     # left out (no scheduled hours).
     bits = con.execute(
@@ -313,7 +332,7 @@ def test_stale_store_is_never_used_and_is_rebuilt(tmp_path):
     assert forberedd.is_prepared(con)
     new = forberedd.find(data, state)
     assert new is not None and new != old and not old.exists()
-    assert con.execute("select count(*), sum(ordinarie_timmar) from personmanad").fetchone() == (2, 150.0)
+    assert con.execute("select count(*), sum(ordinarie_timmar) from sjuk_summor").fetchone() == (1, 150.0)
 
 
 def test_a_file_without_its_marker_is_never_opened(tmp_path):
@@ -324,7 +343,7 @@ def test_a_file_without_its_marker_is_never_opened(tmp_path):
     path.parent.mkdir(parents=True, exist_ok=True)
     # A file under the final name holding tables but no marker (as if written by hand or cut short).
     con = duckdb.connect(str(path))
-    con.execute("create table personmanad as select 1 as x")
+    con.execute("create table sjuk_summor as select 1 as x")
     con.close()
     assert forberedd.find(data, state) is None
     assert not forberedd.is_prepared(forberedd.connect(data, state=state))
@@ -373,6 +392,68 @@ def test_killed_preparation_is_never_used(sample_dir, tmp_path):
     # The next preparation removes the dead process's file and builds a complete store.
     path = forberedd.ensure(sample_dir, state)
     assert forberedd.find(sample_dir, state) == path
+    assert list((state / "forberedd").glob(".*bygger*")) == []
+
+
+def test_copy_file_is_used_only_when_complete_and_of_these_extracts(sample_dir, tmp_path):
+    state = tmp_path / "state"
+    store = forberedd.build(sample_dir, state, copy=False)
+    copy = forberedd.copy_path(store)
+
+    def reads_copy() -> bool:
+        con = forberedd.connect(sample_dir, state=state)
+        query = (
+            "select 1 from duckdb_views() where view_name = 'anstallningar' and sql like '%forberedd_kopia%'"
+        )
+        return bool(con.execute(query).fetchall())
+
+    assert not copy.exists() and not reads_copy() and forberedd.find_whole(sample_dir, state) is None
+    # A file under the copy's name without a marker (cut short, or written by hand) is not read.
+    con = duckdb.connect(str(copy))
+    con.execute("create table anstallningar as select 1 as x")
+    con.close()
+    assert forberedd.find_copy(store) is None and not reads_copy()
+    copy.unlink()
+    # A complete copy of other extracts (another fingerprint) is not read either.
+    other = tmp_path / "annan"
+    _write_tiny(other, [("P1", "2026-01", "E1", 100.0)])
+    other_store = forberedd.build(other, tmp_path / "annat-state")
+    os.replace(forberedd.copy_path(other_store), copy)
+    assert forberedd.find_copy(store) is None and not reads_copy()
+    copy.unlink()
+    # ensure() builds only the missing copy, keeping the summaries file.
+    before = store.stat().st_mtime_ns
+    assert forberedd.ensure(sample_dir, state) == store and store.stat().st_mtime_ns == before
+    assert forberedd.find_whole(sample_dir, state) == store and reads_copy()
+
+
+def test_killed_copy_is_never_used(sample_dir, tmp_path):
+    state = tmp_path / "state"
+    store = forberedd.build(sample_dir, state, copy=False)
+    code = (
+        "import sys, time; from kfp_metrics import forberedd\n"
+        "def slow(fraction, text):\n"
+        "    if text.startswith('Tabell anstallningar'): print('halvvägs', flush=True); time.sleep(60)\n"
+        f"forberedd.ensure({str(sample_dir)!r}, {str(state)!r}, progress=slow)\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ}
+    )
+    try:
+        assert proc.stdout.readline().strip() == "halvvägs"
+        assert len(list((state / "forberedd").glob(".*kopia*bygger"))) == 1
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert forberedd.find(sample_dir, state) == store and forberedd.find_copy(store) is None
+    con = forberedd.connect(sample_dir, state=state)
+    assert forberedd.is_prepared(con)
+    parquet = connect_parquet(sample_dir)
+    count = "select count(*), count(distinct person_id) from anstallningar"
+    assert con.execute(count).fetchone() == parquet.execute(count).fetchone()
+    assert forberedd.ensure(sample_dir, state) == store and forberedd.find_copy(store) is not None
     assert list((state / "forberedd").glob(".*bygger*")) == []
 
 

@@ -28,8 +28,6 @@ RULES: dict[str, str] = {
     "aktiviteter": "avdelning",  # avdelning null = förvaltningsövergripande
     "mal": "avdelning",
     "personalprognos": "forvaltning",  # per förvaltning only: needs the whole förvaltning
-    # The prepared store's franvaro joined with the month's anstallningar row (its org columns).
-    "personmanad": "enhet",
     # The store's aggregates and compact person rows, each per enhet (kfp_metrics.forberedd.bygg).
     "sjuk_summor": "enhet",
     "sjuk_personar": "enhet",

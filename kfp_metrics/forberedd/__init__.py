@@ -1,16 +1,20 @@
-"""The prepared store: one DuckDB file per extracts fingerprint, read instead of the Parquet.
+"""The prepared store: DuckDB files per extracts fingerprint, read instead of the Parquet.
 
-Built from the same views as extracts.connect (typed, optional columns filled in), each table
-sorted by organisation and period so that a scoped read skips whole row groups, plus the join
-every sick-leave figure repeats done once (`personmanad`: a franvaro row with the organisation,
-kön and age of its anstallningar row). Nothing is approximated: the tables hold the rows
-themselves, so distinct-person counts and suppression are computed exactly as from Parquet.
+Built from the same views as extracts.connect (typed, optional columns filled in). The summaries
+file `<fp>.duckdb` holds the smaller tables sorted by period and organisation, so that a scoped
+read skips whole row groups, and what the join every sick-leave figure repeats (a franvaro row
+with the organisation, kön and age of its anstallningar row) comes to, done once: exact sums per
+month and enhet, and one row per person, year and enhet with the months as bits, so that
+distinct-person counts and suppression are computed exactly as from Parquet. The copy file
+`<fp>.kopia.duckdb` holds anstallningar sorted the same way; it is built where scoped reads repeat
+(the app, the server, `forbered`) and read whenever it is complete. What neither file holds is
+read from the extracts' Parquet.
 
-The file is written under a temporary name and renamed into place only when complete, with a
+Each file is written under a temporary name and renamed into place only when complete, with a
 marker table holding the fingerprint written last; a file whose marker is missing or names other
 extracts is never opened. `connect` gives one DuckDB connection in which the contract's table
-names resolve (views in `main` over the attached, read-only store) or, without a store, the
-Parquet views of extracts.connect.
+names resolve (views in `main` over the attached, read-only files and the Parquet) or, without a
+store, the Parquet views of extracts.connect.
 """
 
 from __future__ import annotations
@@ -23,26 +27,31 @@ from pathlib import Path
 
 import duckdb
 
+from kfp_metrics.extracts import add_views, content_fingerprint, fingerprint, locate_tables
 from kfp_metrics.extracts import connect as connect_parquet
-from kfp_metrics.extracts import content_fingerprint, fingerprint
 
-from .bygg import MARKER, VERSION, build_file
+from .bygg import MARKER, VERSION, build_copy, build_file
 
 __all__ = [
     "MARKER",
     "VERSION",
     "build",
     "connect",
+    "copy_path",
     "enabled",
+    "build_missing_copy",
     "ensure",
     "find",
+    "find_copy",
+    "find_whole",
     "is_prepared",
     "store_dir",
     "store_path",
 ]
 
 CATALOG = "forberedd"
-EXTRA_TABLES = ("personmanad", "sjuk_summor", "sjuk_personar", "personal_summor", "org_enheter")
+COPY_CATALOG = "forberedd_kopia"
+EXTRA_TABLES = ("sjuk_summor", "sjuk_personar", "personal_summor", "org_enheter")
 
 
 def enabled() -> bool:
@@ -99,8 +108,13 @@ def _write_json(path: Path, value) -> None:
 
 
 def store_path(fp: str, state: Path | str | None = None) -> Path:
-    """The store file of the extracts with content fingerprint fp."""
+    """The summaries file of the extracts with content fingerprint fp."""
     return store_dir(state) / f"{fp}.duckdb"
+
+
+def copy_path(store: Path) -> Path:
+    """The copy file beside a summaries file."""
+    return store.with_name(store.name.removesuffix(".duckdb") + ".kopia.duckdb")
 
 
 def read_marker(path: Path) -> dict | None:
@@ -112,19 +126,31 @@ def read_marker(path: Path) -> dict | None:
     except duckdb.Error:
         return None
     try:
-        rows = con.execute(f"select fingerprint, version from {MARKER}").fetchall()
+        rows = con.execute(f"select fingerprint, version, del from {MARKER}").fetchall()
     except duckdb.Error:
         return None
     finally:
         con.close()
     if len(rows) != 1:
         return None
-    return {"fingerprint": rows[0][0], "version": rows[0][1]}
+    return {"fingerprint": rows[0][0], "version": rows[0][1], "del": rows[0][2]}
 
 
-def _valid(path: Path, fp: str) -> bool:
+def _valid(path: Path, fp: str, kind: str = "sammanstallning") -> bool:
     marker = read_marker(path)
-    return marker is not None and marker["fingerprint"] == fp and marker["version"] == VERSION
+    return (
+        marker is not None
+        and marker["fingerprint"] == fp
+        and marker["version"] == VERSION
+        and marker["del"] == kind
+    )
+
+
+def find_copy(store: Path) -> Path | None:
+    """The complete copy file for the summaries file store, or None."""
+    marker = read_marker(store)
+    path = copy_path(store)
+    return path if marker is not None and _valid(path, marker["fingerprint"], "kopia") else None
 
 
 def find(data_dir: Path | str, state: Path | str | None = None) -> Path | None:
@@ -136,20 +162,49 @@ def find(data_dir: Path | str, state: Path | str | None = None) -> Path | None:
     return path if _valid(path, fp) else None
 
 
-def build(data_dir: Path | str, state: Path | str | None = None, progress=None, **options) -> Path:
-    """Build the store of the extracts as they are now (even if one exists) and return its path.
+def find_whole(data_dir: Path | str, state: Path | str | None = None) -> Path | None:
+    """The store of the extracts as they are now with its copy of anstallningar complete, or None."""
+    store = find(data_dir, state)
+    return store if store is not None and find_copy(store) is not None else None
 
-    progress(fraction, text) is called with Swedish progress lines. The file appears under its
+
+def build(
+    data_dir: Path | str, state: Path | str | None = None, progress=None, copy: bool = True, **options
+) -> Path:
+    """Build the store of the extracts as they are now (even if one exists) and return the path of
+    its summaries file; with copy, also its copy of anstallningar.
+
+    progress(fraction, text) is called with Swedish progress lines. A file appears under its
     final name only when complete; an earlier store of the same folder is removed afterwards.
     """
     root = Path(data_dir)
     fp = extracts_fingerprint(root, state)
     target = store_path(fp, state)
     target.parent.mkdir(parents=True, exist_ok=True)
+    _write(root, state, fp, target, build_file, progress, options)
+    _forget_older(root, target, state)
+    if copy:
+        build_missing_copy(root, target, state, progress=progress, **options)
+    return target
+
+
+def build_missing_copy(data_dir: Path | str, store: Path, state=None, progress=None, **options) -> Path:
+    """The copy file for store, built when there is no complete one."""
+    found = find_copy(store)
+    if found is not None:
+        return found
+    fp = read_marker(store)["fingerprint"]
+    target = copy_path(store)
+    _write(Path(data_dir), state, fp, target, build_copy, progress, options)
+    return target
+
+
+def _write(root: Path, state, fp: str, target: Path, builder, progress, options) -> None:
+    """builder's file for fp written under a temporary name, renamed to target when complete."""
     _remove_orphans(target.parent)
-    tmp = target.parent / f".{fp}.{os.getpid()}.bygger"
+    tmp = target.parent / f".{target.name}.{os.getpid()}.bygger"
     try:
-        build_file(root, tmp, fp, progress=progress, **options)
+        builder(root, tmp, fp, progress=progress, **options)
         if extracts_fingerprint(root, state) != fp:
             raise RuntimeError(f"Extrakten i {root} ändrades medan de förbereddes; försök igen.")
         os.replace(tmp, target)
@@ -159,21 +214,28 @@ def build(data_dir: Path | str, state: Path | str | None = None, progress=None, 
                 leftover.unlink()
             except FileNotFoundError:
                 pass
-    _forget_older(root, target, state)
-    return target
 
 
-def ensure(data_dir: Path | str, state: Path | str | None = None, progress=None, **options) -> Path:
-    """The store of the extracts as they are now, built first if missing or stale."""
-    return find(data_dir, state) or build(data_dir, state, progress=progress, **options)
+def ensure(
+    data_dir: Path | str, state: Path | str | None = None, progress=None, copy: bool = True, **options
+) -> Path:
+    """The store of the extracts as they are now, built first if missing or stale (with copy, its
+    copy of anstallningar too). Returns the summaries file's path."""
+    found = find(data_dir, state)
+    if found is None:
+        return build(data_dir, state, progress=progress, copy=copy, **options)
+    if copy:
+        build_missing_copy(data_dir, found, state, progress=progress, **options)
+    return found
 
 
 def _remove_orphans(directory: Path) -> None:
     """Remove half-built files whose building process no longer runs."""
     for path in directory.glob(".*.bygger*"):
-        parts = path.name.split(".")
+        # .<final name>.<pid>.bygger[.wal]
+        parts = path.name.removesuffix(".wal").removesuffix(".bygger").split(".")
         try:
-            pid = int(parts[2])
+            pid = int(parts[-1])
             os.kill(pid, 0)
             continue  # still building
         except (IndexError, ValueError, ProcessLookupError):
@@ -201,25 +263,28 @@ def _forget_older(root: Path, keep: Path, state) -> None:
     built[key] = keep.name
     _write_json(index_file, built)
     if isinstance(previous, str) and previous != keep.name and previous not in built.values():
-        try:
-            (directory / previous).unlink()
-        except OSError:
-            pass
+        for old in (directory / previous, copy_path(directory / previous)):
+            try:
+                old.unlink()
+            except OSError:
+                pass
 
 
 def is_prepared(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the connection reads a prepared store (its extra tables can be queried)."""
     rows = con.execute(
-        "select 1 from duckdb_views() where view_name = 'personmanad' and schema_name = 'main' "
+        "select 1 from duckdb_views() where view_name = 'sjuk_summor' and schema_name = 'main' "
         "and database_name = current_database()"
     ).fetchall()
     return bool(rows)
 
 
 def connect_store(
-    path: Path | str, threads: int | None = None, memory_limit: str | None = None
+    path: Path | str, data_dir: Path | str, threads: int | None = None, memory_limit: str | None = None
 ) -> duckdb.DuckDBPyConnection:
-    """An in-memory connection with the store attached read-only and one `main` view per table."""
+    """An in-memory connection with the summaries file (and its copy file, when complete) attached
+    read-only and one `main` view per table; the extracts' tables that neither holds are read from
+    their Parquet in data_dir."""
     from kfp_metrics.extracts import SCOPE_MACROS
 
     con = duckdb.connect(":memory:")
@@ -229,20 +294,31 @@ def connect_store(
         con.execute("set memory_limit = $limit", {"limit": memory_limit})
     for macro in SCOPE_MACROS:
         con.execute(macro)
-    quoted = "'" + str(path).replace("'", "''") + "'"
-    con.execute(f"attach {quoted} as {CATALOG} (read_only)")
-    names = [
-        row[0]
-        for row in con.execute(
-            "select table_name from duckdb_tables() where database_name = $db and schema_name = 'main' "
-            "order by table_name",
-            {"db": CATALOG},
-        ).fetchall()
-    ]
-    for name in names:
-        if name == MARKER:
-            continue
-        con.execute(f"create or replace view main.{name} as select * from {CATALOG}.main.{name}")
+    path = Path(path)
+    files = [(CATALOG, path)]
+    found = find_copy(path)
+    if found is not None:
+        files.append((COPY_CATALOG, found))
+    held: set[str] = set()
+    for catalog, file in files:
+        quoted = "'" + str(file).replace("'", "''") + "'"
+        con.execute(f"attach {quoted} as {catalog} (read_only)")
+        names = [
+            row[0]
+            for row in con.execute(
+                "select table_name from duckdb_tables() where database_name = $db and schema_name = 'main' "
+                "order by table_name",
+                {"db": catalog},
+            ).fetchall()
+        ]
+        for name in names:
+            if name == MARKER:
+                continue
+            con.execute(f"create or replace view main.{name} as select * from {catalog}.main.{name}")
+            held.add(name)
+    for name, source in locate_tables(data_dir).items():
+        if name not in held:
+            add_views(con, name, source)
     return con
 
 
@@ -254,9 +330,11 @@ def connect(
     progress=None,
     state: Path | str | None = None,
     build_memory_limit: str | None = None,
+    copy: bool = True,
 ) -> duckdb.DuckDBPyConnection:
     """One DuckDB connection over the extracts: the prepared store when there is a complete one for
-    the extracts as they are now (built first when prepare is true), else the Parquet views.
+    the extracts as they are now (built first when prepare is true; its copy of anstallningar too
+    when copy is true), else the Parquet views.
     build_memory_limit bounds DuckDB while building (default memory_limit): the build sorts a
     year of rows at a time, which spills heavily under a limit meant for the queries."""
     path = None
@@ -269,6 +347,7 @@ def connect(
                     progress=progress,
                     memory_limit=build_memory_limit or memory_limit,
                     threads=threads,
+                    copy=copy,
                 )
             else:
                 path = find(data_dir, state)
@@ -281,4 +360,4 @@ def connect(
     # Complete when made: what it holds is asked of the catalog once (extracts.remembered).
     if path is None:
         return freeze_catalog(connect_parquet(data_dir, threads=threads, memory_limit=memory_limit))
-    return freeze_catalog(connect_store(path, threads=threads, memory_limit=memory_limit))
+    return freeze_catalog(connect_store(path, data_dir, threads=threads, memory_limit=memory_limit))

@@ -1,4 +1,6 @@
-"""Writing one store file from the extracts: the tables, the person-month join, the marker last."""
+"""Writing the store's files from the extracts: the summaries file (the smaller tables, the sums and
+person rows of the person-month join) and the sorted copy of anstallningar, each with its marker
+written last."""
 
 from __future__ import annotations
 
@@ -7,11 +9,13 @@ import shutil
 import time
 from pathlib import Path
 
+import duckdb
+
 from kfp_metrics.extracts import connect as connect_parquet
 from kfp_metrics.extracts import locate_tables
 from kfp_metrics.format import tal
 
-VERSION = 4
+VERSION = 5
 MARKER = "forberedd_klar"
 
 # Rows are stored in this order: a month's rows lie together, and within it an organisation's, so
@@ -21,19 +25,26 @@ MARKER = "forberedd_klar"
 # were then spread over every row group.)
 ORDER_COLUMNS = ("period", "ar", "datum", "forvaltning", "avdelning", "enhet")
 
+# The two tables with a row per person and month are not copied into the summaries file: they are
+# what makes a national preparation long (about 100 million rows each). franvaro is read through
+# its sums and person rows below (and from its Parquet by the one query that wants its rows);
+# anstallningar, which many scoped figures read row by row, gets a sorted copy in a file of its
+# own (build_copy), made where scoped reads repeat (the app, `forbered`) and used when present.
+PERSON_MONTH_TABLES = ("anstallningar", "franvaro")
+COPIED_APART = ("anstallningar",)
+
 # The franvaro rows with the attributes of their anstallningar row of the same month: what every
-# sick-leave figure joins, done once. The inner join keeps exactly the rows the queries keep.
-# Written a year at a time ({chunk}: one year of f.period), in the tables' order.
+# sick-leave figure joins, done once a year at a time ({chunk}: one year of f.period) into a temp
+# table from which the sums and the person rows are grouped. The inner join keeps exactly the rows
+# the queries keep.
 PERSONMANAD = """
+create or replace temp table personmanad as
 select
     a.forvaltning,
     a.avdelning,
     a.enhet,
     f.period,
-    f.person_id,
     n.person_nr,
-    a.kon,
-    a.fodelsear,
     f.ordinarie_timmar,
     f.sjuk_timmar,
     f.sjuk_kort_timmar,
@@ -44,11 +55,10 @@ select
         when year(f.period) - a.fodelsear <= 49 then '30_49'
         else '50'
     end as aldersgrupp
-from ny.franvaro as f
-join ny.anstallningar as a on a.period = f.period and a.person_id = f.person_id
+from main.franvaro as f
+join main.anstallningar as a on a.period = f.period and a.person_id = f.person_id
 join personer as n on n.person_id = f.person_id
 where {chunk}
-order by f.period, a.forvaltning, a.avdelning, a.enhet, n.person_nr
 """
 
 # A whole number per person, one-to-one with person_id: distinct counts and per-person windows
@@ -56,7 +66,7 @@ order by f.period, a.forvaltning, a.avdelning, a.enhet, n.person_nr
 PERSONER = """
 create temp table personer as
 select person_id, (row_number() over ())::integer as person_nr
-from (select distinct person_id from ny.franvaro)
+from (select distinct person_id from main.franvaro)
 """
 
 # Additive aggregates and compact person rows derived from personmanad and anstallningar, for the
@@ -66,9 +76,9 @@ from (select distinct person_id from ny.franvaro)
 # window of months are never pre-aggregated: sjuk_personar keeps one row per person, year,
 # enhet and group with the months of that year in which the person had scheduled hours as bits
 # (bit m−1 for month m), so a count of distinct persons over any window is still exact.
-# Each has forvaltning, avdelning and enhet, filtered like personmanad by the access layer.
-# (name, select with {chunk}, source table, date column whose years are the chunks, or None)
-DERIVED = (
+# Each has forvaltning, avdelning and enhet, filtered by enhet by the access layer.
+# From the year's personmanad: (name, select).
+FROM_PERSONMANAD = (
     (
         "sjuk_summor",
         """
@@ -78,13 +88,10 @@ select
     sum(sjuk_timmar) as sjuk_timmar,
     sum(sjuk_kort_timmar) as sjuk_kort_timmar,
     sum(sjuk_lang_timmar) as sjuk_lang_timmar
-from ny.personmanad
-where {chunk}
+from personmanad
 group by all
 order by period, forvaltning, avdelning, enhet, kon_grupp, aldersgrupp
 """,
-        "personmanad",
-        "period",
     ),
     (
         "sjuk_personar",
@@ -98,14 +105,16 @@ select
     -- Months of the year with scheduled hours (ordinarie_timmar ≥ 0 by validation, so a person's
     -- sum over a window is positive exactly when one of these months lies in it).
     bit_or((1 << (month(period) - 1))::usmallint) as manader
-from ny.personmanad
-where {chunk} and ordinarie_timmar > 0
+from personmanad
+where ordinarie_timmar > 0
 group by all
 order by ar, forvaltning, avdelning, enhet, person_nr
 """,
-        "personmanad",
-        "period",
     ),
+)
+
+# From anstallningar: (name, select with {chunk}, date column whose years are the chunks, or None).
+FROM_ANSTALLNINGAR = (
     (
         "personal_summor",
         """
@@ -118,23 +127,22 @@ select
     count(*) as antal,
     count(year(period) - fodelsear) as med_alder,
     sum(year(period) - fodelsear)::bigint as summa_alder
-from ny.anstallningar
+from main.anstallningar
 where {chunk}
 group by all
 order by period, forvaltning, avdelning, enhet
 """,
-        "anstallningar",
         "period",
     ),
     (
+        # Every (month, enhet) of anstallningar has a personal_summor row: its units are these.
         "org_enheter",
         """
 select distinct forvaltning, avdelning, enhet
-from ny.anstallningar
+from ny.personal_summor
 where {chunk}
 order by forvaltning, avdelning, enhet
 """,
-        "anstallningar",
         None,
     ),
 )
@@ -181,6 +189,58 @@ def _say(progress, fraction: float | None, text: str) -> None:
         progress(fraction, text)
 
 
+def _seconds(t0: float) -> str:
+    return f"{time.perf_counter() - t0:.1f}".replace(".", ",")
+
+
+def _open(data_dir: Path, path: Path, memory_limit: str | None, threads: int | None):
+    """A Parquet connection (extracts.connect) with path attached, empty, as `ny`."""
+    con = connect_parquet(data_dir, threads=threads, memory_limit=memory_limit)
+    # What does not fit in memory spills beside the store, not into the working directory.
+    spill = path.parent / f"{path.name}.spill"
+    con.execute("set temp_directory = '" + str(spill).replace("'", "''") + "'")
+    con.execute("set preserve_insertion_order = true")
+    con.execute("set enable_progress_bar = false")
+    for stale in (path, Path(str(path) + ".wal")):
+        if stale.exists():
+            stale.unlink()
+    quoted = "'" + str(path).replace("'", "''") + "'"
+    con.execute(f"attach {quoted} as ny")
+    return con, spill
+
+
+def _finish(con, spill: Path, path: Path, fp: str, kind: str) -> None:
+    """The marker (written last: a file without it was not finished and is never read), then the
+    file flushed to disk."""
+    con.execute(
+        f"create table ny.{MARKER} as select $fp::varchar as fingerprint, $version::integer as version, "
+        "$kind::varchar as del, current_timestamp as byggd",
+        {"fp": fp, "version": VERSION, "kind": kind},
+    )
+    con.execute("checkpoint ny")
+    con.execute("detach ny")
+    con.close()
+    shutil.rmtree(spill, ignore_errors=True)
+    with open(path, "rb") as fh:
+        os.fsync(fh.fileno())
+
+
+def _copy_table(con, name: str) -> int:
+    """ny.<name>: main.<name> in ORDER_COLUMNS order (a year at a time where it has a period), and
+    ny.<name>_kalla with the extract's own columns, for has_column (a filled-in optional column is
+    not one). Returns the number of rows."""
+    columns = [row[0] for row in con.execute(f"describe main.{name}").fetchall()]
+    order = [c for c in ORDER_COLUMNS if c in columns]
+    if order and order[0] == "period":
+        select = f"select * from main.{name} where {{chunk}} order by {', '.join(order)}"
+        _write_chunked(con, f"ny.{name}", select, _chunks(con, f"main.{name}", "period"))
+    else:
+        order_by = f" order by {', '.join(order)}" if order else ""
+        con.execute(f"create table ny.{name} as select * from main.{name}{order_by}")
+    con.execute(f"create table ny.{name}_kalla as select * from main.{name}_kalla limit 0")
+    return con.execute(f"select count(*) from ny.{name}").fetchone()[0]
+
+
 def build_file(
     data_dir: Path,
     path: Path,
@@ -189,80 +249,88 @@ def build_file(
     memory_limit: str | None = None,
     threads: int | None = None,
 ) -> None:
-    """Write the store for the extracts in data_dir to path (which must not be in use)."""
+    """Write the summaries file for the extracts in data_dir to path (which must not be in use):
+    the smaller tables sorted, and the sums and person rows of the two person-month tables."""
     started = time.perf_counter()
     tables = list(locate_tables(data_dir))
-    steps = len(tables) + 2
+    missing = [t for t in PERSON_MONTH_TABLES if t not in tables]
+    if missing:
+        raise RuntimeError(f"Tabellen {missing[0]} saknas i {data_dir}; extrakten kan inte förberedas.")
+    copied = [t for t in tables if t not in PERSON_MONTH_TABLES]
+    steps = len(copied) + 2
     _say(progress, 0.0, f"Förbereder extrakten i {data_dir} ({len(tables)} tabeller) …")
-    con = connect_parquet(data_dir, threads=threads, memory_limit=memory_limit)
-    # What does not fit in memory spills beside the store, not into the working directory.
-    spill = path.parent / f"{path.name}.spill"
+    con, spill = _open(data_dir, path, memory_limit, threads)
     try:
-        con.execute("set temp_directory = '" + str(spill).replace("'", "''") + "'")
-        con.execute("set preserve_insertion_order = true")
-        con.execute("set enable_progress_bar = false")
-        for stale in (path, Path(str(path) + ".wal")):
-            if stale.exists():
-                stale.unlink()
-        quoted = "'" + str(path).replace("'", "''") + "'"
-        con.execute(f"attach {quoted} as ny")
-        for i, name in enumerate(tables, start=1):
+        for i, name in enumerate(copied, start=1):
             t0 = time.perf_counter()
-            columns = [row[0] for row in con.execute(f"describe main.{name}").fetchall()]
-            order = [c for c in ORDER_COLUMNS if c in columns]
-            if order and order[0] == "period":
-                # A year at a time (see _chunks).
-                select = f"select * from main.{name} where {{chunk}} order by {', '.join(order)}"
-                _write_chunked(con, f"ny.{name}", select, _chunks(con, f"main.{name}", "period"))
-            else:
-                order_by = f" order by {', '.join(order)}" if order else ""
-                con.execute(f"create table ny.{name} as select * from main.{name}{order_by}")
-            # The extract's own columns, for has_column (a filled-in optional column is not one).
-            con.execute(f"create table ny.{name}_kalla as select * from main.{name}_kalla limit 0")
-            rows = con.execute(f"select count(*) from ny.{name}").fetchone()[0]
-            _say(
-                progress,
-                i / steps,
-                f"Tabell {name}: {tal(rows)} rader ({time.perf_counter() - t0:.1f} s)".replace(".", ","),
-            )
-        missing = [t for t in ("anstallningar", "franvaro") if t not in tables]
-        if missing:
-            raise RuntimeError(f"Tabellen {missing[0]} saknas i {data_dir}; extrakten kan inte förberedas.")
-        _say(progress, len(tables) / steps, "Kopplar frånvaron till anställningsraderna …")
+            rows = _copy_table(con, name)
+            _say(progress, i / steps, f"Tabell {name}: {tal(rows)} rader ({_seconds(t0)} s)")
+        _say(progress, len(copied) / steps, "Kopplar frånvaron till anställningsraderna …")
         t0 = time.perf_counter()
         con.execute(PERSONER)
-        _write_chunked(con, "ny.personmanad", PERSONMANAD, _chunks(con, "ny.franvaro as f", "f.period"))
+        # A year at a time: the join's rows are grouped into both tables, then dropped.
+        con.execute("begin transaction")
+        try:
+            for i, chunk in enumerate(_chunks(con, "main.franvaro as f", "f.period")):
+                con.execute(PERSONMANAD.format(chunk=chunk))
+                for name, select in FROM_PERSONMANAD:
+                    verb = f"create table ny.{name} as" if i == 0 else f"insert into ny.{name}"
+                    con.execute(f"{verb} {select}")
+                con.execute("drop table personmanad")
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
         con.execute("drop table personer")
-        rows = con.execute("select count(*) from ny.personmanad").fetchone()[0]
+        counts = [
+            con.execute(f"select count(*) from ny.{name}").fetchone()[0] for name, _ in FROM_PERSONMANAD
+        ]
         _say(
             progress,
             (steps - 1) / steps,
-            f"Frånvaro per person och månad med organisation, kön och ålder: {tal(rows)} rader "
-            f"({time.perf_counter() - t0:.1f} s)".replace(".", ","),
+            "Frånvaro per person och månad med organisation, kön och ålder: "
+            f"{tal(counts[0])} summor och {tal(counts[1])} personrader ({_seconds(t0)} s)",
         )
-        for name, select, source, column in DERIVED:
+        for name, select, column in FROM_ANSTALLNINGAR:
             t0 = time.perf_counter()
-            _write_chunked(con, f"ny.{name}", select, _chunks(con, f"ny.{source}", column))
+            source = "main.anstallningar" if column else "ny.personal_summor"
+            _write_chunked(con, f"ny.{name}", select, _chunks(con, source, column))
             rows = con.execute(f"select count(*) from ny.{name}").fetchone()[0]
             _say(
-                progress,
-                (steps - 1) / steps,
-                f"Sammanställning {name}: {tal(rows)} rader ({time.perf_counter() - t0:.1f} s)".replace(
-                    ".", ","
-                ),
+                progress, (steps - 1) / steps, f"Sammanställning {name}: {tal(rows)} rader ({_seconds(t0)} s)"
             )
-        # Written last: a file without it was not finished and is never read.
-        con.execute(
-            f"create table ny.{MARKER} as select $fp::varchar as fingerprint, $version::integer as version, "
-            "current_timestamp as byggd",
-            {"fp": fp, "version": VERSION},
-        )
-        con.execute("checkpoint ny")
-        con.execute("detach ny")
+        _finish(con, spill, path, fp, "sammanstallning")
     finally:
-        con.close()
+        _close_quietly(con)
         shutil.rmtree(spill, ignore_errors=True)
-    with open(path, "rb") as fh:
-        os.fsync(fh.fileno())
-    seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")
-    _say(progress, 1.0, f"Klart på {seconds} s.")
+    _say(progress, 1.0, f"Klart på {_seconds(started)} s.")
+
+
+def build_copy(
+    data_dir: Path,
+    path: Path,
+    fp: str,
+    progress=None,
+    memory_limit: str | None = None,
+    threads: int | None = None,
+) -> None:
+    """Write the file with the sorted copy of anstallningar (COPIED_APART) to path."""
+    started = time.perf_counter()
+    con, spill = _open(data_dir, path, memory_limit, threads)
+    try:
+        for name in COPIED_APART:
+            _say(progress, 0.0, f"Sorterar {name} efter månad och organisation …")
+            rows = _copy_table(con, name)
+            _say(progress, 0.95, f"Tabell {name}: {tal(rows)} rader ({_seconds(started)} s)")
+        _finish(con, spill, path, fp, "kopia")
+    finally:
+        _close_quietly(con)
+        shutil.rmtree(spill, ignore_errors=True)
+    _say(progress, 1.0, f"Klart på {_seconds(started)} s.")
+
+
+def _close_quietly(con) -> None:
+    try:
+        con.close()
+    except duckdb.Error:
+        pass

@@ -44,12 +44,14 @@ def run_forbered(args) -> int:
         print(f"Fel: katalogen {data_dir} {what}.", file=sys.stderr)
         return 1
     try:
-        existing = None if args.om else forberedd.find(data_dir)
+        existing = None if args.om else forberedd.find_whole(data_dir)
         if existing is not None:
             print(f"Extrakten är redan förberedda: {existing}", file=sys.stderr)
             path = existing
-        else:
+        elif args.om:
             path = forberedd.build(data_dir, progress=progress_lines)
+        else:  # what an earlier run (e.g. nyckeltal, without the copy) left is kept
+            path = forberedd.ensure(data_dir, progress=progress_lines)
     except Exception as exc:  # the CLI never shows a traceback
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         print(f"Fel: extrakten kunde inte förberedas ({first}).", file=sys.stderr)

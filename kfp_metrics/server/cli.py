@@ -112,9 +112,9 @@ def _prepare_once() -> None:
     from kfp_metrics.forberedd.cli import progress_lines
 
     directory = data_dir_from_env()
-    if forberedd.enabled() and directory.is_dir() and forberedd.find(directory) is None:
+    if forberedd.enabled() and directory.is_dir() and forberedd.find_whole(directory) is None:
         try:
-            forberedd.build(directory, progress=progress_lines)
+            forberedd.ensure(directory, progress=progress_lines)
         except Exception as exc:  # the processes then read the Parquet, as the app does
             print(f"Extrakten kunde inte förberedas ({exc}); Parquet-filerna läses direkt.", file=sys.stderr)
 

@@ -89,7 +89,7 @@ def _prepare(directory: str, fp: str) -> None:
             return
         state = _BUILDS.get(key)
         if state is None:
-            if not Path(directory).is_dir() or forberedd.find(directory) is not None:
+            if not Path(directory).is_dir() or forberedd.find_whole(directory) is not None:
                 _PREPARED.add(key)
                 return
             state = {"fraction": 0.0, "text": "Förbereder extrakten …", "done": threading.Event()}
@@ -101,7 +101,7 @@ def _prepare(directory: str, fp: str) -> None:
 
             def work():
                 try:
-                    forberedd.build(directory, progress=progress)
+                    forberedd.ensure(directory, progress=progress)
                 except Exception:  # a failed preparation only means the Parquet is read directly
                     pass
                 finally:

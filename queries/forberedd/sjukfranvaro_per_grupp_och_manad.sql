@@ -2,51 +2,65 @@
 -- month per obligatory group (as sjukfranvaro_per_grupp) and the distinct persons with scheduled
 -- hours in that window, which decides suppression. Rows are scoped by the anstallningar row of
 -- their own month; a month with no rows in the scope is not listed.
--- Prepared store: as sjukfranvaro_per_manad, per group (total, kön, åldersgrupp): sums per month
--- first, distinct persons through each person's disjoint covered stretches within the group (person_nr: the store's whole-number person id).
+-- Prepared store: as sjukfranvaro_per_manad, per group (total, kön, åldersgrupp): the sums per month
+-- and group from the per-month, per-enhet sums, the distinct persons through each person's
+-- disjoint covered stretches within the group, from the months as bits of its sjuk_personar rows
+-- (whose `grupper` bits name its kön and age group; person_nr: the store's whole-number person id).
 with manader as (
     select distinct period as manad
     from franvaro
     where period between $fran::date and $till::date
 ),
-rader as (
-    select period, person_nr::bigint as person_nr, ordinarie_timmar, sjuk_timmar, sjuk_kort_timmar, sjuk_lang_timmar,
-           kon_grupp, aldersgrupp
-    from personmanad
-    where period between ($fran::date - interval 11 month)::date and $till::date
-      and i_scope(forvaltning, avdelning, enhet, $forvaltningar, $avdelningar, $enheter)
-),
-grupperade as (
-    -- nyckel: one whole number per person and group (its dimension and group code in the low
-    -- bits), so that the per-person window below sorts one integer instead of text.
-    select 0 as dimension, 'total' as grupp, person_nr * 16 as nyckel, * exclude (kon_grupp, aldersgrupp)
-    from rader
-    union all
-    select
-        1 as dimension,
-        kon_grupp as grupp,
-        person_nr * 16 + 4 + case kon_grupp when 'kvinnor' then 1 when 'man' then 2 else 3 end as nyckel,
-        * exclude (kon_grupp, aldersgrupp)
-    from rader
-    union all
-    select
-        2 as dimension,
-        aldersgrupp as grupp,
-        person_nr * 16 + 8 + case aldersgrupp when '29' then 1 when '30_49' then 2 else 3 end as nyckel,
-        * exclude (kon_grupp, aldersgrupp)
-    from rader
-),
 per_period as (
     select
-        dimension,
-        grupp,
+        case when grouping(kon_grupp) = 0 then 1 when grouping(aldersgrupp) = 0 then 2 else 0 end as dimension,
+        case
+            when grouping(kon_grupp) = 0 then kon_grupp
+            when grouping(aldersgrupp) = 0 then aldersgrupp
+            else 'total'
+        end as grupp,
         period,
         sum(ordinarie_timmar) as ordinarie_timmar,
         sum(sjuk_timmar) as sjuk_timmar,
         sum(sjuk_kort_timmar) as sjuk_kort_timmar,
         sum(sjuk_lang_timmar) as sjuk_lang_timmar
-    from grupperade
-    group by dimension, grupp, period
+    from sjuk_summor
+    where period between ($fran::date - interval 11 month)::date and $till::date
+      and i_scope(forvaltning, avdelning, enhet, $forvaltningar, $avdelningar, $enheter)
+    group by grouping sets ((period), (period, kon_grupp), (period, aldersgrupp))
+),
+personmanader as (
+    -- One row per person and month with scheduled hours (month m of year ar at bit m−1).
+    select person_nr::bigint as person_nr, grupper, make_date(ar, m, 1) as period
+    from (
+        select ar, person_nr, grupper, manader, unnest(range(1, 13)) as m
+        from sjuk_personar
+        where ar between year(($fran::date - interval 11 month)::date) and year($till::date)
+          and i_scope(forvaltning, avdelning, enhet, $forvaltningar, $avdelningar, $enheter)
+    )
+    where manader & (1 << (m - 1)) <> 0
+      and make_date(ar, m, 1) between ($fran::date - interval 11 month)::date and $till::date
+),
+grupperade as (
+    -- nyckel: one whole number per person and group (its dimension and group code in the low
+    -- bits), so that the per-person window below sorts one integer instead of text. grupper:
+    -- 1 kvinnor, 2 män, 4 another kön; 8, 16, 32 the age groups 29, 30_49 and 50.
+    select 0 as dimension, 'total' as grupp, person_nr * 16 as nyckel, period
+    from personmanader
+    union all
+    select
+        1 as dimension,
+        case when grupper & 1 <> 0 then 'kvinnor' when grupper & 2 <> 0 then 'man' end as grupp,
+        person_nr * 16 + 4 + case when grupper & 1 <> 0 then 1 when grupper & 2 <> 0 then 2 else 3 end as nyckel,
+        period
+    from personmanader
+    union all
+    select
+        2 as dimension,
+        case when grupper & 8 <> 0 then '29' when grupper & 16 <> 0 then '30_49' else '50' end as grupp,
+        person_nr * 16 + 8 + case when grupper & 8 <> 0 then 1 when grupper & 16 <> 0 then 2 else 3 end as nyckel,
+        period
+    from personmanader
 ),
 summor as (
     select
@@ -74,7 +88,6 @@ tackning as (
         ) as fran_manad,
         (period + interval 11 month)::date as till_manad
     from grupperade
-    where ordinarie_timmar > 0
 ),
 steg as (
     select dimension, grupp, manad, sum(steg) as steg

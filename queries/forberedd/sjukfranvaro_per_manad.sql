@@ -1,22 +1,16 @@
 -- For each month $fran..$till present in franvaro: the sick-leave sums over the 12 months ending
 -- that month (a rolling NT1 window) and the distinct persons with scheduled hours in that window,
 -- which decides suppression. Rows are scoped by the anstallningar row of their own month.
--- Prepared store, without repeating each row twelve times: the sums are summed per month first
--- (a sum of sums is the sum), and each person's months with scheduled hours become the months
--- they count in — a month counts a person when one of the person's rows lies in its window, so a
--- row at p covers p … p+11, less what the person's previous row already covers. The covered
--- stretches are disjoint per person, so counting them per month counts distinct persons exactly.
--- person_nr is the store's whole-number stand-in for person_id (one-to-one).
+-- Prepared store, without repeating each row twelve times: the sums from the per-month, per-enhet
+-- sums (a sum of sums is the sum), and each person's months with scheduled hours (the bits of its
+-- sjuk_personar rows) become the months they count in — a month counts a person when one of the
+-- person's months lies in its window, so a month p covers p … p+11, less what the person's
+-- previous month already covers. The covered stretches are disjoint per person, so counting them
+-- per month counts distinct persons exactly. person_nr is the store's whole-number person id.
 with manader as (
     select distinct period as manad
     from franvaro
     where period between $fran::date and $till::date
-),
-rader as (
-    select period, person_nr, ordinarie_timmar, sjuk_timmar, sjuk_kort_timmar, sjuk_lang_timmar
-    from personmanad
-    where period between ($fran::date - interval 11 month)::date and $till::date
-      and i_scope(forvaltning, avdelning, enhet, $forvaltningar, $avdelningar, $enheter)
 ),
 per_period as (
     select
@@ -25,8 +19,22 @@ per_period as (
         sum(sjuk_timmar) as sjuk_timmar,
         sum(sjuk_kort_timmar) as sjuk_kort_timmar,
         sum(sjuk_lang_timmar) as sjuk_lang_timmar
-    from rader
+    from sjuk_summor
+    where period between ($fran::date - interval 11 month)::date and $till::date
+      and i_scope(forvaltning, avdelning, enhet, $forvaltningar, $avdelningar, $enheter)
     group by period
+),
+personmanader as (
+    -- One row per person and month with scheduled hours (month m of year ar at bit m−1).
+    select person_nr, make_date(ar, m, 1) as period
+    from (
+        select ar, person_nr, manader, unnest(range(1, 13)) as m
+        from sjuk_personar
+        where ar between year(($fran::date - interval 11 month)::date) and year($till::date)
+          and i_scope(forvaltning, avdelning, enhet, $forvaltningar, $avdelningar, $enheter)
+    )
+    where manader & (1 << (m - 1)) <> 0
+      and make_date(ar, m, 1) between ($fran::date - interval 11 month)::date and $till::date
 ),
 summor as (
     select
@@ -40,15 +48,14 @@ summor as (
     group by m.manad
 ),
 tackning as (
-    -- A duplicate row (same person and month) covers nothing more: its stretch is empty.
+    -- A duplicate (same person and month) covers nothing more: its stretch is empty.
     select
         greatest(
             period,
             coalesce((lag(period) over (partition by person_nr order by period) + interval 12 month)::date, period)
         ) as fran_manad,
         (period + interval 11 month)::date as till_manad
-    from rader
-    where ordinarie_timmar > 0
+    from personmanader
 ),
 steg as (
     -- +1 where a stretch starts, −1 the month after it ends; the running sum counts persons.
