@@ -267,7 +267,7 @@ def test_prepared_store_is_filtered_too(fixture_dir, tmp_path, monkeypatch):
         (4800.0, 50.0)
     ]
     assert _count(chef_y, "select count(*) from sjuk_personar") == 8
-    assert _count(chef_y, "select count(distinct person_nr) from sjuk_personar") == 4
+    assert _count(chef_y, "select count(distinct person_id) from sjuk_personar") == 4
     assert _count(chef_y, "select sum(antal) from personal_summor") == 13 * 3 + 9
     assert chef_y.execute("select * from org_enheter").fetchall() == [(FA, AY, "Enhet Y1")]
     # In 2024 p22 (2023-09 … 2024-05) has January to May, bits 0–4; p14, p15 and p16 (… 2024-09)

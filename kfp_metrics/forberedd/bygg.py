@@ -34,39 +34,30 @@ PERSON_MONTH_TABLES = ("anstallningar", "franvaro")
 COPIED_APART = ("anstallningar",)
 
 # The franvaro rows with the attributes of their anstallningar row of the same month: what every
-# sick-leave figure joins, done once a year at a time ({chunk}: one year of f.period) into a temp
-# table from which the sums and the person rows are grouped. The inner join keeps exactly the rows
-# the queries keep.
+# sick-leave figure joins, done a year at a time ({chunk}: one year of f.period) and grouped at
+# once into the sums and the person rows (nothing of the join is kept). The inner join keeps
+# exactly the rows the queries keep. The person's groups as bits: 1 kvinnor, 2 män, 4 another kön;
+# 8, 16, 32 the age groups 29, 30_49 and 50 (whole numbers group much faster than text).
 PERSONMANAD = """
-create or replace temp table personmanad as
 select
     a.forvaltning,
     a.avdelning,
     a.enhet,
     f.period,
-    n.person_nr,
+    f.person_id,
     f.ordinarie_timmar,
     f.sjuk_timmar,
     f.sjuk_kort_timmar,
     f.sjuk_lang_timmar,
-    case a.kon when 'K' then 'kvinnor' when 'M' then 'man' end as kon_grupp,
-    case
-        when year(f.period) - a.fodelsear <= 29 then '29'
-        when year(f.period) - a.fodelsear <= 49 then '30_49'
-        else '50'
-    end as aldersgrupp
+    (case a.kon when 'K' then 1 when 'M' then 2 else 4 end
+        | case
+            when year(f.period) - a.fodelsear <= 29 then 8
+            when year(f.period) - a.fodelsear <= 49 then 16
+            else 32
+        end)::utinyint as grupper
 from main.franvaro as f
 join main.anstallningar as a on a.period = f.period and a.person_id = f.person_id
-join personer as n on n.person_id = f.person_id
 where {chunk}
-"""
-
-# A whole number per person, one-to-one with person_id: distinct counts and per-person windows
-# hash and sort it much faster than the text id.
-PERSONER = """
-create temp table personer as
-select person_id, (row_number() over ())::integer as person_nr
-from (select distinct person_id from main.franvaro)
 """
 
 # Additive aggregates and compact person rows derived from personmanad and anstallningar, for the
@@ -82,14 +73,22 @@ FROM_PERSONMANAD = (
     (
         "sjuk_summor",
         """
+with summor as (
+    select
+        period, forvaltning, avdelning, enhet, grupper,
+        sum(ordinarie_timmar) as ordinarie_timmar,
+        sum(sjuk_timmar) as sjuk_timmar,
+        sum(sjuk_kort_timmar) as sjuk_kort_timmar,
+        sum(sjuk_lang_timmar) as sjuk_lang_timmar
+    from personmanad
+    group by all
+)
 select
-    period, forvaltning, avdelning, enhet, kon_grupp, aldersgrupp,
-    sum(ordinarie_timmar) as ordinarie_timmar,
-    sum(sjuk_timmar) as sjuk_timmar,
-    sum(sjuk_kort_timmar) as sjuk_kort_timmar,
-    sum(sjuk_lang_timmar) as sjuk_lang_timmar
-from personmanad
-group by all
+    period, forvaltning, avdelning, enhet,
+    case when grupper & 1 <> 0 then 'kvinnor' when grupper & 2 <> 0 then 'man' end as kon_grupp,
+    case when grupper & 8 <> 0 then '29' when grupper & 16 <> 0 then '30_49' else '50' end as aldersgrupp,
+    ordinarie_timmar, sjuk_timmar, sjuk_kort_timmar, sjuk_lang_timmar
+from summor
 order by period, forvaltning, avdelning, enhet, kon_grupp, aldersgrupp
 """,
     ),
@@ -97,18 +96,14 @@ order by period, forvaltning, avdelning, enhet, kon_grupp, aldersgrupp
         "sjuk_personar",
         """
 select
-    year(period)::integer as ar, forvaltning, avdelning, enhet, person_nr,
-    -- The person's groups as bits: 1 kvinnor, 2 män, 4 another kön; 8, 16, 32 the age groups
-    -- 29, 30_49 and 50 (sjukfranvaro_per_grupp).
-    (case kon_grupp when 'kvinnor' then 1 when 'man' then 2 else 4 end
-        | case aldersgrupp when '29' then 8 when '30_49' then 16 else 32 end)::utinyint as grupper,
+    year(period)::integer as ar, forvaltning, avdelning, enhet, person_id, grupper,
     -- Months of the year with scheduled hours (ordinarie_timmar ≥ 0 by validation, so a person's
     -- sum over a window is positive exactly when one of these months lies in it).
     bit_or((1 << (month(period) - 1))::usmallint) as manader
 from personmanad
 where ordinarie_timmar > 0
 group by all
-order by ar, forvaltning, avdelning, enhet, person_nr
+order by ar, forvaltning, avdelning, enhet, person_id
 """,
     ),
 )
@@ -182,6 +177,15 @@ def _write_chunked(con, target: str, select: str, chunks: list[str]) -> None:
     except BaseException:
         con.execute("rollback")
         raise
+
+
+def _with_join(select: str) -> str:
+    """select reading `personmanad`, with the year's join as that name ({chunk} kept)."""
+    join = f"personmanad as ({PERSONMANAD})"
+    text = select.strip()
+    if text.startswith("with "):
+        return f"with {join},\n{text.removeprefix('with ')}"
+    return f"with {join}\n{text}"
 
 
 def _say(progress, fraction: float | None, text: str) -> None:
@@ -267,21 +271,11 @@ def build_file(
             _say(progress, i / steps, f"Tabell {name}: {tal(rows)} rader ({_seconds(t0)} s)")
         _say(progress, len(copied) / steps, "Kopplar frånvaron till anställningsraderna …")
         t0 = time.perf_counter()
-        con.execute(PERSONER)
-        # A year at a time: the join's rows are grouped into both tables, then dropped.
-        con.execute("begin transaction")
-        try:
-            for i, chunk in enumerate(_chunks(con, "main.franvaro as f", "f.period")):
-                con.execute(PERSONMANAD.format(chunk=chunk))
-                for name, select in FROM_PERSONMANAD:
-                    verb = f"create table ny.{name} as" if i == 0 else f"insert into ny.{name}"
-                    con.execute(f"{verb} {select}")
-                con.execute("drop table personmanad")
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
-        con.execute("drop table personer")
+        # A year at a time: the join grouped into each table (the join is cheaper done twice
+        # than kept: a year of its rows is gigabytes at national scale).
+        chunks = _chunks(con, "main.franvaro as f", "f.period")
+        for name, select in FROM_PERSONMANAD:
+            _write_chunked(con, f"ny.{name}", _with_join(select), chunks)
         counts = [
             con.execute(f"select count(*) from ny.{name}").fetchone()[0] for name, _ in FROM_PERSONMANAD
         ]

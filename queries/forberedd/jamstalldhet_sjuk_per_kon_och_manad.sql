@@ -24,7 +24,7 @@ personer as (
     select
         m.manad,
         case when p.grupper & 1 <> 0 then 'K' when p.grupper & 2 <> 0 then 'M' end as kon,
-        count(distinct p.person_nr) as personer
+        count(distinct p.person_id) as personer
     from manader as m
     join sjuk_personar as p
         on p.ar between year((m.manad - interval 11 month)::date) and year(m.manad)

@@ -16,7 +16,7 @@ with summor as (
     group by forvaltning, avdelning
 ),
 personer as (
-    select forvaltning, avdelning, count(distinct person_nr) as personer
+    select forvaltning, avdelning, count(distinct person_id) as personer
     from sjuk_personar
     where ar between year($fran::date) and year($till::date)
       and i_scope(forvaltning, avdelning, enhet, $forvaltningar, $avdelningar, $enheter)

@@ -35,7 +35,7 @@ personer as (
     -- Per person the groups in which it had scheduled hours in the window: `grupper` bits of the
     -- rows whose months (bits of `manader`, month m at bit m−1) meet the window's months of
     -- year ar, from month(fran) in the first year to month(till) in the last.
-    select person_nr, bit_or(grupper) as grupper
+    select person_id, bit_or(grupper) as grupper
     from sjuk_personar
     where ar between year($fran::date) and year($till::date)
       and i_scope(forvaltning, avdelning, enhet, $forvaltningar, $avdelningar, $enheter)
@@ -43,7 +43,7 @@ personer as (
           (1 << (case when ar = year($till::date) then month($till::date) else 12 end))
           - (1 << (case when ar = year($fran::date) then month($fran::date) else 1 end - 1))
       ) <> 0
-    group by person_nr
+    group by person_id
 ),
 antal as (
     select

@@ -5,7 +5,7 @@
 -- Prepared store: as sjukfranvaro_per_manad, per group (total, kön, åldersgrupp): the sums per month
 -- and group from the per-month, per-enhet sums, the distinct persons through each person's
 -- disjoint covered stretches within the group, from the months as bits of its sjuk_personar rows
--- (whose `grupper` bits name its kön and age group; person_nr: the store's whole-number person id).
+-- (whose `grupper` bits name its kön and age group).
 with manader as (
     select distinct period as manad
     from franvaro
@@ -31,9 +31,9 @@ per_period as (
 ),
 personmanader as (
     -- One row per person and month with scheduled hours (month m of year ar at bit m−1).
-    select person_nr::bigint as person_nr, grupper, make_date(ar, m, 1) as period
+    select person_id, grupper, make_date(ar, m, 1) as period
     from (
-        select ar, person_nr, grupper, manader, unnest(range(1, 13)) as m
+        select ar, person_id, grupper, manader, unnest(range(1, 13)) as m
         from sjuk_personar
         where ar between year(($fran::date - interval 11 month)::date) and year($till::date)
           and i_scope(forvaltning, avdelning, enhet, $forvaltningar, $avdelningar, $enheter)
@@ -42,23 +42,24 @@ personmanader as (
       and make_date(ar, m, 1) between ($fran::date - interval 11 month)::date and $till::date
 ),
 grupperade as (
-    -- nyckel: one whole number per person and group (its dimension and group code in the low
-    -- bits), so that the per-person window below sorts one integer instead of text. grupper:
-    -- 1 kvinnor, 2 män, 4 another kön; 8, 16, 32 the age groups 29, 30_49 and 50.
-    select 0 as dimension, 'total' as grupp, person_nr * 16 as nyckel, period
+    -- nyckel: the dimension and group as one small whole number, partitioned on with the person.
+    -- grupper: 1 kvinnor, 2 män, 4 another kön; 8, 16, 32 the age groups 29, 30_49 and 50.
+    select 0 as dimension, 'total' as grupp, person_id, 0 as nyckel, period
     from personmanader
     union all
     select
         1 as dimension,
         case when grupper & 1 <> 0 then 'kvinnor' when grupper & 2 <> 0 then 'man' end as grupp,
-        person_nr * 16 + 4 + case when grupper & 1 <> 0 then 1 when grupper & 2 <> 0 then 2 else 3 end as nyckel,
+        person_id,
+        4 + case when grupper & 1 <> 0 then 1 when grupper & 2 <> 0 then 2 else 3 end as nyckel,
         period
     from personmanader
     union all
     select
         2 as dimension,
         case when grupper & 8 <> 0 then '29' when grupper & 16 <> 0 then '30_49' else '50' end as grupp,
-        person_nr * 16 + 8 + case when grupper & 8 <> 0 then 1 when grupper & 16 <> 0 then 2 else 3 end as nyckel,
+        person_id,
+        8 + case when grupper & 8 <> 0 then 1 when grupper & 16 <> 0 then 2 else 3 end as nyckel,
         period
     from personmanader
 ),
@@ -82,7 +83,7 @@ tackning as (
         greatest(
             period,
             coalesce(
-                (lag(period) over (partition by nyckel order by period) + interval 12 month)::date,
+                (lag(period) over (partition by person_id, nyckel order by period) + interval 12 month)::date,
                 period
             )
         ) as fran_manad,

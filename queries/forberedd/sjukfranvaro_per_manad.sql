@@ -6,7 +6,7 @@
 -- sjuk_personar rows) become the months they count in — a month counts a person when one of the
 -- person's months lies in its window, so a month p covers p … p+11, less what the person's
 -- previous month already covers. The covered stretches are disjoint per person, so counting them
--- per month counts distinct persons exactly. person_nr is the store's whole-number person id.
+-- per month counts distinct persons exactly.
 with manader as (
     select distinct period as manad
     from franvaro
@@ -26,9 +26,9 @@ per_period as (
 ),
 personmanader as (
     -- One row per person and month with scheduled hours (month m of year ar at bit m−1).
-    select person_nr, make_date(ar, m, 1) as period
+    select person_id, make_date(ar, m, 1) as period
     from (
-        select ar, person_nr, manader, unnest(range(1, 13)) as m
+        select ar, person_id, manader, unnest(range(1, 13)) as m
         from sjuk_personar
         where ar between year(($fran::date - interval 11 month)::date) and year($till::date)
           and i_scope(forvaltning, avdelning, enhet, $forvaltningar, $avdelningar, $enheter)
@@ -52,7 +52,7 @@ tackning as (
     select
         greatest(
             period,
-            coalesce((lag(period) over (partition by person_nr order by period) + interval 12 month)::date, period)
+            coalesce((lag(period) over (partition by person_id order by period) + interval 12 month)::date, period)
         ) as fran_manad,
         (period + interval 11 month)::date as till_manad
     from personmanader
