@@ -3,8 +3,9 @@
 -- distinct persons having scheduled hours in the window, which decides suppression.
 -- Prepared store: the sums from the per-month, per-enhet sums; the persons from sjuk_personar,
 -- whose rows each carry one kön bit (1 K, 2 M; kön is K or M by validation) and the months with
--- scheduled hours as bits, so a person counts for a month exactly when one of its months of that
--- kön lies in the window.
+-- scheduled hours as bits, as one mask per person, kön and year holding that year and the one
+-- before (as in sjukfranvaro_per_manad): a person counts for a month exactly when its mask of the
+-- month's year meets the window's bits.
 with manader as (
     select unnest(generate_series($fran::date, $till::date, interval 1 month))::date as manad
 ),
@@ -20,27 +21,27 @@ summor as (
       and i_scope(s.forvaltning, s.avdelning, s.enhet, $forvaltningar, $avdelningar, $enheter)
     group by m.manad, s.kon_grupp
 ),
+personrader as (
+    select person_id, ar, case when grupper & 1 <> 0 then 'K' when grupper & 2 <> 0 then 'M' end as kon, manader
+    from sjuk_personar
+    where ar between year($fran::date) - 1 and year($till::date)
+      and i_scope(forvaltning, avdelning, enhet, $forvaltningar, $avdelningar, $enheter)
+),
+tva_ar as (
+    -- The year before in bits 0–11, the year in bits 12–23 (month k at bit k−1 of its year).
+    select kon, person_id, ar, bit_or(bitar) as bitar
+    from (
+        select kon, person_id, ar, manader::uinteger << 12 as bitar from personrader
+        union all
+        select kon, person_id, ar + 1 as ar, manader::uinteger as bitar from personrader where ar < year($till::date)
+    )
+    group by all
+),
 personer as (
-    select
-        m.manad,
-        case when p.grupper & 1 <> 0 then 'K' when p.grupper & 2 <> 0 then 'M' end as kon,
-        count(distinct p.person_id) as personer
+    select m.manad, t.kon, count(*) as personer
     from manader as m
-    join sjuk_personar as p
-        on p.ar between year((m.manad - interval 11 month)::date) and year(m.manad)
-    where p.ar between year(($fran::date - interval 11 month)::date) and year($till::date)
-      and i_scope(p.forvaltning, p.avdelning, p.enhet, $forvaltningar, $avdelningar, $enheter)
-      -- The window's months of year ar as bits (month k at bit k−1).
-      and p.manader & (
-          (1 << (case when p.ar = year(m.manad) then month(m.manad) else 12 end))
-          - (1 << (
-              case
-                  when p.ar = year((m.manad - interval 11 month)::date)
-                      then month((m.manad - interval 11 month)::date)
-                  else 1
-              end - 1
-          ))
-      ) <> 0
+    join tva_ar as t on t.ar = year(m.manad)
+    where (t.bitar >> month(m.manad)) & 4095 <> 0
     group by all
 )
 select

@@ -2,11 +2,12 @@
 -- that month (a rolling NT1 window) and the distinct persons with scheduled hours in that window,
 -- which decides suppression. Rows are scoped by the anstallningar row of their own month.
 -- Prepared store, without repeating each row twelve times: the sums from the per-month, per-enhet
--- sums (a sum of sums is the sum), and each person's months with scheduled hours (the bits of its
--- sjuk_personar rows) become the months they count in — a month counts a person when one of the
--- person's months lies in its window, so a month p covers p … p+11, less what the person's
--- previous month already covers. The covered stretches are disjoint per person, so counting them
--- per month counts distinct persons exactly.
+-- sums (a sum of sums is the sum); the persons from the months with scheduled hours of each
+-- person's sjuk_personar rows, as one mask per person and year holding that year and the one
+-- before (the year before in bits 0–11, the year in bits 12–23, month k at bit k−1 of its year).
+-- The window of the 12 months ending month m of a year is then bits m … m+11 of that year's mask,
+-- and each person has one mask per year, so counting the masks that meet it counts distinct
+-- persons exactly.
 with manader as (
     select distinct period as manad
     from franvaro
@@ -24,18 +25,6 @@ per_period as (
       and i_scope(forvaltning, avdelning, enhet, $forvaltningar, $avdelningar, $enheter)
     group by period
 ),
-personmanader as (
-    -- One row per person and month with scheduled hours (month m of year ar at bit m−1).
-    select person_id, make_date(ar, m, 1) as period
-    from (
-        select ar, person_id, manader, unnest(range(1, 13)) as m
-        from sjuk_personar
-        where ar between year(($fran::date - interval 11 month)::date) and year($till::date)
-          and i_scope(forvaltning, avdelning, enhet, $forvaltningar, $avdelningar, $enheter)
-    )
-    where manader & (1 << (m - 1)) <> 0
-      and make_date(ar, m, 1) between ($fran::date - interval 11 month)::date and $till::date
-),
 summor as (
     select
         m.manad,
@@ -47,34 +36,27 @@ summor as (
     join per_period as p on p.period between (m.manad - interval 11 month)::date and m.manad
     group by m.manad
 ),
-tackning as (
-    -- A duplicate (same person and month) covers nothing more: its stretch is empty.
-    select
-        greatest(
-            period,
-            coalesce((lag(period) over (partition by person_id order by period) + interval 12 month)::date, period)
-        ) as fran_manad,
-        (period + interval 11 month)::date as till_manad
-    from personmanader
+personrader as (
+    select person_id, ar, manader
+    from sjuk_personar
+    where ar between year($fran::date) - 1 and year($till::date)
+      and i_scope(forvaltning, avdelning, enhet, $forvaltningar, $avdelningar, $enheter)
 ),
-steg as (
-    -- +1 where a stretch starts, −1 the month after it ends; the running sum counts persons.
-    select manad, sum(steg) as steg
+tva_ar as (
+    select person_id, ar, bit_or(bitar) as bitar
     from (
-        select fran_manad as manad, 1 as steg from tackning where fran_manad <= till_manad
+        select person_id, ar, manader::uinteger << 12 as bitar from personrader
         union all
-        select (till_manad + interval 1 month)::date, -1 from tackning where fran_manad <= till_manad
+        select person_id, ar + 1 as ar, manader::uinteger as bitar from personrader where ar < year($till::date)
     )
-    group by manad
-),
-lopande as (
-    select manad, (sum(steg) over (order by manad))::bigint as personer
-    from steg
+    group by person_id, ar
 ),
 personer as (
-    select m.manad, l.personer
+    select m.manad, count(*) as personer
     from manader as m
-    asof join lopande as l on m.manad >= l.manad
+    join tva_ar as t on t.ar = year(m.manad)
+    where (t.bitar >> month(m.manad)) & 4095 <> 0
+    group by m.manad
 )
 select
     m.manad as period,
