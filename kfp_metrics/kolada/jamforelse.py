@@ -239,7 +239,6 @@ def jamforelser(
     counterpart, or without values for the shown ids, is left out (nothing is shown)."""
     if not present(con) or not visa:
         return {}
-    frame = rader(con, period.year)
     periods = _periods(con)
     own: dict[tuple[str, int], dict] = {}
     out = {}
@@ -247,20 +246,36 @@ def jamforelser(
         m = MOTSVARIGHETER.get(metric_id)
         if m is None:
             continue
-        rows = _latest(frame, m, visa)
-        if rows.empty:
+        kolada = _kolada_values(con, period.year, m, visa)
+        if kolada is None:
             continue
+        year, varden, hamtad = kolada
+        key = (m.omrade, year)
+        if key not in own:
+            own[key] = _own_values(con, m.omrade, year, scope, periods, frozenset(metrics))
+        out[metric_id] = Jamforelse(metric_id, m.kpi, year, varden, own[key].get(metric_id), hamtad)
+    return out
+
+
+def _kolada_values(
+    con: duckdb.DuckDBPyConnection, ar: int, m: Motsvarighet, visa: tuple[str, ...]
+) -> tuple[int, tuple[Varde, ...], dt.date | None] | None:
+    """(year, values of the shown ids, fetched) of the metric's KPI in the latest year ≤ ar with
+    values for them, or None; the same for every scope, so worked out once per connection."""
+
+    def compute():
+        rows = _latest(rader(con, ar), m, visa)
+        if rows.empty:
+            return None
         year = int(rows["ar"].iloc[0])
         by_id = {r.kommun_id: r for r in rows.itertuples(index=False)}
         varden = tuple(Varde(k, by_id[k].kommun, year, _float(by_id[k].varde)) for k in visa if k in by_id)
         hamtad = max(
             (pd.Timestamp(r.hamtad).date() for r in by_id.values() if not pd.isna(r.hamtad)), default=None
         )
-        key = (m.omrade, year)
-        if key not in own:
-            own[key] = _own_values(con, m.omrade, year, scope, periods, frozenset(metrics))
-        out[metric_id] = Jamforelse(metric_id, m.kpi, year, varden, own[key].get(metric_id), hamtad)
-    return out
+        return year, varden, hamtad
+
+    return remembered(con, ("jamforelse", ar, m, visa), compute)
 
 
 def serier(
