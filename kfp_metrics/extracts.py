@@ -174,7 +174,8 @@ _FROZEN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 def freeze_catalog(con):
     """Mark con as complete: its tables and columns no longer change, so answers about them are
-    remembered for as long as it lives. Returns con."""
+    remembered for as long as it lives (and results that are the same for every scope: a
+    connection is made per fingerprint of the extracts). Returns con."""
     _FROZEN[con] = {}
     return con
 

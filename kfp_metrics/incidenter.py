@@ -543,17 +543,13 @@ def latest_complete_tertial(period: dt.date) -> tuple[int, int]:
     return (period.year, t - 1) if t > 1 else (period.year - 1, 3)
 
 
-def _count(con, scope: Scope, fran: dt.date, slut: dt.date) -> tuple[int, int]:
-    frame = run(con, "incidenter_per_tertial", scope, fran=fran, slut=slut)
-    return int(frame["antal"].sum()), int(frame["hot_och_vald"].sum())
+def _span(counts: dict, year: int, t: int, fran_manad: int, till_manad: int) -> Jamforelse:
+    def total(y: int) -> tuple[int, int]:
+        months = [counts.get((y, m), (0, 0)) for m in range(fran_manad, till_manad + 1)]
+        return sum(n for n, _ in months), sum(h for _, h in months)
 
-
-def _span(con, scope: Scope, year: int, t: int, fran_manad: int, till_manad: int) -> Jamforelse:
-    def window(y: int) -> tuple[dt.date, dt.date]:
-        return dt.date(y, fran_manad, 1), month_end(dt.date(y, till_manad, 1))
-
-    antal, hot = _count(con, scope, *window(year))
-    antal_fg, hot_fg = _count(con, scope, *window(year - 1))
+    antal, hot = total(year)
+    antal_fg, hot_fg = total(year - 1)
     return Jamforelse(year, t, fran_manad, till_manad, antal, hot, antal_fg, hot_fg)
 
 
@@ -564,11 +560,24 @@ def tertialer(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope) -> 
     if not has_table(con, "incidenter"):
         return None
     year, t = latest_complete_tertial(period)
+    # Every span is whole months of one year and the same months a year earlier: one query of the
+    # counts per month from the earliest of them to P, summed per span.
+    frame = run(con, "incidenter_per_manad", scope, fran=dt.date(year - 1, 1, 1), slut=month_end(period))
+    counts = {
+        (int(ar), int(m)): (int(n), int(h))
+        for ar, m, n, h in zip(
+            frame["ar"].tolist(),
+            frame["manad"].tolist(),
+            frame["antal"].tolist(),
+            frame["hot_och_vald"].tolist(),
+            strict=True,
+        )
+    }
     start = tertial_start_month(t)
-    senaste = _span(con, scope, year, t, start, start + 3)
+    senaste = _span(counts, year, t, start, start + 3)
     pagaende = None
     if (year, t) != (period.year, tertial(period.month)):
         running = tertial(period.month)
-        pagaende = _span(con, scope, period.year, running, tertial_start_month(running), period.month)
-    i_ar = _span(con, scope, period.year, tertial(period.month), 1, period.month)
+        pagaende = _span(counts, period.year, running, tertial_start_month(running), period.month)
+    i_ar = _span(counts, period.year, tertial(period.month), 1, period.month)
     return Tertialer(senaste, pagaende, i_ar)

@@ -30,9 +30,10 @@ class Card:
     jamforelse_hjalp: str | None = None
 
 
-# The key-figure sections the cards read, at P and a year earlier.
-SECTIONS_NOW = ("personal", "sjukfranvaro", "rorlighet", "medarbetarenkat", "incidenter", "aktiviteter")
-SECTIONS_BEFORE = ("personal", "sjukfranvaro", "rorlighet", "medarbetarenkat", "incidenter")
+# The key-figure sections the cards read, at P and a year earlier. The incident card reads
+# incidenter.tertialer instead (like with like), which is None without the incident table.
+SECTIONS_NOW = ("personal", "sjukfranvaro", "rorlighet", "medarbetarenkat", "aktiviteter")
+SECTIONS_BEFORE = ("personal", "sjukfranvaro", "rorlighet", "medarbetarenkat")
 
 
 def format_value(metric_id: str, value, suppressed: bool = False) -> str:
@@ -303,6 +304,6 @@ def _cards(
                 enkat_label,
             )
         )
-    out.append(incident_card(tertialer if now.get("incidenter") else None, period, PAGES["incidenter"]))
+    out.append(incident_card(tertialer, period, PAGES["incidenter"]))
     out.append(activity_card(now, PAGES["aktiviteter"]))
     return out

@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from kfp_metrics import catalog, nyckeltal
-from kfp_metrics.extracts import has_column, has_table
+from kfp_metrics.extracts import has_column, has_table, remembered
 from kfp_metrics.format import SUPPRESSED, datum, procent, tal
 from kfp_metrics.kolada.kpi import KPI_TITLAR, MOTSVARIGHETER, SKILLNADER, Motsvarighet
 from kfp_metrics.queries import Scope, run
@@ -31,8 +31,9 @@ def present(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def rader(con: duckdb.DuckDBPyConnection, ar: int) -> pd.DataFrame:
-    """Every row of the table up to and including year ar."""
-    return run(con, "jamforelse_rader", Scope(), ar=ar)
+    """Every row of the table up to and including year ar; the same for every scope, so read once
+    per connection (do not mutate the result)."""
+    return remembered(con, ("jamforelse_rader", ar), lambda: run(con, "jamforelse_rader", Scope(), ar=ar))
 
 
 def _latest(frame: pd.DataFrame, m: Motsvarighet, ids: tuple[str, ...] | None = None) -> pd.DataFrame:
@@ -165,13 +166,23 @@ def held_ids(con: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
     return tuple(sorted(set(frame["kommun_id"])))
 
 
-def _periods(con: duckdb.DuckDBPyConnection) -> set[dt.date]:
-    frame = run(con, "perioder", Scope())
-    return {pd.Timestamp(p).date() for p in frame["period"]}
+def _periods(con: duckdb.DuckDBPyConnection) -> frozenset[dt.date]:
+    def read() -> frozenset[dt.date]:
+        return frozenset(pd.Timestamp(p).date() for p in run(con, "perioder", Scope())["period"])
+
+    return remembered(con, ("perioder",), read)
 
 
-def _own_values(con: duckdb.DuckDBPyConnection, omrade: str, year: int, scope: Scope, periods: set) -> dict:
-    """metric id → Egen for one area and calendar year, with the contract's definitions."""
+def _own_values(
+    con: duckdb.DuckDBPyConnection,
+    omrade: str,
+    year: int,
+    scope: Scope,
+    periods: frozenset,
+    wanted: frozenset[str] = frozenset(MOTSVARIGHETER),
+) -> dict:
+    """metric id → Egen for one area and calendar year, with the contract's definitions; of the
+    metrics not wanted, what needs a query of its own is left out."""
     from kfp_metrics import heltid
 
     december = dt.date(year, 12, 1)
@@ -196,6 +207,8 @@ def _own_values(con: duckdb.DuckDBPyConnection, omrade: str, year: int, scope: S
             out[m] = Egen(
                 year, None if r is None else _float(r.andel_pct), bool(r is not None and r.undertryckt)
             )
+        if "heltidsarbetande_andel_pct" not in wanted:
+            return out
         if has_column(con, "anstallningar", "faktisk_sysselsattningsgrad"):
             arb = heltid.heltidsarbetande_per_manad(con, december, scope, fran=december)
             row = arb[arb["matt"] == "heltidsarbetande"]
@@ -226,7 +239,6 @@ def jamforelser(
     counterpart, or without values for the shown ids, is left out (nothing is shown)."""
     if not present(con) or not visa:
         return {}
-    frame = rader(con, period.year)
     periods = _periods(con)
     own: dict[tuple[str, int], dict] = {}
     out = {}
@@ -234,20 +246,36 @@ def jamforelser(
         m = MOTSVARIGHETER.get(metric_id)
         if m is None:
             continue
-        rows = _latest(frame, m, visa)
-        if rows.empty:
+        kolada = _kolada_values(con, period.year, m, visa)
+        if kolada is None:
             continue
+        year, varden, hamtad = kolada
+        key = (m.omrade, year)
+        if key not in own:
+            own[key] = _own_values(con, m.omrade, year, scope, periods, frozenset(metrics))
+        out[metric_id] = Jamforelse(metric_id, m.kpi, year, varden, own[key].get(metric_id), hamtad)
+    return out
+
+
+def _kolada_values(
+    con: duckdb.DuckDBPyConnection, ar: int, m: Motsvarighet, visa: tuple[str, ...]
+) -> tuple[int, tuple[Varde, ...], dt.date | None] | None:
+    """(year, values of the shown ids, fetched) of the metric's KPI in the latest year ≤ ar with
+    values for them, or None; the same for every scope, so worked out once per connection."""
+
+    def compute():
+        rows = _latest(rader(con, ar), m, visa)
+        if rows.empty:
+            return None
         year = int(rows["ar"].iloc[0])
         by_id = {r.kommun_id: r for r in rows.itertuples(index=False)}
         varden = tuple(Varde(k, by_id[k].kommun, year, _float(by_id[k].varde)) for k in visa if k in by_id)
         hamtad = max(
             (pd.Timestamp(r.hamtad).date() for r in by_id.values() if not pd.isna(r.hamtad)), default=None
         )
-        key = (m.omrade, year)
-        if key not in own:
-            own[key] = _own_values(con, m.omrade, year, scope, periods)
-        out[metric_id] = Jamforelse(metric_id, m.kpi, year, varden, own[key].get(metric_id), hamtad)
-    return out
+        return year, varden, hamtad
+
+    return remembered(con, ("jamforelse", ar, m, visa), compute)
 
 
 def serier(

@@ -6,6 +6,7 @@ import streamlit as st
 
 from kfp_metrics.kolada import diagram, installningar, jamforelse
 from kfp_metrics.kolada.kpi import counterpart
+from kfp_metrics.queries import Scope
 from kfp_metrics.ui import compute
 
 
@@ -23,11 +24,12 @@ def jamforelser(f, metrics: tuple[str, ...]) -> dict[str, jamforelse.Jamforelse]
 
 
 def serier(f, metric_id: str) -> tuple:
-    """(kommun, år, värde) for the chart markers of one metric."""
+    """(kommun, år, värde) for the chart markers of one metric: Kolada's values, the same for every
+    scope, so computed once for all of them."""
     visa = shown_ids()
     if not visa:
         return ()
-    return compute.call(jamforelse.serier, f.period, f.scope, metric_id=metric_id, visa=visa)
+    return compute.call(jamforelse.serier, f.period, Scope(), metric_id=metric_id, visa=visa)
 
 
 def note(items) -> None:
