@@ -34,31 +34,49 @@ PERSON_MONTH_TABLES = ("anstallningar", "franvaro")
 COPIED_APART = ("anstallningar",)
 
 # The franvaro rows with the attributes of their anstallningar row of the same month: what every
-# sick-leave figure joins, done a year at a time ({chunk}: one year of f.period) and grouped at
-# once into the sums and the person rows (nothing of the join is kept). The inner join keeps
-# exactly the rows the queries keep. The person's groups as bits: 1 kvinnor, 2 män, 4 another kön;
-# 8, 16, 32 the age groups 29, 30_49 and 50 (whole numbers group much faster than text).
+# sick-leave figure joins, done a year at a time ({a_chunk} and {f_chunk}: one year of a.period and
+# f.period) into a temp table from which the sums and the person rows are grouped. The inner join
+# keeps exactly the rows the queries keep. What the join carries is kept small, since that is
+# what it costs: the organisation as the ORG_TYPES enums (a number each, named again when
+# written), the person's groups as bits (1 kvinnor, 2 män, 4 another kön; 8, 16, 32 the age
+# groups 29, 30_49 and 50).
 PERSONMANAD = """
+create or replace temp table personmanad as
+with a as (
+    select
+        period,
+        person_id,
+        forvaltning::forvaltning_t as forvaltning,
+        avdelning::avdelning_t as avdelning,
+        enhet::enhet_t as enhet,
+        (case kon when 'K' then 1 when 'M' then 2 else 4 end
+            | case
+                when year(period) - fodelsear <= 29 then 8
+                when year(period) - fodelsear <= 49 then 16
+                else 32
+            end)::utinyint as grupper
+    from main.anstallningar
+    where {a_chunk}
+)
 select
     a.forvaltning,
     a.avdelning,
     a.enhet,
+    a.grupper,
     f.period,
     f.person_id,
     f.ordinarie_timmar,
     f.sjuk_timmar,
     f.sjuk_kort_timmar,
-    f.sjuk_lang_timmar,
-    (case a.kon when 'K' then 1 when 'M' then 2 else 4 end
-        | case
-            when year(f.period) - a.fodelsear <= 29 then 8
-            when year(f.period) - a.fodelsear <= 49 then 16
-            else 32
-        end)::utinyint as grupper
+    f.sjuk_lang_timmar
 from main.franvaro as f
-join main.anstallningar as a on a.period = f.period and a.person_id = f.person_id
-where {chunk}
+join a on a.period = f.period and a.person_id = f.person_id
+where {f_chunk}
 """
+
+# The organisation columns as enums for the build's joins and groupings: their values are the
+# distinct values of anstallningar (the organisation every other table is scoped by).
+ORG_TYPES = {"forvaltning": "forvaltning_t", "avdelning": "avdelning_t", "enhet": "enhet_t"}
 
 # Additive aggregates and compact person rows derived from personmanad and anstallningar, for the
 # figures every page and the key-figure command start from. Sums of hours per month and enhet are
@@ -84,7 +102,7 @@ with summor as (
     group by all
 )
 select
-    period, forvaltning, avdelning, enhet,
+    period, forvaltning::varchar as forvaltning, avdelning::varchar as avdelning, enhet::varchar as enhet,
     case when grupper & 1 <> 0 then 'kvinnor' when grupper & 2 <> 0 then 'man' end as kon_grupp,
     case when grupper & 8 <> 0 then '29' when grupper & 16 <> 0 then '30_49' else '50' end as aldersgrupp,
     ordinarie_timmar, sjuk_timmar, sjuk_kort_timmar, sjuk_lang_timmar
@@ -96,13 +114,18 @@ order by period, forvaltning, avdelning, enhet, kon_grupp, aldersgrupp
         "sjuk_personar",
         """
 select
-    year(period)::integer as ar, forvaltning, avdelning, enhet, person_id, grupper,
+    year(period)::integer as ar,
+    forvaltning::varchar as forvaltning,
+    avdelning::varchar as avdelning,
+    enhet::varchar as enhet,
+    person_id,
+    grupper,
     -- Months of the year with scheduled hours (ordinarie_timmar ≥ 0 by validation, so a person's
     -- sum over a window is positive exactly when one of these months lies in it).
     bit_or((1 << (month(period) - 1))::usmallint) as manader
 from personmanad
 where ordinarie_timmar > 0
-group by all
+group by year(period), personmanad.forvaltning, personmanad.avdelning, personmanad.enhet, person_id, grupper
 order by ar, forvaltning, avdelning, enhet, person_id
 """,
     ),
@@ -113,18 +136,29 @@ FROM_ANSTALLNINGAR = (
     (
         "personal_summor",
         """
+with summor as (
+    select
+        period,
+        forvaltning::forvaltning_t as forvaltning,
+        avdelning::avdelning_t as avdelning,
+        enhet::enhet_t as enhet,
+        kon,
+        anstallningsform,
+        sysselsattningsgrad < 100 as deltid,
+        sysselsattningsgrad = 100 as heltid,
+        faktisk_sysselsattningsgrad = 100 as heltidsarbetande,
+        faktisk_sysselsattningsgrad is not null as med_faktisk,
+        count(*) as antal,
+        count(year(period) - fodelsear) as med_alder,
+        sum(year(period) - fodelsear)::bigint as summa_alder
+    from main.anstallningar
+    where {chunk}
+    group by all
+)
 select
-    period, forvaltning, avdelning, enhet, kon, anstallningsform,
-    sysselsattningsgrad < 100 as deltid,
-    sysselsattningsgrad = 100 as heltid,
-    faktisk_sysselsattningsgrad = 100 as heltidsarbetande,
-    faktisk_sysselsattningsgrad is not null as med_faktisk,
-    count(*) as antal,
-    count(year(period) - fodelsear) as med_alder,
-    sum(year(period) - fodelsear)::bigint as summa_alder
-from main.anstallningar
-where {chunk}
-group by all
+    period, forvaltning::varchar as forvaltning, avdelning::varchar as avdelning, enhet::varchar as enhet,
+    * exclude (period, forvaltning, avdelning, enhet)
+from summor
 order by period, forvaltning, avdelning, enhet
 """,
         "period",
@@ -177,15 +211,6 @@ def _write_chunked(con, target: str, select: str, chunks: list[str]) -> None:
     except BaseException:
         con.execute("rollback")
         raise
-
-
-def _with_join(select: str) -> str:
-    """select reading `personmanad`, with the year's join as that name ({chunk} kept)."""
-    join = f"personmanad as ({PERSONMANAD})"
-    text = select.strip()
-    if text.startswith("with "):
-        return f"with {join},\n{text.removeprefix('with ')}"
-    return f"with {join}\n{text}"
 
 
 def _say(progress, fraction: float | None, text: str) -> None:
@@ -271,11 +296,24 @@ def build_file(
             _say(progress, i / steps, f"Tabell {name}: {tal(rows)} rader ({_seconds(t0)} s)")
         _say(progress, len(copied) / steps, "Kopplar frånvaron till anställningsraderna …")
         t0 = time.perf_counter()
-        # A year at a time: the join grouped into each table (the join is cheaper done twice
-        # than kept: a year of its rows is gigabytes at national scale).
-        chunks = _chunks(con, "main.franvaro as f", "f.period")
-        for name, select in FROM_PERSONMANAD:
-            _write_chunked(con, f"ny.{name}", _with_join(select), chunks)
+        for column, type_name in ORG_TYPES.items():
+            con.execute(
+                f"create type {type_name} as enum "
+                f"(select distinct {column} from main.anstallningar where {column} is not null order by 1)"
+            )
+        # A year at a time: the year's join, grouped into each table, then dropped.
+        con.execute("begin transaction")
+        try:
+            for i, chunk in enumerate(_chunks(con, "main.franvaro", "period")):
+                con.execute(PERSONMANAD.format(a_chunk=chunk, f_chunk=chunk.replace("period", "f.period")))
+                for name, select in FROM_PERSONMANAD:
+                    verb = f"create table ny.{name} as" if i == 0 else f"insert into ny.{name}"
+                    con.execute(f"{verb} {select}")
+                con.execute("drop table personmanad")
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
         counts = [
             con.execute(f"select count(*) from ny.{name}").fetchone()[0] for name, _ in FROM_PERSONMANAD
         ]
