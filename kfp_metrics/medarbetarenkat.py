@@ -116,8 +116,19 @@ def per_ar(
 ) -> pd.DataFrame:
     """Medarbetarindex and delindex per survey year ≤ year(P) (contract definitions), with respondents
     and svarsfrekvens; a year with fewer than min_svar respondents is withheld."""
+    return _per_ar(*_per_ar_frames(con, period, scope), min_svar)
+
+
+def _per_ar_frames(
+    con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The questions' index and the respondents per survey year ≤ year(P): what per_ar and fragor read."""
     questions = run(con, "medarbetarenkat_per_ar", scope, ar=period.year)
     svar = run(con, "medarbetarenkat_svarande_per_ar", scope, ar=period.year)
+    return questions, svar
+
+
+def _per_ar(questions: pd.DataFrame, svar: pd.DataFrame, min_svar: int) -> pd.DataFrame:
     columns = [
         "ar",
         "serie",
@@ -280,8 +291,18 @@ def fragor(
 ) -> pd.DataFrame:
     """Every question of the latest survey year ≤ year(P) with its index, answers and the change since
     the survey year before; withheld under min_svar respondents (scope) or answers (question)."""
-    questions = run(con, "medarbetarenkat_per_ar", scope, ar=period.year)
-    svar = run(con, "medarbetarenkat_svarande_per_ar", scope, ar=period.year)
+    return _fragor(*_per_ar_frames(con, period, scope), min_svar)
+
+
+def per_ar_och_fragor(
+    con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, min_svar: int = suppression.ENKAT_MIN_SVAR
+) -> dict[str, pd.DataFrame]:
+    """per_ar and fragor (keys per_ar, fragor) from one reading of the survey: the page shows both."""
+    questions, svar = _per_ar_frames(con, period, scope)
+    return {"per_ar": _per_ar(questions, svar, min_svar), "fragor": _fragor(questions, svar, min_svar)}
+
+
+def _fragor(questions: pd.DataFrame, svar: pd.DataFrame, min_svar: int) -> pd.DataFrame:
     columns = [
         "ar",
         "fraga_id",
@@ -606,7 +627,18 @@ def svar_per_avdelning(
     con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, min_svar: int = suppression.ENKAT_MIN_SVAR
 ) -> pd.DataFrame:
     """Respondents, invited and svarsfrekvens per avdelning (or enhet) in the latest year ≤ year(P)."""
+    return _svar(con, fraga_per_avdelning(con, period, scope, min_svar))
+
+
+def celler_och_svar(
+    con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, min_svar: int = suppression.ENKAT_MIN_SVAR
+) -> dict[str, pd.DataFrame]:
+    """fraga_per_avdelning and svar_per_avdelning (keys celler, svar) from one reading of the cells."""
     cells = fraga_per_avdelning(con, period, scope, min_svar)
+    return {"celler": cells, "svar": _svar(con, cells)}
+
+
+def _svar(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame) -> pd.DataFrame:
     columns = [
         "ar",
         "forvaltning",

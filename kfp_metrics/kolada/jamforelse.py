@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from kfp_metrics import catalog, nyckeltal
-from kfp_metrics.extracts import has_column, has_table
+from kfp_metrics.extracts import has_column, has_table, remembered
 from kfp_metrics.format import SUPPRESSED, datum, procent, tal
 from kfp_metrics.kolada.kpi import KPI_TITLAR, MOTSVARIGHETER, SKILLNADER, Motsvarighet
 from kfp_metrics.queries import Scope, run
@@ -31,8 +31,9 @@ def present(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def rader(con: duckdb.DuckDBPyConnection, ar: int) -> pd.DataFrame:
-    """Every row of the table up to and including year ar."""
-    return run(con, "jamforelse_rader", Scope(), ar=ar)
+    """Every row of the table up to and including year ar (do not mutate the result)."""
+    # The same for every scope (the values are public): read once per connection and year.
+    return remembered(con, ("kolada.rader", ar), lambda: run(con, "jamforelse_rader", Scope(), ar=ar))
 
 
 def _latest(frame: pd.DataFrame, m: Motsvarighet, ids: tuple[str, ...] | None = None) -> pd.DataFrame:
@@ -166,8 +167,12 @@ def held_ids(con: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
 
 
 def _periods(con: duckdb.DuckDBPyConnection) -> set[dt.date]:
+    return set(remembered(con, ("kolada.perioder",), lambda: _read_periods(con)))
+
+
+def _read_periods(con: duckdb.DuckDBPyConnection) -> frozenset[dt.date]:
     frame = run(con, "perioder", Scope())
-    return {pd.Timestamp(p).date() for p in frame["period"]}
+    return frozenset(pd.Timestamp(p).date() for p in frame["period"])
 
 
 def _own_values(con: duckdb.DuckDBPyConnection, omrade: str, year: int, scope: Scope, periods: set) -> dict:
