@@ -22,6 +22,7 @@ import math
 import textwrap
 
 import duckdb
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -80,6 +81,10 @@ LABEL_LENGTH = 48
 
 def _title(what: str, scope_text: str, year: int | None) -> str:
     return f"{what} – {scope_text}, {'enkäten ' + str(year) if year else 'ingen enkät'}"
+
+
+def _is_missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def _nan(value) -> float:
@@ -143,12 +148,23 @@ def _per_ar(questions: pd.DataFrame, svar: pd.DataFrame, min_svar: int) -> pd.Da
     if questions.empty:
         return pd.DataFrame(columns=columns)
     by_year = {int(r.ar): r for r in svar.itertuples(index=False)}
+    # Each year's delindex values in one pass over the rows (a pandas filter per year and delindex
+    # cost more than the query), in the rows' order, averaged as pandas' mean does (numpy's sum).
+    found: dict[int, dict[str, list[float]]] = {}
+    for ar, name, value in zip(
+        questions["ar"].tolist(), questions["delindex"].tolist(), questions["index"].tolist(), strict=True
+    ):
+        per_name = found.setdefault(int(ar), {})
+        if name in DELINDEX and not _is_missing(value):
+            per_name.setdefault(name, []).append(value)
     rows = []
-    for year, group in questions.groupby("ar", sort=True):
-        delindex = {}
-        for name in DELINDEX:
-            values = group.loc[group["delindex"] == name, "index"].dropna()
-            delindex[name] = float(values.mean()) if len(values) else None
+    for year in sorted(found):
+        delindex = {
+            name: float(np.asarray(found[year][name], dtype=np.float64).sum() / len(found[year][name]))
+            if name in found[year]
+            else None
+            for name in DELINDEX
+        }
         present = [v for v in delindex.values() if v is not None]
         values = {"medarbetarindex": sum(present) / len(present) if present else None, **delindex}
         respondents = by_year.get(int(year))
@@ -319,40 +335,44 @@ def _fragor(questions: pd.DataFrame, svar: pd.DataFrame, min_svar: int) -> pd.Da
     if questions.empty:
         return pd.DataFrame(columns=columns)
     respondents = {int(r.ar): int(r.antal_svar) for r in svar.itertuples(index=False)}
-    years = sorted(int(y) for y in questions["ar"].unique())
+    names = ("ar", "fraga_id", "fraga", "delindex", "index", "antal_svar")
+    records = list(zip(*(questions[c].tolist() for c in names), strict=True))
+    years = sorted({int(r[0]) for r in records})
     year = years[-1]
     before = years[-2] if len(years) > 1 else None
 
-    def shown(ar: int) -> pd.DataFrame:
-        part = questions[questions["ar"] == ar].copy()
+    def shown(ar: int) -> dict[str, tuple]:
+        # fraga_id → (fraga, delindex, index or NaN where withheld, antal_svar, withheld), in row order.
         scope_hidden = suppression.enkat_suppressed(respondents.get(ar, 0), min_svar)
-        part["undertryckt"] = [
-            scope_hidden or suppression.enkat_suppressed(int(n), min_svar) for n in part["antal_svar"]
-        ]
-        part.loc[part["undertryckt"], "index"] = math.nan
-        return part.set_index("fraga_id")
+        out = {}
+        for r_ar, fraga_id, fraga, delindex, value, antal in records:
+            if r_ar != ar:
+                continue
+            hidden = scope_hidden or suppression.enkat_suppressed(int(antal), min_svar)
+            out[fraga_id] = (fraga, delindex, math.nan if hidden else value, antal, hidden)
+        return out
 
     now = shown(year)
     prior = shown(before) if before is not None else None
     rows = []
-    for fraga_id, row in now.iterrows():
+    for fraga_id, (fraga, delindex, index, antal, hidden) in now.items():
         previous = math.nan
-        if prior is not None and fraga_id in prior.index:
-            previous = _nan(prior.at[fraga_id, "index"])
-        value = _nan(row["index"])
+        if prior is not None and fraga_id in prior:
+            previous = _nan(prior[fraga_id][2])
+        value = _nan(index)
         rows.append(
             {
                 "ar": year,
                 "fraga_id": fraga_id,
-                "fraga": row["fraga"],
-                "delindex": row["delindex"],
+                "fraga": fraga,
+                "delindex": delindex,
                 "index": value,
-                "antal_svar": int(row["antal_svar"]),
+                "antal_svar": int(antal),
                 "forra_ar": before if before is not None else math.nan,
                 "forra_index": previous,
                 "forandring": value - previous,
-                "undertryckt": bool(row["undertryckt"]),
-                "skal": reasons(min_svar)[PRIMAR] if row["undertryckt"] else "",
+                "undertryckt": bool(hidden),
+                "skal": reasons(min_svar)[PRIMAR] if hidden else "",
             }
         )
     return pd.DataFrame(rows, columns=columns)

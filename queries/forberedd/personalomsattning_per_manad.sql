@@ -1,22 +1,26 @@
 -- Personalomsättning (contract 2, Rörlighet) for every month M from $fran to $till: tillsvidare
 -- avgångar to another förvaltning or outside the kommun dated in M−11 … M, and the mean
 -- tillsvidare headcount over the month snapshots of M−11 … M present in the extract.
--- Prepared store: the headcounts from the month's row counts per enhet, in one scan (one row per
--- person and month, so rows are persons; every anstallningar row is counted there, so the months
--- present are the same).
-with per_manad as (
-    select
-        period,
-        coalesce(
-            sum(antal) filter (
-                where anstallningsform = 'tillsvidare'
-                  and i_scope(forvaltning, avdelning, enhet, $forvaltningar, $avdelningar, $enheter)
-            ),
-            0
-        ) as antal_tillsvidare
+-- Prepared store: the headcounts from the month's row counts per enhet (one row per person and
+-- month, so rows are persons; every anstallningar row is counted there, so the months present are
+-- the same).
+with manader as (
+    select distinct period
     from personal_summor
     where period between ($fran::date - interval 11 month)::date and $till::date
+),
+antal as (
+    select period, sum(antal) as antal_tillsvidare
+    from personal_summor
+    where period between ($fran::date - interval 11 month)::date and $till::date
+      and anstallningsform = 'tillsvidare'
+      and i_scope(forvaltning, avdelning, enhet, $forvaltningar, $avdelningar, $enheter)
     group by period
+),
+per_manad as (
+    select m.period, coalesce(a.antal_tillsvidare, 0) as antal_tillsvidare
+    from manader as m
+    left join antal as a using (period)
 ),
 avgangar as (
     select date_trunc('month', datum)::date as period, count(*) as antal
