@@ -249,16 +249,29 @@ def tabell_per_ar(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame:
     """The table behind figure_per_ar: one row per year, withheld indices '..'."""
     if frame.empty:
         return pd.DataFrame(columns=["År", *SERIES.values(), "Antal svarande", "Svarsfrekvens (%)"])
+    # One pass over the rows (a few per year): each year's series, and its first row's respondents.
+    series: dict[int, dict[str, tuple]] = {}
+    first: dict[int, tuple] = {}
+    for ar, serie, value, hidden, antal, frekvens in zip(
+        frame["ar"].tolist(),
+        frame["serie"].tolist(),
+        frame["index"].tolist(),
+        frame["undertryckt"].tolist(),
+        frame["antal_svar"].tolist(),
+        frame["svarsfrekvens_pct"].tolist(),
+        strict=True,
+    ):
+        series.setdefault(int(ar), {})[serie] = (value, bool(hidden))
+        first.setdefault(int(ar), (antal, frekvens))
     rows = []
-    for year, group in frame.groupby("ar", sort=True):
-        wide = group.set_index("serie")
-        row = {"År": int(year)}
+    for year in sorted(series):
+        row = {"År": year}
         for serie, label in SERIES.items():
-            value, hidden = wide.at[serie, "index"], bool(wide.at[serie, "undertryckt"])
+            value, hidden = series[year][serie]
             row[label] = SUPPRESSED if hidden else _number(value, formatted)
-        first = group.iloc[0]
-        row["Antal svarande"] = tal(first["antal_svar"]) if formatted else int(first["antal_svar"])
-        row["Svarsfrekvens (%)"] = _number(first["svarsfrekvens_pct"], formatted, percent=True)
+        antal, frekvens = first[year]
+        row["Antal svarande"] = tal(antal) if formatted else int(antal)
+        row["Svarsfrekvens (%)"] = _number(frekvens, formatted, percent=True)
         rows.append(row)
     return _withheld_as_text(pd.DataFrame(rows))
 
@@ -518,20 +531,32 @@ def fraga_per_avdelning(
     frame["index"] = frame["index"].astype(float)
     texts = reasons(min_svar)
     hidden: dict[tuple[str, str], str] = {}
-    for fraga_id, group in frame.groupby("fraga_id", sort=False):
+    # The rows per question in one pass (a pandas group per question cost more than the query),
+    # each question's rows in their order.
+    per_fraga: dict[str, list[tuple]] = {}
+    for row in zip(
+        frame["fraga_id"].tolist(),
+        frame["kolumn"].tolist(),
+        frame["antal_svar"].tolist(),
+        frame["svarande"].tolist(),
+        frame["forvaltning"].tolist(),
+        strict=True,
+    ):
+        per_fraga.setdefault(row[0], []).append(row[1:])
+    for fraga_id, group in per_fraga.items():
         small = {
             k
-            for k, n, s in zip(group["kolumn"], group["antal_svar"], group["svarande"], strict=True)
+            for k, n, s, _ in group
             if suppression.enkat_suppressed(int(s), min_svar)
             or suppression.enkat_suppressed(int(n), min_svar)
         }
-        total = int(group["antal_svar"].sum())
+        total = sum(int(n) for _, n, _, _ in group)
         total_shown = not suppression.enkat_suppressed(total, min_svar)
-        sizes = {k: int(n) for k, n in zip(group["kolumn"], group["antal_svar"], strict=True)}
+        sizes = {k: int(n) for k, n, _, _ in group}
         extra = suppression.secondary(sizes, small) - small if total_shown else set()
-        if niva == "avdelning" and group["forvaltning"].nunique() > 1:
+        if niva == "avdelning" and len({f for _, _, _, f in group}) > 1:
             # Each förvaltning's own result is published too: no lone hidden avdelning within one.
-            groups = dict(zip(group["kolumn"], group["forvaltning"], strict=True))
+            groups = {k: f for k, _, _, f in group}
             extra |= suppression.secondary_within(sizes, groups, small | extra) - small
         hidden.update({(fraga_id, k): PRIMAR for k in small})
         hidden.update({(fraga_id, k): SEKUNDAR for k in extra if k != suppression.TOTAL})
