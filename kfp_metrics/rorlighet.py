@@ -543,10 +543,16 @@ def pension_years(period: dt.date) -> list[int]:
 
 def _pension_wide(frame: pd.DataFrame, keys: list[str], period: dt.date) -> pd.DataFrame:
     years = pension_years(period)
+    # Each unit's counts per year in one pass over the rows (a pandas group per unit cost more than
+    # the query), units in sorted order.
+    groups: dict[tuple, dict[int, int]] = {}
+    for *key, year, antal in zip(
+        *(frame[k].tolist() for k in keys), frame["pensionsar"].tolist(), frame["antal"].tolist(), strict=True
+    ):
+        groups.setdefault(tuple(key), {})[int(year)] = int(antal)
     rows = []
-    for key, group in frame.groupby(keys, sort=True):
-        key = key if isinstance(key, tuple) else (key,)
-        by_year = dict(zip(group["pensionsar"].astype(int), group["antal"].astype(int), strict=True))
+    for key in sorted(groups):
+        by_year = groups[key]
         row = dict(zip(keys, key, strict=True))
         row["antal_tillsvidare"] = sum(by_year.values())
         row["redan"] = sum(n for y, n in by_year.items() if y <= period.year)
