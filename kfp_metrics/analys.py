@@ -31,6 +31,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kfp_metrics import charts, suppression
+from kfp_metrics.extracts import remembered
 from kfp_metrics.format import MISSING, SUPPRESSED, manad, procent, tal
 from kfp_metrics.queries import Scope, run
 
@@ -211,7 +212,12 @@ def unit_names(frame: pd.DataFrame, niva: str) -> pd.Series:
 
 def organisation_avdelningar(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Every avdelning of the extracts, whatever the scope: the key of the colour per avdelning."""
-    return sorted(set(run(con, "organisation", Scope())["avdelning"]))
+    # The same for every scope of a connection: asked once, not for every chart that colours by it.
+    return list(remembered(con, ("analys.organisation_avdelningar",), lambda: _avdelningar(con)))
+
+
+def _avdelningar(con: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
+    return tuple(sorted(set(run(con, "organisation", Scope())["avdelning"])))
 
 
 Kind = Literal["text", "antal", "procent", "decimal", "manad"]

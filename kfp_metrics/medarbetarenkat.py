@@ -22,6 +22,7 @@ import math
 import textwrap
 
 import duckdb
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -82,6 +83,10 @@ def _title(what: str, scope_text: str, year: int | None) -> str:
     return f"{what} – {scope_text}, {'enkäten ' + str(year) if year else 'ingen enkät'}"
 
 
+def _is_missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def _nan(value) -> float:
     return math.nan if value is None or pd.isna(value) else float(value)
 
@@ -116,8 +121,19 @@ def per_ar(
 ) -> pd.DataFrame:
     """Medarbetarindex and delindex per survey year ≤ year(P) (contract definitions), with respondents
     and svarsfrekvens; a year with fewer than min_svar respondents is withheld."""
+    return _per_ar(*_per_ar_frames(con, period, scope), min_svar)
+
+
+def _per_ar_frames(
+    con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The questions' index and the respondents per survey year ≤ year(P): what per_ar and fragor read."""
     questions = run(con, "medarbetarenkat_per_ar", scope, ar=period.year)
     svar = run(con, "medarbetarenkat_svarande_per_ar", scope, ar=period.year)
+    return questions, svar
+
+
+def _per_ar(questions: pd.DataFrame, svar: pd.DataFrame, min_svar: int) -> pd.DataFrame:
     columns = [
         "ar",
         "serie",
@@ -132,12 +148,23 @@ def per_ar(
     if questions.empty:
         return pd.DataFrame(columns=columns)
     by_year = {int(r.ar): r for r in svar.itertuples(index=False)}
+    # Each year's delindex values in one pass over the rows (a pandas filter per year and delindex
+    # cost more than the query), in the rows' order, averaged as pandas' mean does (numpy's sum).
+    found: dict[int, dict[str, list[float]]] = {}
+    for ar, name, value in zip(
+        questions["ar"].tolist(), questions["delindex"].tolist(), questions["index"].tolist(), strict=True
+    ):
+        per_name = found.setdefault(int(ar), {})
+        if name in DELINDEX and not _is_missing(value):
+            per_name.setdefault(name, []).append(value)
     rows = []
-    for year, group in questions.groupby("ar", sort=True):
-        delindex = {}
-        for name in DELINDEX:
-            values = group.loc[group["delindex"] == name, "index"].dropna()
-            delindex[name] = float(values.mean()) if len(values) else None
+    for year in sorted(found):
+        delindex = {
+            name: float(np.asarray(found[year][name], dtype=np.float64).sum() / len(found[year][name]))
+            if name in found[year]
+            else None
+            for name in DELINDEX
+        }
         present = [v for v in delindex.values() if v is not None]
         values = {"medarbetarindex": sum(present) / len(present) if present else None, **delindex}
         respondents = by_year.get(int(year))
@@ -222,16 +249,29 @@ def tabell_per_ar(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame:
     """The table behind figure_per_ar: one row per year, withheld indices '..'."""
     if frame.empty:
         return pd.DataFrame(columns=["År", *SERIES.values(), "Antal svarande", "Svarsfrekvens (%)"])
+    # One pass over the rows (a few per year): each year's series, and its first row's respondents.
+    series: dict[int, dict[str, tuple]] = {}
+    first: dict[int, tuple] = {}
+    for ar, serie, value, hidden, antal, frekvens in zip(
+        frame["ar"].tolist(),
+        frame["serie"].tolist(),
+        frame["index"].tolist(),
+        frame["undertryckt"].tolist(),
+        frame["antal_svar"].tolist(),
+        frame["svarsfrekvens_pct"].tolist(),
+        strict=True,
+    ):
+        series.setdefault(int(ar), {})[serie] = (value, bool(hidden))
+        first.setdefault(int(ar), (antal, frekvens))
     rows = []
-    for year, group in frame.groupby("ar", sort=True):
-        wide = group.set_index("serie")
-        row = {"År": int(year)}
+    for year in sorted(series):
+        row = {"År": year}
         for serie, label in SERIES.items():
-            value, hidden = wide.at[serie, "index"], bool(wide.at[serie, "undertryckt"])
+            value, hidden = series[year][serie]
             row[label] = SUPPRESSED if hidden else _number(value, formatted)
-        first = group.iloc[0]
-        row["Antal svarande"] = tal(first["antal_svar"]) if formatted else int(first["antal_svar"])
-        row["Svarsfrekvens (%)"] = _number(first["svarsfrekvens_pct"], formatted, percent=True)
+        antal, frekvens = first[year]
+        row["Antal svarande"] = tal(antal) if formatted else int(antal)
+        row["Svarsfrekvens (%)"] = _number(frekvens, formatted, percent=True)
         rows.append(row)
     return _withheld_as_text(pd.DataFrame(rows))
 
@@ -280,8 +320,18 @@ def fragor(
 ) -> pd.DataFrame:
     """Every question of the latest survey year ≤ year(P) with its index, answers and the change since
     the survey year before; withheld under min_svar respondents (scope) or answers (question)."""
-    questions = run(con, "medarbetarenkat_per_ar", scope, ar=period.year)
-    svar = run(con, "medarbetarenkat_svarande_per_ar", scope, ar=period.year)
+    return _fragor(*_per_ar_frames(con, period, scope), min_svar)
+
+
+def per_ar_och_fragor(
+    con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, min_svar: int = suppression.ENKAT_MIN_SVAR
+) -> dict[str, pd.DataFrame]:
+    """per_ar and fragor (keys per_ar, fragor) from one reading of the survey: the page shows both."""
+    questions, svar = _per_ar_frames(con, period, scope)
+    return {"per_ar": _per_ar(questions, svar, min_svar), "fragor": _fragor(questions, svar, min_svar)}
+
+
+def _fragor(questions: pd.DataFrame, svar: pd.DataFrame, min_svar: int) -> pd.DataFrame:
     columns = [
         "ar",
         "fraga_id",
@@ -298,40 +348,44 @@ def fragor(
     if questions.empty:
         return pd.DataFrame(columns=columns)
     respondents = {int(r.ar): int(r.antal_svar) for r in svar.itertuples(index=False)}
-    years = sorted(int(y) for y in questions["ar"].unique())
+    names = ("ar", "fraga_id", "fraga", "delindex", "index", "antal_svar")
+    records = list(zip(*(questions[c].tolist() for c in names), strict=True))
+    years = sorted({int(r[0]) for r in records})
     year = years[-1]
     before = years[-2] if len(years) > 1 else None
 
-    def shown(ar: int) -> pd.DataFrame:
-        part = questions[questions["ar"] == ar].copy()
+    def shown(ar: int) -> dict[str, tuple]:
+        # fraga_id → (fraga, delindex, index or NaN where withheld, antal_svar, withheld), in row order.
         scope_hidden = suppression.enkat_suppressed(respondents.get(ar, 0), min_svar)
-        part["undertryckt"] = [
-            scope_hidden or suppression.enkat_suppressed(int(n), min_svar) for n in part["antal_svar"]
-        ]
-        part.loc[part["undertryckt"], "index"] = math.nan
-        return part.set_index("fraga_id")
+        out = {}
+        for r_ar, fraga_id, fraga, delindex, value, antal in records:
+            if r_ar != ar:
+                continue
+            hidden = scope_hidden or suppression.enkat_suppressed(int(antal), min_svar)
+            out[fraga_id] = (fraga, delindex, math.nan if hidden else value, antal, hidden)
+        return out
 
     now = shown(year)
     prior = shown(before) if before is not None else None
     rows = []
-    for fraga_id, row in now.iterrows():
+    for fraga_id, (fraga, delindex, index, antal, hidden) in now.items():
         previous = math.nan
-        if prior is not None and fraga_id in prior.index:
-            previous = _nan(prior.at[fraga_id, "index"])
-        value = _nan(row["index"])
+        if prior is not None and fraga_id in prior:
+            previous = _nan(prior[fraga_id][2])
+        value = _nan(index)
         rows.append(
             {
                 "ar": year,
                 "fraga_id": fraga_id,
-                "fraga": row["fraga"],
-                "delindex": row["delindex"],
+                "fraga": fraga,
+                "delindex": delindex,
                 "index": value,
-                "antal_svar": int(row["antal_svar"]),
+                "antal_svar": int(antal),
                 "forra_ar": before if before is not None else math.nan,
                 "forra_index": previous,
                 "forandring": value - previous,
-                "undertryckt": bool(row["undertryckt"]),
-                "skal": reasons(min_svar)[PRIMAR] if row["undertryckt"] else "",
+                "undertryckt": bool(hidden),
+                "skal": reasons(min_svar)[PRIMAR] if hidden else "",
             }
         )
     return pd.DataFrame(rows, columns=columns)
@@ -477,20 +531,32 @@ def fraga_per_avdelning(
     frame["index"] = frame["index"].astype(float)
     texts = reasons(min_svar)
     hidden: dict[tuple[str, str], str] = {}
-    for fraga_id, group in frame.groupby("fraga_id", sort=False):
+    # The rows per question in one pass (a pandas group per question cost more than the query),
+    # each question's rows in their order.
+    per_fraga: dict[str, list[tuple]] = {}
+    for row in zip(
+        frame["fraga_id"].tolist(),
+        frame["kolumn"].tolist(),
+        frame["antal_svar"].tolist(),
+        frame["svarande"].tolist(),
+        frame["forvaltning"].tolist(),
+        strict=True,
+    ):
+        per_fraga.setdefault(row[0], []).append(row[1:])
+    for fraga_id, group in per_fraga.items():
         small = {
             k
-            for k, n, s in zip(group["kolumn"], group["antal_svar"], group["svarande"], strict=True)
+            for k, n, s, _ in group
             if suppression.enkat_suppressed(int(s), min_svar)
             or suppression.enkat_suppressed(int(n), min_svar)
         }
-        total = int(group["antal_svar"].sum())
+        total = sum(int(n) for _, n, _, _ in group)
         total_shown = not suppression.enkat_suppressed(total, min_svar)
-        sizes = {k: int(n) for k, n in zip(group["kolumn"], group["antal_svar"], strict=True)}
+        sizes = {k: int(n) for k, n, _, _ in group}
         extra = suppression.secondary(sizes, small) - small if total_shown else set()
-        if niva == "avdelning" and group["forvaltning"].nunique() > 1:
+        if niva == "avdelning" and len({f for _, _, _, f in group}) > 1:
             # Each förvaltning's own result is published too: no lone hidden avdelning within one.
-            groups = dict(zip(group["kolumn"], group["forvaltning"], strict=True))
+            groups = {k: f for k, _, _, f in group}
             extra |= suppression.secondary_within(sizes, groups, small | extra) - small
         hidden.update({(fraga_id, k): PRIMAR for k in small})
         hidden.update({(fraga_id, k): SEKUNDAR for k in extra if k != suppression.TOTAL})
@@ -606,7 +672,18 @@ def svar_per_avdelning(
     con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, min_svar: int = suppression.ENKAT_MIN_SVAR
 ) -> pd.DataFrame:
     """Respondents, invited and svarsfrekvens per avdelning (or enhet) in the latest year ≤ year(P)."""
+    return _svar(con, fraga_per_avdelning(con, period, scope, min_svar))
+
+
+def celler_och_svar(
+    con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, min_svar: int = suppression.ENKAT_MIN_SVAR
+) -> dict[str, pd.DataFrame]:
+    """fraga_per_avdelning and svar_per_avdelning (keys celler, svar) from one reading of the cells."""
     cells = fraga_per_avdelning(con, period, scope, min_svar)
+    return {"celler": cells, "svar": _svar(con, cells)}
+
+
+def _svar(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame) -> pd.DataFrame:
     columns = [
         "ar",
         "forvaltning",

@@ -24,6 +24,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -38,6 +39,7 @@ from kfp_metrics.analys import (
     table,
     title,
 )
+from kfp_metrics.extracts import remembered
 from kfp_metrics.format import SUPPRESSED, forandring, manad, procent, tal
 from kfp_metrics.periods import add_months, month_end, window_12
 from kfp_metrics.personal import Kpi, steady
@@ -174,6 +176,11 @@ class Tackning:
 
 def tackning(con: duckdb.DuckDBPyConnection) -> Tackning:
     """The first month with a full 12-month window of both anstallningar and handelser."""
+    # The same for every scope and period of a connection's extracts: asked once, not per figure.
+    return remembered(con, ("rorlighet.tackning",), lambda: _tackning(con))
+
+
+def _tackning(con: duckdb.DuckDBPyConnection) -> Tackning:
     first = _first_period(con)
     if first is None:
         return Tackning(None)
@@ -379,13 +386,19 @@ def _events(
     return frame
 
 
-def _comparison(
+def _comparison_rows(
     events: pd.DataFrame, period: dt.date, handelse: str, by: str, labels: dict[str, str], uppdelning: str
-) -> pd.DataFrame:
-    part = events[events["handelse"] == handelse]
+) -> list[dict]:
+    # Summed in one pass over the (few) event rows: a pandas filter per category and year cost more
+    # than the query.
+    sums: dict[tuple[str, str], int] = {}
+    for jamforelse, kind, kod, antal in zip(
+        events["jamforelse"], events["handelse"], events[by], events["antal"], strict=True
+    ):
+        if kind == handelse:
+            sums[(jamforelse, kod)] = sums.get((jamforelse, kod), 0) + int(antal)
     rows = []
     for jamforelse, year in (("i_fjol", period.year - 1), ("i_ar", period.year)):
-        in_year = part[part["jamforelse"] == jamforelse]
         for kod, label in labels.items():
             rows.append(
                 {
@@ -394,26 +407,32 @@ def _comparison(
                     "kategori": label,
                     "jamforelse": jamforelse,
                     "etikett": ytd_label(period, year),
-                    "antal": int(in_year.loc[in_year[by] == kod, "antal"].sum()),
+                    "antal": sums.get((jamforelse, kod), 0),
                     "undertryckt": False,
                 }
             )
-    return pd.DataFrame(rows)
+    return rows
 
 
-def _withhold_orsak(frame: pd.DataFrame) -> pd.DataFrame:
+def _comparison(
+    events: pd.DataFrame, period: dt.date, handelse: str, by: str, labels: dict[str, str], uppdelning: str
+) -> pd.DataFrame:
+    return pd.DataFrame(_comparison_rows(events, period, handelse, by, labels, uppdelning))
+
+
+def _withhold_orsak(rows: list[dict]) -> pd.DataFrame:
     """Orsaker with 1–2 avgångar withheld per year, with secondary suppression within the year."""
-    frame = frame.copy()
     for jamforelse in ("i_fjol", "i_ar"):
-        rows = frame["jamforelse"] == jamforelse
-        sizes = dict(zip(frame.loc[rows, "kod"], frame.loc[rows, "antal"], strict=True))
+        in_year = [r for r in rows if r["jamforelse"] == jamforelse]
+        sizes = {r["kod"]: r["antal"] for r in in_year}
         small = {kod for kod, n in sizes.items() if 0 < n < MIN_ANTAL_ORSAK}
         hidden = suppression.secondary(sizes, small)
         if suppression.TOTAL in hidden:
             hidden = set(sizes)
-        frame.loc[rows & frame["kod"].isin(hidden), "undertryckt"] = True
-    frame["antal"] = frame["antal"].astype(float)
-    frame.loc[frame["undertryckt"], "antal"] = None
+        for r in in_year:
+            r["undertryckt"] = r["kod"] in hidden
+    frame = pd.DataFrame(rows)
+    frame["antal"] = np.array([None if r["undertryckt"] else r["antal"] for r in rows], dtype=float)
     return frame
 
 
@@ -421,10 +440,11 @@ def avgangar_per_orsak(
     con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, anstallningsform: str = "alla"
 ) -> pd.DataFrame:
     """Avgångar per orsak, 1 January to the end of P against the same period last year (1–2 withheld)."""
-    frame = _comparison(
-        _events(con, period, scope, anstallningsform), period, "avgang", "orsak", ORSAKER, "orsak"
+    return _withhold_orsak(
+        _comparison_rows(
+            _events(con, period, scope, anstallningsform), period, "avgang", "orsak", ORSAKER, "orsak"
+        )
     )
-    return _withhold_orsak(frame)
 
 
 def avgangar_per_vag(
@@ -443,6 +463,19 @@ def rekryteringar_per_vag(
     return _comparison(
         _events(con, period, scope, anstallningsform), period, "rekrytering", "vag", VAGAR_REKRYTERING, "vag"
     )
+
+
+def jamforelser(
+    con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, anstallningsform: str = "alla"
+) -> dict[str, pd.DataFrame]:
+    """avgangar_per_orsak, avgangar_per_vag and rekryteringar_per_vag (keys orsak, vag, rekrytering)
+    from one reading of the events: the three charts the page shows side by side."""
+    events = _events(con, period, scope, anstallningsform)
+    return {
+        "orsak": _withhold_orsak(_comparison_rows(events, period, "avgang", "orsak", ORSAKER, "orsak")),
+        "vag": _comparison(events, period, "avgang", "vag", VAGAR_AVGANG, "vag"),
+        "rekrytering": _comparison(events, period, "rekrytering", "vag", VAGAR_REKRYTERING, "vag"),
+    }
 
 
 def figure_jamforelse(
@@ -486,18 +519,18 @@ def figure_jamforelse(
 
 def tabell_jamforelse(frame: pd.DataFrame, formatted: bool = False) -> pd.DataFrame:
     """The comparison as a table: category, last year's and this year's count ('..' where withheld)."""
-    labels = list(frame["etikett"].drop_duplicates())
-    wide = pd.DataFrame({"kategori": list(frame["kategori"].drop_duplicates())})
+    labels = list(dict.fromkeys(frame["etikett"]))
+    wide = {"kategori": list(dict.fromkeys(frame["kategori"]))}
     columns = [Column("kategori", "Kategori")]
+    rows = list(zip(frame["jamforelse"], frame["antal"], frame["undertryckt"], strict=True))
     for i, (jamforelse, label) in enumerate(zip(("i_fjol", "i_ar"), labels, strict=False)):
-        part = frame[frame["jamforelse"] == jamforelse]
-        values = [
+        wide[f"c{i}"] = [
             SUPPRESSED if hidden else (tal(v) if formatted else int(v))
-            for v, hidden in zip(part["antal"], part["undertryckt"], strict=True)
+            for j, v, hidden in rows
+            if j == jamforelse
         ]
-        wide[f"c{i}"] = values
         columns.append(Column(f"c{i}", label))
-    return table(wide, columns, formatted)
+    return table(pd.DataFrame(wide), columns, formatted)
 
 
 # --- Pensionsavgångar ----------------------------------------------------------------------
@@ -510,10 +543,16 @@ def pension_years(period: dt.date) -> list[int]:
 
 def _pension_wide(frame: pd.DataFrame, keys: list[str], period: dt.date) -> pd.DataFrame:
     years = pension_years(period)
+    # Each unit's counts per year in one pass over the rows (a pandas group per unit cost more than
+    # the query), units in sorted order.
+    groups: dict[tuple, dict[int, int]] = {}
+    for *key, year, antal in zip(
+        *(frame[k].tolist() for k in keys), frame["pensionsar"].tolist(), frame["antal"].tolist(), strict=True
+    ):
+        groups.setdefault(tuple(key), {})[int(year)] = int(antal)
     rows = []
-    for key, group in frame.groupby(keys, sort=True):
-        key = key if isinstance(key, tuple) else (key,)
-        by_year = dict(zip(group["pensionsar"].astype(int), group["antal"].astype(int), strict=True))
+    for key in sorted(groups):
+        by_year = groups[key]
         row = dict(zip(keys, key, strict=True))
         row["antal_tillsvidare"] = sum(by_year.values())
         row["redan"] = sum(n for y, n in by_year.items() if y <= period.year)

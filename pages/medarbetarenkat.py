@@ -16,7 +16,8 @@ if not data.table_present("medarbetarenkat"):
     )
     st.stop()
 
-per_ar = compute.call(medarbetarenkat.per_ar, f.period, f.scope)
+enkat = compute.call(medarbetarenkat.per_ar_och_fragor, f.period, f.scope)
+per_ar = enkat["per_ar"]
 if per_ar.empty:
     st.caption(scope_text)
     st.info(f"Urvalet har ingen medarbetarenkät t.o.m. {f.period.year}.")
@@ -57,7 +58,7 @@ st.caption(
 )
 kolada.marker_note(f, "medarbetarindex", per_ar)
 
-fragor = compute.call(medarbetarenkat.fragor, f.period, f.scope)
+fragor = enkat["fragor"]
 st.subheader(f"Starkaste och svagaste frågorna {year}")
 left, right = st.columns(2)
 with left:
@@ -83,7 +84,8 @@ forandringar = medarbetarenkat.storsta_forandringar(fragor)
 tables.chart("enkat_forandringar", medarbetarenkat.figure_forandringar, forandringar, scope_text)
 tables.show_data(medarbetarenkat.tabell_fragor(forandringar), "Största förändringarna", "enkat_forandringar")
 
-celler = compute.call(medarbetarenkat.fraga_per_avdelning, f.period, f.scope)
+per_enhet = compute.call(medarbetarenkat.celler_och_svar, f.period, f.scope)
+celler = per_enhet["celler"]
 niva = medarbetarenkat.shown_level(celler, f.scope)
 st.subheader(f"Frågor per {niva}")
 if niva == "förvaltning":
@@ -92,7 +94,7 @@ tables.chart("enkat_heatmap", medarbetarenkat.figure_heatmap, celler, scope_text
 tables.show_data(medarbetarenkat.tabell_heatmap(celler), f"Frågor per {niva}", "enkat_heatmap")
 
 st.subheader(f"Svarsfrekvens per {niva}")
-svar = compute.call(medarbetarenkat.svar_per_avdelning, f.period, f.scope)
+svar = per_enhet["svar"]
 tables.chart("enkat_svarsfrekvens", medarbetarenkat.figure_svarsfrekvens, svar, scope_text)
 tables.show_data(
     medarbetarenkat.tabell_svarsfrekvens(svar), f"Svarsfrekvens per {niva}", "enkat_svarsfrekvens"

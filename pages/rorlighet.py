@@ -71,9 +71,8 @@ form = st.segmented_control(
     required=True,
 )
 form = form or "alla"
-orsak = compute.call(rorlighet.avgangar_per_orsak, f.period, f.scope, anstallningsform=form)
-vag = compute.call(rorlighet.avgangar_per_vag, f.period, f.scope, anstallningsform=form)
-rekrytering = compute.call(rorlighet.rekryteringar_per_vag, f.period, f.scope, anstallningsform=form)
+jamforelser = compute.call(rorlighet.jamforelser, f.period, f.scope, anstallningsform=form)
+orsak, vag, rekrytering = jamforelser["orsak"], jamforelser["vag"], jamforelser["rekrytering"]
 left, right = st.columns(2)
 with left:
     tables.chart(
