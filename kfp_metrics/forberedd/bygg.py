@@ -304,12 +304,14 @@ def build_file(
         # A year at a time: the year's join, grouped into each table, then dropped.
         con.execute("begin transaction")
         try:
-            for i, chunk in enumerate(_chunks(con, "main.franvaro", "period")):
+            chunks = _chunks(con, "main.franvaro", "period")
+            for i, chunk in enumerate(chunks):
                 con.execute(PERSONMANAD.format(a_chunk=chunk, f_chunk=chunk.replace("period", "f.period")))
                 for name, select in FROM_PERSONMANAD:
                     verb = f"create table ny.{name} as" if i == 0 else f"insert into ny.{name}"
                     con.execute(f"{verb} {select}")
                 con.execute("drop table personmanad")
+                _say(progress, None, f"Frånvaron kopplad för år {i + 1} av {len(chunks)} ({_seconds(t0)} s)")
             con.execute("commit")
         except BaseException:
             con.execute("rollback")
