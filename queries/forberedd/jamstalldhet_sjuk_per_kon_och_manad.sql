@@ -1,12 +1,26 @@
 -- Long sick leave per kön over the 12 months ending each month $fran..$till (contract 8): every
 -- franvaro row counts, scoped and split by the anstallningar row of its own month, with the
 -- distinct persons having scheduled hours in the window, which decides suppression.
--- Prepared store: the sums from the per-month, per-enhet sums; the persons from sjuk_personar,
--- whose rows each carry one kön bit (1 K, 2 M; kön is K or M by validation) and the months with
--- scheduled hours as bits, so a person counts for a month exactly when one of its months of that
--- kön lies in the window.
+-- Prepared store: the sums from the per-month, per-enhet sums, summed per month before the
+-- windows; the persons from sjuk_personar, whose rows each carry one kön bit (1 K, 2 M; kön is K
+-- or M by validation) and the months with scheduled hours as bits. A person counts for a month
+-- exactly when one of its months of that kön lies in the 12 months ending it, that is when the
+-- month is one of its months or one of the 11 after: each row's months are spread over those
+-- (bits 0-11 its year, 12-22 the next), and one row per person, kön and year then tells in which
+-- months of that year the person counts, so the count needs no distinct.
 with manader as (
     select unnest(generate_series($fran::date, $till::date, interval 1 month))::date as manad
+),
+per_manad as (
+    select
+        period,
+        kon_grupp,
+        sum(ordinarie_timmar) as ordinarie_timmar,
+        sum(sjuk_lang_timmar) as sjuk_lang_timmar
+    from sjuk_summor
+    where period between ($fran::date - interval 11 month)::date and $till::date
+      and i_scope(forvaltning, avdelning, enhet, $forvaltningar, $avdelningar, $enheter)
+    group by period, kon_grupp
 ),
 summor as (
     select
@@ -15,33 +29,43 @@ summor as (
         sum(s.ordinarie_timmar) as ordinarie_timmar,
         sum(s.sjuk_lang_timmar) as sjuk_lang_timmar
     from manader as m
-    join sjuk_summor as s on s.period between (m.manad - interval 11 month)::date and m.manad
-    where s.period between ($fran::date - interval 11 month)::date and $till::date
-      and i_scope(s.forvaltning, s.avdelning, s.enhet, $forvaltningar, $avdelningar, $enheter)
+    join per_manad as s on s.period between (m.manad - interval 11 month)::date and m.manad
     group by m.manad, s.kon_grupp
 ),
-personer as (
+rader as (
     select
-        m.manad,
-        case when p.grupper & 1 <> 0 then 'K' when p.grupper & 2 <> 0 then 'M' end as kon,
-        count(distinct p.person_nr) as personer
+        person_nr,
+        case when grupper & 1 <> 0 then 'K' when grupper & 2 <> 0 then 'M' end as kon,
+        ar,
+        manader::integer as m
+    from sjuk_personar
+    where ar between year(($fran::date - interval 11 month)::date) and year($till::date)
+      and i_scope(forvaltning, avdelning, enhet, $forvaltningar, $avdelningar, $enheter)
+),
+spridda as (
+    select
+        person_nr,
+        kon,
+        ar,
+        m | (m << 1) | (m << 2) | (m << 3) | (m << 4) | (m << 5) | (m << 6) | (m << 7) | (m << 8)
+            | (m << 9) | (m << 10) | (m << 11) as s
+    from rader
+),
+per_ar as (
+    select person_nr, kon, ar, bit_or(s) as manader
+    from (
+        select person_nr, kon, ar, s & 4095 as s from spridda
+        union all
+        select person_nr, kon, ar + 1 as ar, s >> 12 as s from spridda
+    )
+    where ar between year($fran::date) and year($till::date)
+    group by person_nr, kon, ar
+),
+personer as (
+    select m.manad, p.kon, count(*) as personer
     from manader as m
-    join sjuk_personar as p
-        on p.ar between year((m.manad - interval 11 month)::date) and year(m.manad)
-    where p.ar between year(($fran::date - interval 11 month)::date) and year($till::date)
-      and i_scope(p.forvaltning, p.avdelning, p.enhet, $forvaltningar, $avdelningar, $enheter)
-      -- The window's months of year ar as bits (month k at bit k−1).
-      and p.manader & (
-          (1 << (case when p.ar = year(m.manad) then month(m.manad) else 12 end))
-          - (1 << (
-              case
-                  when p.ar = year((m.manad - interval 11 month)::date)
-                      then month((m.manad - interval 11 month)::date)
-                  else 1
-              end - 1
-          ))
-      ) <> 0
-    group by all
+    join per_ar as p on p.ar = year(m.manad) and p.manader & (1 << (month(m.manad) - 1)) <> 0
+    group by m.manad, p.kon
 )
 select
     s.manad as period,
