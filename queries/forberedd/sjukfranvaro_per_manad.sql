@@ -1,82 +1,74 @@
 -- For each month $fran..$till present in franvaro: the sick-leave sums over the 12 months ending
 -- that month (a rolling NT1 window) and the distinct persons with scheduled hours in that window,
 -- which decides suppression. Rows are scoped by the anstallningar row of their own month.
--- Prepared store, without repeating each row twelve times: the sums are summed per month first
--- (a sum of sums is the sum), and each person's months with scheduled hours become the months
--- they count in — a month counts a person when one of the person's rows lies in its window, so a
--- row at p covers p … p+11, less what the person's previous row already covers. The covered
--- stretches are disjoint per person, so counting them per month counts distinct persons exactly.
--- person_nr is the store's whole-number stand-in for person_id (one-to-one).
+-- Prepared store: the sums from the per-month, per-enhet sums, summed per month before the
+-- windows; the persons from the month bits of sjuk_personar as in
+-- jamstalldhet_sjuk_per_kon_och_manad: each row's months spread over the 11 months after them,
+-- one row per person and year telling in which months of that year the person counts.
 with manader as (
     select distinct period as manad
     from franvaro
     where period between $fran::date and $till::date
 ),
-rader as (
-    select period, person_nr, ordinarie_timmar, sjuk_timmar, sjuk_kort_timmar, sjuk_lang_timmar
-    from personmanad
-    where period between ($fran::date - interval 11 month)::date and $till::date
-      and i_scope(forvaltning, avdelning, enhet, $forvaltningar, $avdelningar, $enheter)
-),
-per_period as (
+per_manad as (
     select
         period,
         sum(ordinarie_timmar) as ordinarie_timmar,
         sum(sjuk_timmar) as sjuk_timmar,
         sum(sjuk_kort_timmar) as sjuk_kort_timmar,
         sum(sjuk_lang_timmar) as sjuk_lang_timmar
-    from rader
+    from sjuk_summor
+    where period between ($fran::date - interval 11 month)::date and $till::date
+      and i_scope(forvaltning, avdelning, enhet, $forvaltningar, $avdelningar, $enheter)
     group by period
 ),
 summor as (
     select
         m.manad,
-        sum(p.ordinarie_timmar) as ordinarie_timmar,
-        sum(p.sjuk_timmar) as sjuk_timmar,
-        sum(p.sjuk_kort_timmar) as sjuk_kort_timmar,
-        sum(p.sjuk_lang_timmar) as sjuk_lang_timmar
+        coalesce(sum(s.ordinarie_timmar), 0) as ordinarie_timmar,
+        coalesce(sum(s.sjuk_timmar), 0) as sjuk_timmar,
+        coalesce(sum(s.sjuk_kort_timmar), 0) as sjuk_kort_timmar,
+        coalesce(sum(s.sjuk_lang_timmar), 0) as sjuk_lang_timmar
     from manader as m
-    join per_period as p on p.period between (m.manad - interval 11 month)::date and m.manad
+    left join per_manad as s on s.period between (m.manad - interval 11 month)::date and m.manad
     group by m.manad
 ),
-tackning as (
-    -- A duplicate row (same person and month) covers nothing more: its stretch is empty.
+spridda as (
     select
-        greatest(
-            period,
-            coalesce((lag(period) over (partition by person_nr order by period) + interval 12 month)::date, period)
-        ) as fran_manad,
-        (period + interval 11 month)::date as till_manad
-    from rader
-    where ordinarie_timmar > 0
-),
-steg as (
-    -- +1 where a stretch starts, −1 the month after it ends; the running sum counts persons.
-    select manad, sum(steg) as steg
+        person_nr,
+        ar,
+        m | (m << 1) | (m << 2) | (m << 3) | (m << 4) | (m << 5) | (m << 6) | (m << 7) | (m << 8)
+            | (m << 9) | (m << 10) | (m << 11) as s
     from (
-        select fran_manad as manad, 1 as steg from tackning where fran_manad <= till_manad
-        union all
-        select (till_manad + interval 1 month)::date, -1 from tackning where fran_manad <= till_manad
+        select person_nr, ar, manader::integer as m
+        from sjuk_personar
+        where ar between year(($fran::date - interval 11 month)::date) and year($till::date)
+          and i_scope(forvaltning, avdelning, enhet, $forvaltningar, $avdelningar, $enheter)
     )
-    group by manad
 ),
-lopande as (
-    select manad, (sum(steg) over (order by manad))::bigint as personer
-    from steg
+per_ar as (
+    select person_nr, ar, bit_or(s) as manader
+    from (
+        select person_nr, ar, s & 4095 as s from spridda
+        union all
+        select person_nr, ar + 1 as ar, s >> 12 as s from spridda
+    )
+    where ar between year($fran::date) and year($till::date)
+    group by person_nr, ar
 ),
 personer as (
-    select m.manad, l.personer
+    select m.manad, count(*) as personer
     from manader as m
-    asof join lopande as l on m.manad >= l.manad
+    join per_ar as p on p.ar = year(m.manad) and p.manader & (1 << (month(m.manad) - 1)) <> 0
+    group by m.manad
 )
 select
-    m.manad as period,
-    coalesce(s.ordinarie_timmar, 0) as ordinarie_timmar,
-    coalesce(s.sjuk_timmar, 0) as sjuk_timmar,
-    coalesce(s.sjuk_kort_timmar, 0) as sjuk_kort_timmar,
-    coalesce(s.sjuk_lang_timmar, 0) as sjuk_lang_timmar,
+    s.manad as period,
+    s.ordinarie_timmar,
+    s.sjuk_timmar,
+    s.sjuk_kort_timmar,
+    s.sjuk_lang_timmar,
     coalesce(p.personer, 0) as personer
-from manader as m
-left join summor as s using (manad)
+from summor as s
 left join personer as p using (manad)
-order by m.manad
+order by s.manad
