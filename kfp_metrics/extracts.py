@@ -180,6 +180,19 @@ def freeze_catalog(con):
     return con
 
 
+def frozen_cursor(con):
+    """con.cursor(), remembering what con remembers: a cursor sees the same catalog, and a report
+    that gives each thread a cursor of its own would otherwise ask the catalog again in each."""
+    cur = con.cursor()
+    try:
+        memo = _FROZEN.get(con)
+    except TypeError:  # not weak-referenceable: nothing kept
+        memo = None
+    if memo is not None:
+        _FROZEN[cur] = memo
+    return cur
+
+
 def remembered(con, key: tuple, compute):
     """compute(), kept for a frozen connection under key; computed every time for any other."""
     try:

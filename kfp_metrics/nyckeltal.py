@@ -377,15 +377,19 @@ def avdelning_targets(
     con: duckdb.DuckDBPyConnection, period: dt.date, metric_id: str, pairs: Iterable[tuple[str, str]]
 ) -> dict[tuple[str, str], float | None]:
     """metric_id's target for each (förvaltning, avdelning) of the data, as targets() gives it for a
-    scope of that avdelning alone: its own target, else its förvaltning's. One small query per
-    förvaltning instead of two per avdelning."""
+    scope of that avdelning alone: its own target, else its förvaltning's. One query for every
+    förvaltning (the latest target year taken per förvaltning, as a scope of one has it)."""
     pairs = list(pairs)
     if not has_table(con, "mal"):
         return dict.fromkeys(pairs)
     result: dict[tuple[str, str], float | None] = {}
-    for forvaltning in sorted({f for f, _ in pairs}):
-        frame = run(con, "mal_for_ar", Scope.of([forvaltning]), ar=period.year)
-        rows = frame[frame["nyckeltal"] == metric_id]
+    forvaltningar = sorted({f for f, _ in pairs})
+    if not forvaltningar:
+        return result
+    every = run(con, "mal_for_ar_per_forvaltning", Scope.of(forvaltningar), ar=period.year)
+    every = every[every["nyckeltal"] == metric_id]
+    for forvaltning in forvaltningar:
+        rows = every[every["forvaltning"] == forvaltning]
         own = {r.avdelning: float(r.malvarde) for r in rows.itertuples() if not pd.isna(r.avdelning)}
         general = {r.forvaltning: float(r.malvarde) for r in rows.itertuples() if pd.isna(r.avdelning)}
         for f, a in pairs:

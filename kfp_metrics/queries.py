@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextvars
 import re
+import threading
+from collections.abc import Iterator
+from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -100,8 +105,67 @@ def _reads_store(con, cur) -> bool:
     return remembered(con, "prepared", lambda: is_prepared(cur))
 
 
+_SHARED: contextvars.ContextVar[_Shared | None] = contextvars.ContextVar("kfp_shared_results", default=None)
+
+
+class _Shared:
+    """The answers of one shared_results() block: one Future per query, scope and parameters."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.answers: dict[tuple, Future] = {}
+
+
+@contextmanager
+def shared_results() -> Iterator[None]:
+    """Within the block, a query asked again with the same scope and parameters gets the first
+    answer (a copy) instead of running again, also from threads started with
+    contextvars.copy_context(). For one piece of work over one connection whose data does not
+    change meanwhile, such as a report: its sections ask many of the same questions."""
+    token = _SHARED.set(_Shared())
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def _key(name: str, scope: Scope, params: dict) -> tuple | None:
+    """The query's key in shared_results(), None when a value cannot be one. The type is part of
+    it: a date and a timestamp of the same day are different parameters."""
+    values = tuple(
+        (k, type(v).__name__, tuple(v) if isinstance(v, list) else v) for k, v in sorted(params.items())
+    )
+    key = (name, scope, values)
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
 def run(con: duckdb.DuckDBPyConnection, name: str, scope: Scope, **params) -> pd.DataFrame:
-    """Run queries/<name>.sql on a fresh cursor with the scope and params bound; fully fetched."""
+    """Run queries/<name>.sql on a fresh cursor with the scope and params bound; fully fetched.
+
+    Inside shared_results() the same query, scope and parameters run once."""
+    shared = _SHARED.get()
+    key = _key(name, scope, params) if shared is not None else None
+    if key is None:
+        return _run(con, name, scope, params)
+    with shared.lock:
+        answer = shared.answers.get(key)
+        owner = answer is None
+        if owner:
+            answer = shared.answers[key] = Future()
+    if owner:
+        try:
+            answer.set_result(_run(con, name, scope, params))
+        except BaseException as exc:
+            answer.set_exception(exc)
+    # A copy each time: callers may change the frame they get.
+    return answer.result().copy()
+
+
+def _run(con: duckdb.DuckDBPyConnection, name: str, scope: Scope, params: dict) -> pd.DataFrame:
     cur = con.cursor()
     try:
         # On the query's own cursor: the shared connection refuses a second caller at once.

@@ -315,6 +315,35 @@ def test_window_persons_and_sums_by_group_from_the_monthly_bits(tmp_path):
     assert groups(dt.date(2025, 1, 1), dt.date(2025, 12, 1), Scope.of((), (), ["E1"]))["total"] == (100.0, 1)
 
 
+def test_jamstalldhet_window_persons_spread_into_the_next_year(tmp_path):
+    # The same rows: a person counts for a month when one of its months with scheduled hours lies
+    # in the 12 months ending it, across the year boundary too (P1's 2025-01 counts until 2025-12).
+    rows = [
+        ("P1", "2025-01", "E1", 100.0),
+        ("P1", "2026-03", "E2", 100.0),
+        ("P2", "2025-06", "E1", 0.0),
+        ("P2", "2025-12", "E2", 80.0),
+    ]
+    data = _write_tiny(tmp_path / "data", rows)
+    con = forberedd.connect_store(forberedd.build(data, tmp_path / "state"))
+    params = {"fran": dt.date(2025, 1, 1), "till": dt.date(2026, 3, 1)}
+    frame = run(con, "jamstalldhet_sjuk_per_kon_och_manad", Scope(), **params)
+    personer = {
+        pd.Timestamp(p).strftime("%Y-%m"): n for p, n in zip(frame["period"], frame["personer"], strict=True)
+    }
+    # 2025-01..11: P1; 2025-12: P1 and P2; 2026-01..02: P2 (P1's 2025-01 is out of the window); 2026-03: both.
+    assert personer == {
+        **{f"2025-{m:02d}": 1 for m in range(1, 12)},
+        "2025-12": 2,
+        "2026-01": 1,
+        "2026-02": 1,
+        "2026-03": 2,
+    }
+    _same(frame, run(connect_parquet(data), "jamstalldhet_sjuk_per_kon_och_manad", Scope(), **params), "")
+    e2 = run(con, "jamstalldhet_sjuk_per_kon_och_manad", Scope.of((), (), ["E2"]), **params)
+    assert list(e2["personer"])[-4:] == [1, 1, 1, 2]
+
+
 # --- stale and half-built stores -------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ twice. html.py turns a Rapport into a self-contained HTML page and pdf.py prints
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import importlib
 import re
@@ -22,13 +23,13 @@ import plotly.graph_objects as go
 
 from kfp_metrics import aktivitetslogg, catalog, charts, nyckeltal, suppression, urval
 from kfp_metrics.analys import MAX_AVDELNINGAR, MIN_ANTAL_ORSAK, MIN_GRUPP, MIN_KORSTABELL
-from kfp_metrics.extracts import has_table
+from kfp_metrics.extracts import frozen_cursor, has_table
 from kfp_metrics.format import SUPPRESSED, datum, forandring, manad, tal
 from kfp_metrics.nyckeltal import DEFAULT_PENSIONSALDER
 from kfp_metrics.oversikt import metric_card
 from kfp_metrics.periods import add_months, reference_date, tertial
 from kfp_metrics.plan_io import FORVALTNINGSOVERGRIPANDE, UBARIA, UBARIA_LABELS
-from kfp_metrics.queries import Scope, run
+from kfp_metrics.queries import Scope, run, shared_results
 from kfp_metrics.rapport import nulagesanalys as na
 from kfp_metrics.rapport import rekryteringsbehov
 from kfp_metrics.rapport.avsnitt import AVSNITT
@@ -912,6 +913,17 @@ def _section_content(section: str, ctx: _Ctx) -> tuple[list[tuple], list[Tabell]
 
 def collect(con: duckdb.DuckDBPyConnection, options: Options) -> Rapport:
     """Gather everything the report shows for the options (same data and options, same report)."""
+    # The key figures, the prose and the sections ask many of the same questions: each runs once.
+    with shared_results():
+        return _collect(con, options)
+
+
+def _submit(pool: ThreadPoolExecutor, function, *args):
+    # In a copy of this thread's context, so that the worker shares the report's query results.
+    return pool.submit(contextvars.copy_context().run, function, *args)
+
+
+def _collect(con: duckdb.DuckDBPyConnection, options: Options) -> Rapport:
     skapad = options.skapad or dt.datetime.now().replace(microsecond=0)
     today = skapad.date()
     period, scope = options.period, options.scope
@@ -942,14 +954,15 @@ def collect(con: duckdb.DuckDBPyConnection, options: Options) -> Rapport:
     # The prose and each section's charts are independent: built side by side on cursors of their
     # own (DuckDB runs the queries outside the GIL), then put together in a fixed order.
     # The plan and the Kolada table too, so that they do not wait for the rest.
-    cursors = [con.cursor() for _ in range(len(drawn) + 3)]
+    cursors = [frozen_cursor(con) for _ in range(len(drawn) + 3)]
     try:
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-            facts_job = pool.submit(
-                na.fakta, cursors[0], period, scope, options.pensionsalder, options.state_dir, today
+            facts_job = _submit(
+                pool, na.fakta, cursors[0], period, scope, options.pensionsalder, options.state_dir, today
             )
             jobs = {
-                section: pool.submit(
+                section: _submit(
+                    pool,
                     _section_content,
                     section,
                     _Ctx(
@@ -959,12 +972,12 @@ def collect(con: duckdb.DuckDBPyConnection, options: Options) -> Rapport:
                 for section, cur in zip(drawn, cursors[3:], strict=True)
             }
             plan_job = (
-                pool.submit(plan_rader, cursors[1], period, scope, options.state_dir, today)
+                _submit(pool, plan_rader, cursors[1], period, scope, options.state_dir, today)
                 if "aktiviteter" in valda
                 else None
             )
             jamforelse_job = (
-                pool.submit(jamforelse_med_kolada, cursors[2], period, scope, visa)
+                _submit(pool, jamforelse_med_kolada, cursors[2], period, scope, visa)
                 if "nyckeltal" in valda
                 else None
             )

@@ -7,8 +7,10 @@ withheld the text says that it is not reported, and no comparison is drawn from 
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +19,7 @@ import pandas as pd
 
 from kfp_metrics import nyckeltal, suppression, urval
 from kfp_metrics.analys import MIN_GRUPP
-from kfp_metrics.extracts import has_table
+from kfp_metrics.extracts import frozen_cursor, has_table
 from kfp_metrics.format import MANADER, manad, procent, tal
 from kfp_metrics.periods import add_months, window_12
 from kfp_metrics.queries import Scope, run
@@ -235,6 +237,46 @@ def comparable_before(before: dict | None, period: dt.date, first_period: dt.dat
     return result
 
 
+def _figures_at(
+    con: duckdb.DuckDBPyConnection,
+    month: dt.date,
+    scope: Scope,
+    pensionsalder: int,
+    state_dir: Path | None,
+    today: dt.date | None,
+    enkat_min_svar: int,
+) -> dict:
+    """The nyckeltal object of one month with the report's withheld figures set to None."""
+    raw = nyckeltal.compute(con, month, scope, pensionsalder, state_dir, today, enkat_min_svar)
+    return undertryckning.utan_dolda(raw, undertryckning.dolda(con, month, scope, raw))
+
+
+def _details(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, pensionsalder: int) -> dict:
+    """The figures the text needs besides the key figures, none of them depending on those."""
+    from kfp_metrics import incidenter, prognos, rorlighet
+
+    befattningar = run(con, "rapport_befattningar", scope, period=period)
+    oms = rorlighet.personalomsattning_per_befattning(con, period, scope)
+    return {
+        "targets": nyckeltal.targets(con, period, scope),
+        "kon": _kon(con, period, scope),
+        "befattningar": [(str(r.befattning), int(r.antal)) for r in befattningar.itertuples(index=False)],
+        "omsattning_befattning": [
+            (str(r.befattning), float(r.personalomsattning_pct))
+            for r in oms.itertuples(index=False)
+            if r.personalomsattning_pct is not None and not pd.isna(r.personalomsattning_pct)
+        ],
+        "kompetensgap": _hamta_kompetensgap(con, period, scope),
+        "rekryteringsbehov": prognos.compute(con, period, scope, pensionsalder=pensionsalder),
+        "tertialer": incidenter.tertialer(con, period, scope),
+    }
+
+
+def _in_context(pool: ThreadPoolExecutor, function, *args):
+    # A copy of this thread's context: the worker shares a report's query results (queries.shared_results).
+    return pool.submit(contextvars.copy_context().run, function, *args)
+
+
 def fakta(
     con: duckdb.DuckDBPyConnection,
     period: dt.date,
@@ -244,16 +286,30 @@ def fakta(
     today: dt.date | None = None,
     enkat_min_svar: int = suppression.ENKAT_MIN_SVAR,
 ) -> Fakta:
-    """Gather the figures for period and scope; suppressed values are dropped here."""
+    """Gather the figures for period and scope; suppressed values are dropped here.
+
+    The figures of P−12 and those not depending on P's key figures are gathered beside P's, on
+    cursors of their own (DuckDB runs the queries outside the GIL)."""
     perioder = run(con, "perioder", Scope())["period"]
     first = pd.Timestamp(perioder.iloc[0]).date() if len(perioder) else None
-    raw = nyckeltal.compute(con, period, scope, pensionsalder, state_dir, today, enkat_min_svar)
-    now = undertryckning.utan_dolda(raw, undertryckning.dolda(con, period, scope, raw))
     p12 = add_months(period, -12)
-    before_raw = None
-    if first is not None and p12 >= first:
-        before_raw = nyckeltal.compute(con, p12, scope, pensionsalder, state_dir, today, enkat_min_svar)
-        before_raw = undertryckning.utan_dolda(before_raw, undertryckning.dolda(con, p12, scope, before_raw))
+    cursors = [frozen_cursor(con), frozen_cursor(con)]
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            before_job = (
+                _in_context(
+                    pool, _figures_at, cursors[0], p12, scope, pensionsalder, state_dir, today, enkat_min_svar
+                )
+                if first is not None and p12 >= first
+                else None
+            )
+            details_job = _in_context(pool, _details, cursors[1], period, scope, pensionsalder)
+            now = _figures_at(con, period, scope, pensionsalder, state_dir, today, enkat_min_svar)
+            before_raw = before_job.result() if before_job is not None else None
+            details = details_job.result()
+    finally:
+        for cur in cursors:
+            cur.close()
     before = comparable_before(before_raw, period, first)
     from kfp_metrics import rorlighet
 
@@ -270,31 +326,21 @@ def fakta(
         subjekt=subjekt_for(scope, sorted(set(org["forvaltning"])), org),
         now=now,
         before=before,
-        targets=nyckeltal.targets(con, period, scope),
-        kon=_kon(con, period, scope),
+        targets=details["targets"],
+        kon=details["kon"],
         kon_before=_kon(con, p12, scope) if before is not None else None,
     )
-    befattningar = run(con, "rapport_befattningar", scope, period=period)
-    facts.befattningar = [(str(r.befattning), int(r.antal)) for r in befattningar.itertuples(index=False)]
-    oms = rorlighet.personalomsattning_per_befattning(con, period, scope)
-    facts.omsattning_befattning = [
-        (str(r.befattning), float(r.personalomsattning_pct))
-        for r in oms.itertuples(index=False)
-        if r.personalomsattning_pct is not None and not pd.isna(r.personalomsattning_pct)
-    ]
+    facts.befattningar = details["befattningar"]
+    facts.omsattning_befattning = details["omsattning_befattning"]
     facts.fragor = _hamta_fragor(con, period, scope, now, enkat_min_svar)
-    facts.kompetensgap = _hamta_kompetensgap(con, period, scope)
-    from kfp_metrics import prognos
-
-    facts.rekryteringsbehov = prognos.compute(con, period, scope, pensionsalder=pensionsalder)
+    facts.kompetensgap = details["kompetensgap"]
+    facts.rekryteringsbehov = details["rekryteringsbehov"]
     if now.get("jamstalldhet") is not None:
         from kfp_metrics import jamstalldhet_analys
 
         facts.jamstalldhet = jamstalldhet_analys.jamforelse(con, period, scope)
         facts.chef = jamstalldhet_analys.has_chef(con)
-    from kfp_metrics import incidenter
-
-    facts.tertialer = incidenter.tertialer(con, period, scope)
+    facts.tertialer = details["tertialer"]
     return facts
 
 
