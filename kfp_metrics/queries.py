@@ -114,6 +114,8 @@ class _Shared:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.answers: dict[tuple, Future] = {}
+        # The connections asked, kept so that their ids (part of every key) are not reused.
+        self.connections: dict[int, object] = {}
 
 
 @contextmanager
@@ -129,13 +131,14 @@ def shared_results() -> Iterator[None]:
         _SHARED.reset(token)
 
 
-def _key(name: str, scope: Scope, params: dict) -> tuple | None:
-    """The query's key in shared_results(), None when a value cannot be one. The type is part of
-    it: a date and a timestamp of the same day are different parameters."""
+def _key(con, name: str, scope: Scope, params: dict) -> tuple | None:
+    """The query's key in shared_results(), None when a value cannot be one. The connection is
+    part of it (two permissions' connections never share an answer), and so is each value's
+    type: a date and a timestamp of the same day are different parameters."""
     values = tuple(
         (k, type(v).__name__, tuple(v) if isinstance(v, list) else v) for k, v in sorted(params.items())
     )
-    key = (name, scope, values)
+    key = (id(con), name, scope, values)
     try:
         hash(key)
     except TypeError:
@@ -148,10 +151,11 @@ def run(con: duckdb.DuckDBPyConnection, name: str, scope: Scope, **params) -> pd
 
     Inside shared_results() the same query, scope and parameters run once."""
     shared = _SHARED.get()
-    key = _key(name, scope, params) if shared is not None else None
+    key = _key(con, name, scope, params) if shared is not None else None
     if key is None:
         return _run(con, name, scope, params)
     with shared.lock:
+        shared.connections[id(con)] = con
         answer = shared.answers.get(key)
         owner = answer is None
         if owner:

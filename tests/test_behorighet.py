@@ -301,3 +301,27 @@ def test_kompetensgap_unit_named_only_there_is_in_the_avdelnings_grant(fixture_d
     only_y1 = atkomst.scoped(con, Permission(boxes=(Box((FA,), (AY,), ("Enhet Y1",)),)))
     assert _count(only_y1, "select count(*) from kompetensgap") == 0
     assert (FA, AY, "Enhet Y9") in atkomst.organisation_units(con)
+
+
+def test_shared_answers_within_a_report_never_cross_permissions(fixture_dir, monkeypatch):
+    """queries.shared_results (one report's repeated questions answered once) keys its answers by
+    connection: a chef's connection and the whole organisation's never share one."""
+    from kfp_metrics import queries
+
+    con = connect(fixture_dir)
+    chef_y = atkomst.scoped(con, Permission(boxes=(Box((FA,), (AY,)),)))
+    ran = []
+    real = queries._run
+    monkeypatch.setattr(queries, "_run", lambda c, *a: ran.append(c) or real(c, *a))
+    with queries.shared_results():
+        whole = [run(con, "personal_nyckeltal", Scope(), period="2024-09-01") for _ in range(2)]
+        narrow = [run(chef_y, "personal_nyckeltal", Scope(), period="2024-09-01") for _ in range(2)]
+    # Avdelning Y: p14 and p15 tillsvidare in 2024-09 (test_prepared_store_is_filtered_too); the
+    # whole organisation has more.
+    assert [f.iloc[0]["antal_tillsvidare"] for f in narrow] == [2, 2]
+    assert all(f.iloc[0]["antal_tillsvidare"] > 2 for f in whole)
+    assert ran == [con, chef_y]  # each asked once per connection
+    narrow[0].loc[0, "antal_tillsvidare"] = 99  # a caller's change does not reach the next caller
+    with queries.shared_results():
+        again = run(chef_y, "personal_nyckeltal", Scope(), period="2024-09-01")
+    assert again.iloc[0]["antal_tillsvidare"] == 2
