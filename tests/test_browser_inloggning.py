@@ -3,15 +3,6 @@ pointing at it, Debian's Chromium logging in through the provider's form as a ch
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-import sys
-import time
-import urllib.request
-from contextlib import contextmanager
-from pathlib import Path
-
 import pytest
 from browser_helpers import (
     BROWSER_ARGS,
@@ -25,54 +16,9 @@ from browser_helpers import (
 )
 from fixture_analys import write as write_analys
 from fixture_data import AX, AY, AZ, FA, FB
+from inloggning_helpers import ACCESS, CHEF, HR, avdelning_options, identity_provider, login, write_secrets
 
 pytestmark = pytest.mark.browser
-
-CHEF = {"sub": "chef-y", "email": "chef.y@kommun.se", "name": "Yvonne Chef"}
-HR = {"sub": "hr-1", "email": "hr@kommun.se", "name": "Hanna HR", "roles": ["KFP.HR"]}
-ACCESS = f"""
-kontakt = "HR-avdelningen"
-
-[[roll]]
-namn = "KFP.HR"
-urval = "alla"
-andra_aktiviteter = true
-
-[[anvandare]]
-id = "chef.y@kommun.se"
-forvaltning = ["{FA}"]
-avdelning = ["{AY}"]
-"""
-
-
-@contextmanager
-def identity_provider(state: Path):
-    """oidc-provider-mock with the chef and HR as predefined users, on a free loopback port."""
-    exe = shutil.which("oidc-provider-mock") or str(Path(sys.executable).parent / "oidc-provider-mock")
-    if not Path(exe).exists():
-        pytest.fail("oidc-provider-mock saknas (pip install -r requirements-dev.txt)")
-    port = free_port()
-    cmd = [exe, "--host", "127.0.0.1", "--port", str(port)]
-    for user in (CHEF, HR):
-        cmd += ["--user-claims", json.dumps(user)]
-    log = open(state / "oidc.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(base + "/.well-known/openid-configuration", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            raise RuntimeError("oidc-provider-mock startade inte: " + (state / "oidc.log").read_text())
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
 
 
 @pytest.fixture(scope="module")
@@ -83,41 +29,9 @@ def login_app(tmp_path_factory):
     (state / "behorighet.toml").write_text(ACCESS, encoding="utf-8")
     with identity_provider(state) as provider:
         port = free_port()
-        secrets = state / "secrets.toml"
-        secrets.write_text(
-            "[auth]\n"
-            f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
-            'cookie_secret = "en-lång-slumpmässig-hemlighet-för-testerna-0123456789"\n'
-            "[auth.kommun]\n"
-            'client_id = "kfp-dashboard"\n'
-            'client_secret = "hemligt"\n'
-            f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
-            encoding="utf-8",
-        )
+        secrets = write_secrets(state / "secrets.toml", port, provider)
         with running_app(data, state, secrets=secrets, port=port) as url:
             yield url
-
-
-def _login(page, url: str, sub: str) -> None:
-    page.goto(url, wait_until="domcontentloaded")
-    wait_for_app(page)
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url("**/oauth2/authorize**", timeout=30_000)
-    page.locator(f"button[name='sub'][value='{sub}']").click()
-    page.wait_for_url(f"{url}/**", timeout=30_000)
-    wait_for_app(page)
-    page.wait_for_selector("h1", timeout=30_000)
-
-
-def _avdelning_options(page) -> list[str]:
-    box = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect'] input").first
-    box.scroll_into_view_if_needed()
-    box.click()
-    listbox = "[role='listbox'][aria-label='Avdelning'] [role='option']"
-    page.wait_for_selector(listbox, state="attached", timeout=10_000)
-    options = [o.inner_text().strip() for o in page.locator(listbox).all()]
-    page.keyboard.press("Escape")
-    return options
 
 
 def test_chef_and_hr_log_in_through_the_provider(login_app):
@@ -134,7 +48,7 @@ def test_chef_and_hr_log_in_through_the_provider(login_app):
         assert page.evaluate("document.documentElement.lang") == "sv"
         assert_accessible(page, "inloggningssidan")
 
-        _login(page, login_app, CHEF["sub"])
+        login(page, login_app, CHEF["sub"])
         body = page.inner_text("body")
         page.screenshot(path=str(SCREENSHOTS / "inloggad_chef.png"), full_page=True)
         assert_accessible(page, "Översikt inloggad som avdelningschef")
@@ -142,7 +56,7 @@ def test_chef_and_hr_log_in_through_the_provider(login_app):
         assert "Ditt urval: Avdelning Y (Förvaltning A)" in body
         for name in (AX, AZ, FB):
             assert name not in body, name
-        assert _avdelning_options(page) == [AY]
+        assert avdelning_options(page) == [AY]
         # A link naming another förvaltning's avdelning shows nothing of it
         page.goto(f"{login_app}/sjukfranvaro?avdelning={AX.replace(' ', '+')}", wait_until="domcontentloaded")
         wait_for_app(page)
@@ -158,11 +72,11 @@ def test_chef_and_hr_log_in_through_the_provider(login_app):
         page.wait_for_selector("text=Logga in", timeout=30_000)
         assert "Yvonne Chef" not in page.inner_text("body")
 
-        _login(page, login_app, HR["sub"])
+        login(page, login_app, HR["sub"])
         page.screenshot(path=str(SCREENSHOTS / "inloggad_hr.png"), full_page=True)
         body = page.inner_text("body")
         assert "Hanna HR" in body
-        assert _avdelning_options(page) == [AX, AY, AZ]
+        assert avdelning_options(page) == [AX, AY, AZ]
         browser.close()
 
 
