@@ -325,7 +325,7 @@ def test_jamstalldhet_window_persons_spread_into_the_next_year(tmp_path):
         ("P2", "2025-12", "E2", 80.0),
     ]
     data = _write_tiny(tmp_path / "data", rows)
-    con = forberedd.connect_store(forberedd.build(data, tmp_path / "state"))
+    con = forberedd.connect_store(forberedd.build(data, tmp_path / "state"), data)
     params = {"fran": dt.date(2025, 1, 1), "till": dt.date(2026, 3, 1)}
     frame = run(con, "jamstalldhet_sjuk_per_kon_och_manad", Scope(), **params)
     personer = {
