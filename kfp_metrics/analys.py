@@ -90,7 +90,7 @@ def finish(fig: go.Figure, legend_bottom: int | None = None) -> go.Figure:
 
 def figure(traces, heading: str, *, legend_bottom: int | None = None, **look) -> go.Figure:
     """charts.figure with finish()'s last touches, all in one step (finished())."""
-    return go.Figure(finished(charts.spec(traces, heading, **look), legend_bottom))
+    return charts.checked_figure(finished(charts.spec(traces, heading, **look), legend_bottom))
 
 
 def finished(spec: dict, legend_bottom: int | None = None) -> dict:

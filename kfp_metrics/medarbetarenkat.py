@@ -25,6 +25,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import get_colorscale
 
 from kfp_metrics import charts, suppression
 from kfp_metrics.analys import (
@@ -39,6 +40,10 @@ from kfp_metrics.analys import (
 from kfp_metrics.format import SUPPRESSED, forandring, procent, tal
 from kfp_metrics.nyckeltal import DELINDEX, ratio
 from kfp_metrics.queries import Scope, run
+
+# The heatmap's colours, spelled out: charts are built unchecked (charts.checked_figure), and
+# plotly.js has a "Blues" of its own that is not this one.
+BLUES = get_colorscale("Blues")
 
 TOPP = 5
 PRIMAR = "primar"
@@ -617,7 +622,7 @@ def figure_heatmap(frame: pd.DataFrame, scope_text: str) -> go.Figure:
         y=labels,
         customdata=hover,
         hovertemplate="%{customdata}<extra></extra>",
-        colorscale="Blues",
+        colorscale=BLUES,
         zmin=40,
         zmax=100,
         xgap=2,

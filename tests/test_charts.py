@@ -3,6 +3,8 @@ built figure."""
 
 from __future__ import annotations
 
+import json
+
 import plotly.graph_objects as go
 import pytest
 
@@ -105,3 +107,57 @@ def test_empty_figure_carries_its_message_and_no_axes():
     assert fig.layout.annotations[0].text == "Underlag saknas."
     assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
     assert fig.layout.showlegend is False and fig.layout.height == 300
+
+
+# --- figures built unchecked (charts.checked_figure) -----------------------------------------
+
+PAGES_WITH_CHARTS = (
+    "personal",
+    "rorlighet",
+    "sjukfranvaro",
+    "heltid",
+    "medarbetarenkat",
+    "incidenter",
+    "kompetensgap",
+    "prognos",
+    "jamstalldhet",
+    "aktiviteter",
+    "namndrapport",
+)
+
+
+@pytest.mark.parametrize("page", PAGES_WITH_CHARTS)
+def test_unchecked_figures_send_the_browser_what_checked_ones_would(tmp_path, monkeypatch, page):
+    """Every chart a page builds on the bundled sample data, as JSON for the browser: the same
+    from go.Figure(spec) with Plotly checking (and filling in) every property as from the
+    unchecked figure the page uses. A shorthand only the checking expands (a named colour scale,
+    say) would differ here."""
+    import copy
+    from pathlib import Path
+
+    import plotly.io as pio
+    import streamlit as st
+    from apptest_helpers import app_test
+
+    from kfp_metrics.ui import data
+
+    specs = []
+    unchecked = charts.checked_figure
+
+    def recording(spec):
+        specs.append(copy.deepcopy(spec))
+        return unchecked(spec)
+
+    monkeypatch.setattr(charts, "checked_figure", recording)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    data._PREPARED.clear()
+    at = app_test(monkeypatch, Path(__file__).resolve().parent.parent / "data", tmp_path)
+    at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert specs, page
+    for spec in specs:
+        sent = json.loads(pio.to_json(unchecked(copy.deepcopy(spec)), validate=False))
+        checked = json.loads(pio.to_json(go.Figure(copy.deepcopy(spec)), validate=False))
+        assert sent == checked
