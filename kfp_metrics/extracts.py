@@ -184,21 +184,30 @@ def frozen_cursor(con):
     """con.cursor(), remembering what con remembers: a cursor sees the same catalog, and a report
     that gives each thread a cursor of its own would otherwise ask the catalog again in each."""
     cur = con.cursor()
-    try:
-        memo = _FROZEN.get(con)
-    except TypeError:  # not weak-referenceable: nothing kept
-        memo = None
+    memo = _memo(con)
     if memo is not None:
         _FROZEN[cur] = memo
     return cur
 
 
+def _memo(con) -> dict | None:
+    """What a frozen connection (or a frozen_cursor of one) remembers; None for any other."""
+    try:
+        return _FROZEN.get(con)
+    except TypeError:  # not weak-referenceable: nothing kept
+        return None
+
+
+def same_data(con):
+    """An object that stands for what con reads: shared by a frozen connection and its
+    frozen_cursor()s (the same extracts and permission), con itself for any other connection."""
+    memo = _memo(con)
+    return con if memo is None else memo
+
+
 def remembered(con, key: tuple, compute):
     """compute(), kept for a frozen connection under key; computed every time for any other."""
-    try:
-        memo = _FROZEN.get(con)
-    except TypeError:  # not weak-referenceable: nothing kept
-        memo = None
+    memo = _memo(con)
     if memo is None:
         return compute()
     if key not in memo:

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from kfp_metrics.extracts import remembered
+from kfp_metrics.extracts import remembered, same_data
 from kfp_metrics.forberedd import is_prepared
 
 QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
@@ -114,8 +114,9 @@ class _Shared:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.answers: dict[tuple, Future] = {}
-        # The connections asked, kept so that their ids (part of every key) are not reused.
-        self.connections: dict[int, object] = {}
+        # What the connections asked read (extracts.same_data), kept so that their ids (part of
+        # every key) are not reused while the block lasts.
+        self.sources: dict[int, object] = {}
 
 
 @contextmanager
@@ -131,14 +132,15 @@ def shared_results() -> Iterator[None]:
         _SHARED.reset(token)
 
 
-def _key(con, name: str, scope: Scope, params: dict) -> tuple | None:
-    """The query's key in shared_results(), None when a value cannot be one. The connection is
-    part of it (two permissions' connections never share an answer), and so is each value's
-    type: a date and a timestamp of the same day are different parameters."""
+def _key(source, name: str, scope: Scope, params: dict) -> tuple | None:
+    """The query's key in shared_results(), None when a value cannot be one. What the connection
+    reads is part of it (two permissions' connections never share an answer; a connection and its
+    frozen cursors, one per report thread, do), and so is each value's type: a date and a
+    timestamp of the same day are different parameters."""
     values = tuple(
         (k, type(v).__name__, tuple(v) if isinstance(v, list) else v) for k, v in sorted(params.items())
     )
-    key = (id(con), name, scope, values)
+    key = (id(source), name, scope, values)
     try:
         hash(key)
     except TypeError:
@@ -151,11 +153,12 @@ def run(con: duckdb.DuckDBPyConnection, name: str, scope: Scope, **params) -> pd
 
     Inside shared_results() the same query, scope and parameters run once."""
     shared = _SHARED.get()
-    key = _key(con, name, scope, params) if shared is not None else None
+    source = same_data(con) if shared is not None else None
+    key = _key(source, name, scope, params) if shared is not None else None
     if key is None:
         return _run(con, name, scope, params)
     with shared.lock:
-        shared.connections[id(con)] = con
+        shared.sources[id(source)] = source
         answer = shared.answers.get(key)
         owner = answer is None
         if owner:

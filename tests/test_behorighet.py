@@ -325,3 +325,27 @@ def test_shared_answers_within_a_report_never_cross_permissions(fixture_dir, mon
     with queries.shared_results():
         again = run(chef_y, "personal_nyckeltal", Scope(), period="2024-09-01")
     assert again.iloc[0]["antal_tillsvidare"] == 2
+
+
+def test_shared_answers_of_frozen_connections_reach_their_cursors_only(fixture_dir, monkeypatch):
+    """As the app holds them (frozen per permission): a report thread's frozen_cursor of the
+    chef's connection gets the chef's answer; the whole organisation's connection and its cursors
+    never do."""
+    from kfp_metrics import queries
+    from kfp_metrics.extracts import freeze_catalog, frozen_cursor
+
+    con = freeze_catalog(connect(fixture_dir))
+    chef_y = freeze_catalog(atkomst.scoped(con, Permission(boxes=(Box((FA,), (AY,)),))))
+    ran = []
+    real = queries._run
+    monkeypatch.setattr(queries, "_run", lambda c, *a: ran.append(c) or real(c, *a))
+
+    def tillsvidare(c):
+        return run(c, "personal_nyckeltal", Scope(), period="2024-09-01").iloc[0]["antal_tillsvidare"]
+
+    with queries.shared_results():
+        narrow = [tillsvidare(chef_y), tillsvidare(frozen_cursor(chef_y)), tillsvidare(frozen_cursor(chef_y))]
+        whole = [tillsvidare(frozen_cursor(con)), tillsvidare(con)]
+    assert narrow == [2, 2, 2]  # Avdelning Y: p14 and p15
+    assert all(n > 2 for n in whole)
+    assert len(ran) == 2  # once for the chef's connection and its cursors, once for the whole
