@@ -132,6 +132,17 @@ def connect(
 
     memory_limit (e.g. "1500MB") bounds DuckDB's own memory; larger joins spill to a temp folder.
     """
+    con = empty_connection(threads, memory_limit)
+    for name, source in locate_tables(data_dir).items():
+        add_views(con, name, source)
+    return con
+
+
+def empty_connection(
+    threads: int | None = None, memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with the scope macros and no tables yet (connect,
+    forberedd.connect_store)."""
     con = duckdb.connect(":memory:")
     if threads:
         con.execute(f"set threads = {int(threads)}")
@@ -139,8 +150,6 @@ def connect(
         con.execute("set memory_limit = $limit", {"limit": memory_limit})
     for macro in SCOPE_MACROS:
         con.execute(macro)
-    for name, source in locate_tables(data_dir).items():
-        add_views(con, name, source)
     return con
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import duckdb
 
-from kfp_metrics.extracts import add_views, content_fingerprint, fingerprint, locate_tables
+from kfp_metrics.extracts import add_views, content_fingerprint, empty_connection, fingerprint, locate_tables
 from kfp_metrics.extracts import connect as connect_parquet
 
 from .bygg import MARKER, VERSION, build_copy, build_file
@@ -51,7 +51,6 @@ __all__ = [
 
 CATALOG = "forberedd"
 COPY_CATALOG = "forberedd_kopia"
-EXTRA_TABLES = ("sjuk_summor", "sjuk_personar", "personal_summor", "org_enheter")
 
 
 def enabled() -> bool:
@@ -285,15 +284,7 @@ def connect_store(
     """An in-memory connection with the summaries file (and its copy file, when complete) attached
     read-only and one `main` view per table; the extracts' tables that neither holds are read from
     their Parquet in data_dir."""
-    from kfp_metrics.extracts import SCOPE_MACROS
-
-    con = duckdb.connect(":memory:")
-    if threads:
-        con.execute(f"set threads = {int(threads)}")
-    if memory_limit:
-        con.execute("set memory_limit = $limit", {"limit": memory_limit})
-    for macro in SCOPE_MACROS:
-        con.execute(macro)
+    con = empty_connection(threads, memory_limit)
     path = Path(path)
     files = [(CATALOG, path)]
     found = find_copy(path)

@@ -14,6 +14,7 @@ import duckdb
 from kfp_metrics.extracts import connect as connect_parquet
 from kfp_metrics.extracts import locate_tables
 from kfp_metrics.format import tal
+from kfp_metrics.validation import PERSON_MONTH_TABLES
 
 VERSION = 5
 MARKER = "forberedd_klar"
@@ -25,12 +26,12 @@ MARKER = "forberedd_klar"
 # were then spread over every row group.)
 ORDER_COLUMNS = ("period", "ar", "datum", "forvaltning", "avdelning", "enhet")
 
-# The two tables with a row per person and month are not copied into the summaries file: they are
-# what makes a national preparation long (about 100 million rows each). franvaro is read through
-# its sums and person rows below (and from its Parquet by the one query that wants its rows);
+# The two tables with a row per person and month (PERSON_MONTH_TABLES) are not copied into the
+# summaries file: they are what makes a national preparation long (about 100 million rows each).
+# franvaro is read through its sums and person rows below (and from its Parquet by the one query
+# that wants its rows);
 # anstallningar, which many scoped figures read row by row, gets a sorted copy in a file of its
 # own (build_copy), made where scoped reads repeat (the app, `forbered`) and used when present.
-PERSON_MONTH_TABLES = ("anstallningar", "franvaro")
 COPIED_APART = ("anstallningar",)
 
 # The franvaro rows with the attributes of their anstallningar row of the same month: what every
