@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -199,19 +200,27 @@ def _chunks(con, table: str, column: str | None) -> list[str]:
 def _write_chunked(con, target: str, select: str, chunks: list[str]) -> None:
     """Create target from select, one chunk at a time ({chunk} replaced by each condition), so a
     sort or grouping never holds more than a month or a year of rows."""
-    # One transaction: committed one by one, each chunk was written out (and checkpointed) alone.
+    with _transaction(con):
+        for i, chunk in enumerate(chunks):
+            _append(con, target, select.format(chunk=chunk), first=i == 0)
+
+
+@contextmanager
+def _transaction(con):
+    """One transaction for a table written in chunks: committed one by one, each chunk was written
+    out (and checkpointed) alone."""
     con.execute("begin transaction")
     try:
-        for i, chunk in enumerate(chunks):
-            body = select.format(chunk=chunk)
-            if i == 0:
-                con.execute(f"create table {target} as {body}")
-            else:
-                con.execute(f"insert into {target} {body}")
+        yield
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
+
+
+def _append(con, target: str, body: str, first: bool) -> None:
+    """The rows of select body into target, created by the first chunk."""
+    con.execute(f"create table {target} as {body}" if first else f"insert into {target} {body}")
 
 
 def _say(progress, fraction: float | None, text: str) -> None:
@@ -303,20 +312,14 @@ def build_file(
                 f"(select distinct {column} from main.anstallningar where {column} is not null order by 1)"
             )
         # A year at a time: the year's join, grouped into each table, then dropped.
-        con.execute("begin transaction")
-        try:
-            chunks = _chunks(con, "main.franvaro", "period")
+        chunks = _chunks(con, "main.franvaro", "period")
+        with _transaction(con):
             for i, chunk in enumerate(chunks):
                 con.execute(PERSONMANAD.format(a_chunk=chunk, f_chunk=chunk.replace("period", "f.period")))
                 for name, select in FROM_PERSONMANAD:
-                    verb = f"create table ny.{name} as" if i == 0 else f"insert into ny.{name}"
-                    con.execute(f"{verb} {select}")
+                    _append(con, f"ny.{name}", select, first=i == 0)
                 con.execute("drop table personmanad")
                 _say(progress, None, f"Frånvaron kopplad för år {i + 1} av {len(chunks)} ({_seconds(t0)} s)")
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
         counts = [
             con.execute(f"select count(*) from ny.{name}").fetchone()[0] for name, _ in FROM_PERSONMANAD
         ]
