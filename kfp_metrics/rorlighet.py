@@ -440,29 +440,21 @@ def avgangar_per_orsak(
     con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, anstallningsform: str = "alla"
 ) -> pd.DataFrame:
     """Avgångar per orsak, 1 January to the end of P against the same period last year (1–2 withheld)."""
-    return _withhold_orsak(
-        _comparison_rows(
-            _events(con, period, scope, anstallningsform), period, "avgang", "orsak", ORSAKER, "orsak"
-        )
-    )
+    return _per_orsak(_events(con, period, scope, anstallningsform), period)
 
 
 def avgangar_per_vag(
     con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, anstallningsform: str = "alla"
 ) -> pd.DataFrame:
     """Avgångar per väg, 1 January to the end of P against the same period last year."""
-    return _comparison(
-        _events(con, period, scope, anstallningsform), period, "avgang", "vag", VAGAR_AVGANG, "vag"
-    )
+    return _per_vag(_events(con, period, scope, anstallningsform), period)
 
 
 def rekryteringar_per_vag(
     con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, anstallningsform: str = "alla"
 ) -> pd.DataFrame:
     """Rekryteringar per väg (where the person came from), year to date against last year."""
-    return _comparison(
-        _events(con, period, scope, anstallningsform), period, "rekrytering", "vag", VAGAR_REKRYTERING, "vag"
-    )
+    return _rekryteringar_per_vag(_events(con, period, scope, anstallningsform), period)
 
 
 def jamforelser(
@@ -472,10 +464,22 @@ def jamforelser(
     from one reading of the events: the three charts the page shows side by side."""
     events = _events(con, period, scope, anstallningsform)
     return {
-        "orsak": _withhold_orsak(_comparison_rows(events, period, "avgang", "orsak", ORSAKER, "orsak")),
-        "vag": _comparison(events, period, "avgang", "vag", VAGAR_AVGANG, "vag"),
-        "rekrytering": _comparison(events, period, "rekrytering", "vag", VAGAR_REKRYTERING, "vag"),
+        "orsak": _per_orsak(events, period),
+        "vag": _per_vag(events, period),
+        "rekrytering": _rekryteringar_per_vag(events, period),
     }
+
+
+def _per_orsak(events: pd.DataFrame, period: dt.date) -> pd.DataFrame:
+    return _withhold_orsak(_comparison_rows(events, period, "avgang", "orsak", ORSAKER, "orsak"))
+
+
+def _per_vag(events: pd.DataFrame, period: dt.date) -> pd.DataFrame:
+    return _comparison(events, period, "avgang", "vag", VAGAR_AVGANG, "vag")
+
+
+def _rekryteringar_per_vag(events: pd.DataFrame, period: dt.date) -> pd.DataFrame:
+    return _comparison(events, period, "rekrytering", "vag", VAGAR_REKRYTERING, "vag")
 
 
 def figure_jamforelse(
