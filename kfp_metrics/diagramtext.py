@@ -83,10 +83,6 @@ def lower_first(name: str) -> str:
     return name
 
 
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
 def _is_percent(axis: dict | None) -> bool:
     return "%" in str(_get(axis, "ticksuffix") or "") or "%" in str(_get(axis, "title", "text") or "")
 

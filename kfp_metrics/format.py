@@ -14,7 +14,8 @@ MISSING = "–"
 NBSP = "\u00a0"
 
 
-def _missing(value) -> bool:
+def is_missing(value) -> bool:
+    """Whether a value is absent: None or a float NaN."""
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
@@ -23,7 +24,7 @@ def tal(value, decimals: int = 0) -> str:
 
     Rounded half away from zero on the number as written (6,25 → 6,3; 6,35 → 6,4), as Excel shows
     it, so a figure here reads the same as in the analyst's own spreadsheet."""
-    if _missing(value):
+    if is_missing(value):
         return MISSING
     exact = Decimal(repr(float(value)))
     rounded = exact.quantize(_STEPS[decimals], rounding=ROUND_HALF_UP) if exact.is_finite() else exact
@@ -37,14 +38,14 @@ _STEPS = {d: Decimal(1).scaleb(-d) for d in range(10)}
 
 def procent(value, decimals: int = 1) -> str:
     """A percentage in Swedish form: 6,2 %."""
-    if _missing(value):
+    if is_missing(value):
         return MISSING
     return f"{tal(value, decimals)}{NBSP}%"
 
 
 def procentenheter(value, decimals: int = 1, sign: bool = True) -> str:
     """A difference of percentages: +0,4 procentenheter."""
-    if _missing(value):
+    if is_missing(value):
         return MISSING
     text = tal(abs(value), decimals)
     prefix = _sign(value, text) if sign else ""
@@ -53,7 +54,7 @@ def procentenheter(value, decimals: int = 1, sign: bool = True) -> str:
 
 def forandring(value, decimals: int = 0, unit: str = "") -> str:
     """A signed change in Swedish form: +12, -3,5."""
-    if _missing(value):
+    if is_missing(value):
         return MISSING
     text = tal(abs(value), decimals)
     suffix = f"{NBSP}{unit}" if unit else ""

@@ -37,7 +37,7 @@ from kfp_metrics.analys import (
     table,
     unit_names,
 )
-from kfp_metrics.format import SUPPRESSED, forandring, procent, tal
+from kfp_metrics.format import SUPPRESSED, forandring, is_missing, procent, tal
 from kfp_metrics.nyckeltal import DELINDEX, ratio
 from kfp_metrics.queries import Scope, run
 
@@ -86,10 +86,6 @@ LABEL_LENGTH = 48
 
 def _title(what: str, scope_text: str, year: int | None) -> str:
     return f"{what} – {scope_text}, {'enkäten ' + str(year) if year else 'ingen enkät'}"
-
-
-def _is_missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def _nan(value) -> float:
@@ -160,7 +156,7 @@ def _per_ar(questions: pd.DataFrame, svar: pd.DataFrame, min_svar: int) -> pd.Da
         questions["ar"].tolist(), questions["delindex"].tolist(), questions["index"].tolist(), strict=True
     ):
         per_name = found.setdefault(int(ar), {})
-        if name in DELINDEX and not _is_missing(value):
+        if name in DELINDEX and not is_missing(value):
             per_name.setdefault(name, []).append(value)
     rows = []
     for year in sorted(found):
@@ -290,7 +286,7 @@ def _withheld_as_text(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _number(value, formatted: bool, percent: bool = False):
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return "–" if formatted else None
     if formatted:
         return tal(value, 1) + ("\u00a0%" if percent else "")
