@@ -132,6 +132,12 @@ def shared_results() -> Iterator[None]:
         _SHARED.reset(token)
 
 
+def submit_sharing(pool, function, *args):
+    """pool.submit(function, *args) in a copy of this thread's context, so that the worker shares
+    the shared_results() block it was started in."""
+    return pool.submit(contextvars.copy_context().run, function, *args)
+
+
 def _key(source, name: str, scope: Scope, params: dict) -> tuple | None:
     """The query's key in shared_results(), None when a value cannot be one. What the connection
     reads is part of it (two permissions' connections never share an answer; a connection and its

@@ -8,7 +8,6 @@ twice. html.py turns a Rapport into a self-contained HTML page and pdf.py prints
 
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
 import importlib
 import re
@@ -29,7 +28,7 @@ from kfp_metrics.nyckeltal import DEFAULT_PENSIONSALDER
 from kfp_metrics.oversikt import metric_card
 from kfp_metrics.periods import add_months, reference_date, tertial
 from kfp_metrics.plan_io import FORVALTNINGSOVERGRIPANDE, UBARIA, UBARIA_LABELS
-from kfp_metrics.queries import Scope, run, shared_results
+from kfp_metrics.queries import Scope, run, shared_results, submit_sharing
 from kfp_metrics.rapport import nulagesanalys as na
 from kfp_metrics.rapport import rekryteringsbehov
 from kfp_metrics.rapport.avsnitt import AVSNITT
@@ -918,11 +917,6 @@ def collect(con: duckdb.DuckDBPyConnection, options: Options) -> Rapport:
         return _collect(con, options)
 
 
-def _submit(pool: ThreadPoolExecutor, function, *args):
-    # In a copy of this thread's context, so that the worker shares the report's query results.
-    return pool.submit(contextvars.copy_context().run, function, *args)
-
-
 def _collect(con: duckdb.DuckDBPyConnection, options: Options) -> Rapport:
     skapad = options.skapad or dt.datetime.now().replace(microsecond=0)
     today = skapad.date()
@@ -957,11 +951,11 @@ def _collect(con: duckdb.DuckDBPyConnection, options: Options) -> Rapport:
     cursors = [frozen_cursor(con) for _ in range(len(drawn) + 3)]
     try:
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-            facts_job = _submit(
+            facts_job = submit_sharing(
                 pool, na.fakta, cursors[0], period, scope, options.pensionsalder, options.state_dir, today
             )
             jobs = {
-                section: _submit(
+                section: submit_sharing(
                     pool,
                     _section_content,
                     section,
@@ -972,12 +966,12 @@ def _collect(con: duckdb.DuckDBPyConnection, options: Options) -> Rapport:
                 for section, cur in zip(drawn, cursors[3:], strict=True)
             }
             plan_job = (
-                _submit(pool, plan_rader, cursors[1], period, scope, options.state_dir, today)
+                submit_sharing(pool, plan_rader, cursors[1], period, scope, options.state_dir, today)
                 if "aktiviteter" in valda
                 else None
             )
             jamforelse_job = (
-                _submit(pool, jamforelse_med_kolada, cursors[2], period, scope, visa)
+                submit_sharing(pool, jamforelse_med_kolada, cursors[2], period, scope, visa)
                 if "nyckeltal" in valda
                 else None
             )

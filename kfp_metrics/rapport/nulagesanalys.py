@@ -7,7 +7,6 @@ withheld the text says that it is not reported, and no comparison is drawn from 
 
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
 import math
 from concurrent.futures import ThreadPoolExecutor
@@ -22,7 +21,7 @@ from kfp_metrics.analys import MIN_GRUPP
 from kfp_metrics.extracts import frozen_cursor, has_table
 from kfp_metrics.format import MANADER, manad, procent, tal
 from kfp_metrics.periods import add_months, window_12
-from kfp_metrics.queries import Scope, run
+from kfp_metrics.queries import Scope, run, submit_sharing
 from kfp_metrics.rapport import undertryckning
 
 TOPICS = {
@@ -272,11 +271,6 @@ def _details(con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, pens
     }
 
 
-def _in_context(pool: ThreadPoolExecutor, function, *args):
-    # A copy of this thread's context: the worker shares a report's query results (queries.shared_results).
-    return pool.submit(contextvars.copy_context().run, function, *args)
-
-
 def fakta(
     con: duckdb.DuckDBPyConnection,
     period: dt.date,
@@ -297,13 +291,13 @@ def fakta(
     try:
         with ThreadPoolExecutor(max_workers=2) as pool:
             before_job = (
-                _in_context(
+                submit_sharing(
                     pool, _figures_at, cursors[0], p12, scope, pensionsalder, state_dir, today, enkat_min_svar
                 )
                 if first is not None and p12 >= first
                 else None
             )
-            details_job = _in_context(pool, _details, cursors[1], period, scope, pensionsalder)
+            details_job = submit_sharing(pool, _details, cursors[1], period, scope, pensionsalder)
             now = _figures_at(con, period, scope, pensionsalder, state_dir, today, enkat_min_svar)
             before_raw = before_job.result() if before_job is not None else None
             details = details_job.result()
