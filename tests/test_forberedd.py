@@ -243,16 +243,18 @@ def _write_tiny(directory: Path, rows: list[tuple[str, str, str, float]]) -> Pat
     return directory
 
 
+# P1: scheduled hours in 2025-01 and 2026-03 (a gap of 14 months), moving from enhet E1 to E2.
+# P2: 2025-06 in E1 with 0 hours (does not count), 2025-12 in E2.
+TWO_PERSONS = [
+    ("P1", "2025-01", "E1", 100.0),
+    ("P1", "2026-03", "E2", 100.0),
+    ("P2", "2025-06", "E1", 0.0),
+    ("P2", "2025-12", "E2", 80.0),
+]
+
+
 def test_rolling_distinct_persons_follow_each_persons_months(tmp_path):
-    # P1: scheduled hours in 2025-01 and 2026-03 (a gap of 14 months), moving from enhet E1 to E2.
-    # P2: 2025-06 in E1 with 0 hours (does not count), 2025-12 in E2.
-    rows = [
-        ("P1", "2025-01", "E1", 100.0),
-        ("P1", "2026-03", "E2", 100.0),
-        ("P2", "2025-06", "E1", 0.0),
-        ("P2", "2025-12", "E2", 80.0),
-    ]
-    data = _write_tiny(tmp_path / "data", rows)
+    data = _write_tiny(tmp_path / "data", TWO_PERSONS)
     con = forberedd.connect_store(forberedd.build(data, tmp_path / "state"), data)
     frame = run(con, "sjukfranvaro_per_manad", Scope(), fran=dt.date(2025, 1, 1), till=dt.date(2026, 3, 1))
     personer = {
@@ -277,13 +279,7 @@ def test_rolling_distinct_persons_follow_each_persons_months(tmp_path):
 def test_window_persons_and_sums_by_group_from_the_monthly_bits(tmp_path):
     # The same four rows: P1 in 2025-01 (E1) and 2026-03 (E2); P2 in 2025-06 (E1, no hours) and
     # 2025-12 (E2). Both kvinnor born 1980: 45 and 46 years old, group 30–49 in both years.
-    rows = [
-        ("P1", "2025-01", "E1", 100.0),
-        ("P1", "2026-03", "E2", 100.0),
-        ("P2", "2025-06", "E1", 0.0),
-        ("P2", "2025-12", "E2", 80.0),
-    ]
-    data = _write_tiny(tmp_path / "data", rows)
+    data = _write_tiny(tmp_path / "data", TWO_PERSONS)
     con = forberedd.connect_store(forberedd.build(data, tmp_path / "state"), data)
     # One row per person, year and enhet; months as bits (month m at bit m−1), P2's 2025-06
     # left out (no scheduled hours).
@@ -318,13 +314,7 @@ def test_window_persons_and_sums_by_group_from_the_monthly_bits(tmp_path):
 def test_jamstalldhet_window_persons_spread_into_the_next_year(tmp_path):
     # The same rows: a person counts for a month when one of its months with scheduled hours lies
     # in the 12 months ending it, across the year boundary too (P1's 2025-01 counts until 2025-12).
-    rows = [
-        ("P1", "2025-01", "E1", 100.0),
-        ("P1", "2026-03", "E2", 100.0),
-        ("P2", "2025-06", "E1", 0.0),
-        ("P2", "2025-12", "E2", 80.0),
-    ]
-    data = _write_tiny(tmp_path / "data", rows)
+    data = _write_tiny(tmp_path / "data", TWO_PERSONS)
     con = forberedd.connect_store(forberedd.build(data, tmp_path / "state"), data)
     params = {"fran": dt.date(2025, 1, 1), "till": dt.date(2026, 3, 1)}
     frame = run(con, "jamstalldhet_sjuk_per_kon_och_manad", Scope(), **params)
