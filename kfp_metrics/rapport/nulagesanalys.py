@@ -43,6 +43,12 @@ ANTAL_FRAGOR = 2
 # A change smaller than this (in the unit shown) is described as unchanged.
 OFORANDRAD = 0.05
 
+# The nyckeltal sections the text and the key-figures table read. At P every section but Kolada's
+# (the report's Kolada table is made on its own); at P−12 only those compared with a year before
+# (Fakta.previous, content.nyckeltal_rader): nothing is computed that the report does not show.
+SECTIONS_NOW = tuple(name for name in nyckeltal.SECTIONS if name != "jamforelse")
+SECTIONS_BEFORE = ("personal", "sjukfranvaro", "rorlighet", "medarbetarenkat")
+
 
 @dataclass(frozen=True)
 class Subjekt:
@@ -244,9 +250,11 @@ def _figures_at(
     state_dir: Path | None,
     today: dt.date | None,
     enkat_min_svar: int,
+    sections: tuple[str, ...] = SECTIONS_NOW,
 ) -> dict:
-    """The nyckeltal object of one month with the report's withheld figures set to None."""
-    raw = nyckeltal.compute(con, month, scope, pensionsalder, state_dir, today, enkat_min_svar)
+    """The nyckeltal object of one month (the sections given) with the report's withheld figures
+    set to None."""
+    raw = nyckeltal.compute(con, month, scope, pensionsalder, state_dir, today, enkat_min_svar, sections)
     return undertryckning.utan_dolda(raw, undertryckning.dolda(con, month, scope, raw))
 
 
@@ -292,7 +300,16 @@ def fakta(
         with ThreadPoolExecutor(max_workers=2) as pool:
             before_job = (
                 submit_sharing(
-                    pool, _figures_at, cursors[0], p12, scope, pensionsalder, state_dir, today, enkat_min_svar
+                    pool,
+                    _figures_at,
+                    cursors[0],
+                    p12,
+                    scope,
+                    pensionsalder,
+                    state_dir,
+                    today,
+                    enkat_min_svar,
+                    SECTIONS_BEFORE,
                 )
                 if first is not None and p12 >= first
                 else None
