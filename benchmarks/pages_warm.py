@@ -4,7 +4,9 @@
 
 Each page in a process of its own, so that its first visit finds every cache empty as after a
 start (the app is first run on Översikt, as the server does for the first visitor; the prepared
-store is built before). Times are the server's script run (apptest_timing.py), with its CPU time.
+store is built before; the pages' modules are imported before, as kfp_metrics.server.appprocess
+does, unless KFP_FORVARMNING=av). Times are the server's script run (apptest_timing.py), with its
+CPU time.
 """
 
 from __future__ import annotations
@@ -58,6 +60,11 @@ def main() -> None:
 def _one(name: str, runs: int) -> dict:
     from apptest_timing import install, new_app
 
+    if os.environ.get("KFP_FORVARMNING") != "av":
+        # As the app process does before it takes visitors (kfp_metrics.server.appprocess).
+        from kfp_metrics.server import forvarmning
+
+        forvarmning.importera()
     last_run = install()
     at = new_app(ROOT / "app.py", timeout=600)
     at.run()  # Översikt, the start page

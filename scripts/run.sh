@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m pip install --quiet --disable-pip-version-check -r requirements.txt
-exec python3 -m streamlit run app.py "$@"
+# streamlit run app.py, with the pages' modules imported before the first visitor arrives.
+exec python3 -m kfp_metrics.server.appprocess "$@"

@@ -52,9 +52,7 @@ def running_app(
     cmd = [
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
-        "app.py",
+        "kfp_metrics.server.appprocess",  # what scripts/run.sh and the server start
         "--server.headless",
         "true",
         "--server.port",

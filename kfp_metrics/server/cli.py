@@ -65,12 +65,11 @@ def _free_ports(count: int) -> list[int]:
 
 
 def _start(port: int, secrets: Path | None) -> subprocess.Popen:
+    # streamlit run app.py, with the pages' modules imported before the first visitor (appprocess).
     cmd = [
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "app.py"),
+        "kfp_metrics.server.appprocess",
         "--server.headless",
         "true",
         "--server.port",
