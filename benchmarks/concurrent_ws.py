@@ -136,7 +136,7 @@ def main() -> None:
             str(args.port),
         ]
     else:
-        command = ["-m", "streamlit", "run", "app.py", "--server.port", str(args.port)]
+        command = ["-m", "kfp_metrics.server.appprocess", "--server.port", str(args.port)]
         command += ["--server.address", "127.0.0.1", "--server.headless", "true"]
         command += ["--browser.gatherUsageStats", "false"]
     server = subprocess.Popen(

@@ -16,7 +16,7 @@ from kfp_metrics.queries import Scope
 
 CLI_MEMORY_LIMIT = "1200MB"
 # Building the prepared store (first run only) may use more: its budget is 4 GB for the process.
-CLI_BUILD_MEMORY_LIMIT = "3000MB"
+CLI_BUILD_MEMORY_LIMIT = forberedd.BUILD_MEMORY_LIMIT
 
 
 def pensionsalder_arg(text: str) -> int:

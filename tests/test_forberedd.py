@@ -490,3 +490,29 @@ def test_forbered_command_prints_progress_in_swedish(fixture_dir, tmp_path):
         [*cmd[:-1], str(tmp_path / "saknas")], capture_output=True, text=True, cwd=ROOT, env=env
     )
     assert missing.returncode == 1 and "finns inte" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_the_build_is_bounded_in_memory_unless_the_caller_sets_its_own(tmp_path, monkeypatch):
+    """The app, the server and `forbered` set no limit: the build still gets one (3000 MB), as
+    the CLI's first run; a caller's own limit wins."""
+    data = _write_tiny(tmp_path / "data", [("P1", "2026-01", "E1", 100.0)])
+    seen = []
+    real = forberedd.bygg.connect_parquet
+
+    def recording(*args, **kwargs):
+        con = real(*args, **kwargs)
+        seen.append(con.execute("select current_setting('memory_limit')").fetchone()[0])
+        return con
+
+    def limit(text):
+        con = duckdb.connect()
+        con.execute(f"set memory_limit = '{text}'")
+        return con.execute("select current_setting('memory_limit')").fetchone()[0]
+
+    monkeypatch.setattr(forberedd.bygg, "connect_parquet", recording)
+    forberedd.build(data, tmp_path / "state")  # the summaries file and the copy
+    assert seen == [limit("3000MB")] * 2
+    seen.clear()
+    forberedd.build(data, tmp_path / "state2", memory_limit="500MB")
+    assert seen == [limit("500MB")] * 2
+    assert limit("500MB") != limit("3000MB")
