@@ -144,3 +144,37 @@ def open_expanders(page) -> int:
     if count:
         wait_for_app(page)
     return count
+
+
+# A chart with a month-name date axis drawn in a frame: plotly.js alone writes English names.
+_MONTH_TICKS = """() => {
+  const div = document.createElement("div");
+  document.body.appendChild(div);
+  return Plotly.newPlot(div, [{x: ["2024-01-15", "2024-06-15"], y: [1, 2]}],
+      {width: 600, height: 200, xaxis: {dtick: "M1", tickformat: "%b"}}, {staticPlot: true, locale: "sv"})
+    .then(() => {
+      const ticks = Array.from(div.querySelectorAll(".xtick text")).map(t => t.textContent);
+      div.remove();
+      return ticks;
+    });
+}"""
+
+
+def report_preview(page, timeout: float = 60_000):
+    """The Nämndrapport page's preview (iframe element, frame) once plotly.js has loaded in it and
+    drawn every chart."""
+    handle = page.wait_for_selector("[data-testid='stMain'] iframe", timeout=timeout)
+    frame = handle.content_frame()
+    frame.wait_for_load_state("load", timeout=timeout)
+    assert frame.evaluate("() => typeof window.Plotly") == "object", "plotly.js laddades inte"
+    frame.wait_for_function(
+        """() => { const charts = document.querySelectorAll(".plotly-graph-div");
+                   return charts.length > 0 && Array.from(charts).every(c => c.querySelector(".main-svg")); }""",
+        timeout=timeout,
+    )
+    return handle, frame
+
+
+def month_ticks(frame) -> list[str]:
+    """The month names plotly.js writes on a date axis in the frame: its locale at work."""
+    return frame.evaluate(_MONTH_TICKS)

@@ -10,7 +10,9 @@ from browser_helpers import (
     ROOT,
     SCREENSHOTS,
     assert_accessible,
+    month_ticks,
     open_expanders,
+    report_preview,
     require_axe,
     require_chromium,
     running_app,
@@ -113,6 +115,23 @@ def test_every_tab_is_accessible(browser_page, path, tabs):
         assert page.locator("[data-testid='stTab'][aria-selected='true']", has_text=tab).count() == 1
         open_expanders(page)
         assert_accessible(page, f"{path}, fliken {tab}")
+
+
+def test_report_preview_draws_its_charts_with_plotlyjs_from_the_app(browser_page):
+    """The preview carries no plotly.js: a script tag loads the app's copy, and the charts are drawn."""
+    page, url = browser_page
+    page.goto(f"{url}/namndrapport", wait_until="domcontentloaded")
+    wait_for_app(page)
+    handle, frame = report_preview(page)
+    assert len(handle.get_attribute("srcdoc").encode("utf-8")) < 1_000_000
+    (src,) = frame.evaluate("() => Array.from(document.scripts).filter(s => s.src).map(s => s.src)")
+    assert src.startswith(f"{url}/app/static/plotly-") and src.endswith(".min.js")
+    assert frame.locator(".plotly-graph-div .main-svg").count() >= 10
+    # The Swedish locale registers with the loaded plotly.js: Swedish month names on a date axis.
+    assert month_ticks(frame) == ["feb", "mar", "apr", "maj", "jun"]
+    frame.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    handle.screenshot(path=str(SCREENSHOTS / "namndrapport-forhandsgranskning.png"))
 
 
 def test_swedish_language_survives_page_switches(browser_page):

@@ -17,7 +17,9 @@ from browser_helpers import (
     CHROMIUM,
     ROOT,
     free_port,
+    month_ticks,
     open_expanders,
+    report_preview,
     require_chromium,
     wait_for_app,
     wait_healthy,
@@ -124,6 +126,32 @@ def test_two_browsers_go_to_two_processes_and_each_works_there(server, tmp_path)
                 text = saved.read_text(encoding="utf-8-sig")
                 assert text.splitlines()[0].startswith("Månad")
                 assert len(text.splitlines()) > 2
+        finally:
+            browser.close()
+
+
+def test_report_preview_loads_plotlyjs_through_the_server_in_either_process(server):
+    """The preview's script tag is fetched from the server's address: each process serves its copy."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        try:
+            contexts = [
+                browser.new_context(locale="sv-SE", viewport={"width": 1440, "height": 900}) for _ in range(2)
+            ]
+            pages = [c.new_page() for c in contexts]
+            for page in pages:
+                page.goto(f"{server}/namndrapport", wait_until="domcontentloaded")
+            for page in pages:
+                wait_for_app(page)
+                _, frame = report_preview(page)
+                (src,) = frame.evaluate(
+                    "() => Array.from(document.scripts).filter(s => s.src).map(s => s.src)"
+                )
+                assert src.startswith(f"{server}/app/static/plotly-")
+                assert month_ticks(frame) == ["feb", "mar", "apr", "maj", "jun"]
+            assert sorted(_process_cookie(c) for c in contexts) == ["0", "1"]
         finally:
             browser.close()
 

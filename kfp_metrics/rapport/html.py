@@ -1,7 +1,8 @@
 """The report as one self-contained HTML page: inline CSS, inline plotly.js and vector charts.
 
 The same page is printed to PDF by pdf.py and offered as a download that prints well from any
-browser. Output is deterministic: the same Rapport gives byte-identical HTML.
+browser. Output is deterministic: the same Rapport gives byte-identical HTML. The app's on-screen
+preview is the same page with plotly.js loaded from the app's address instead (render_with_preview).
 """
 
 from __future__ import annotations
@@ -69,8 +70,17 @@ def _css() -> str:
 
 
 @lru_cache(maxsize=1)
-def _plotlyjs() -> str:
+def plotlyjs() -> str:
+    """The plotly.js the self-contained report carries (and the preview loads from a URL)."""
     return plotly.offline.get_plotlyjs()
+
+
+def _inline_plotlyjs() -> str:
+    return f"<script>\n{plotlyjs()}\n</script>"
+
+
+def _linked_plotlyjs(url: str) -> str:
+    return f'<script src="{_e(url)}"></script>'
 
 
 def _e(text) -> str:
@@ -330,17 +340,28 @@ def warmup_page() -> str:
     fig.update_layout(width=PRINT_WIDTH_PX, height=200)
     div = fig.to_html(full_html=False, include_plotlyjs=False, div_id="uppvarmning", config=PLOT_CONFIG)
     return _template().substitute(
-        titel="", fingeravtryck="", css=_css(), plotlyjs=_plotlyjs(), locale=LOCALE_JS, body=div
+        titel="", fingeravtryck="", css=_css(), plotlyjs=_inline_plotlyjs(), locale=LOCALE_JS, body=div
+    )
+
+
+def _page(r: Rapport, markup: str, plotly_script: str) -> str:
+    return _template().substitute(
+        titel=_e(r.titel),
+        fingeravtryck=_e(r.options.fingeravtryck),
+        css=_css(),
+        plotlyjs=plotly_script,
+        locale=LOCALE_JS,
+        body=markup,
     )
 
 
 def render(r: Rapport) -> str:
     """The whole report as a self-contained HTML document."""
-    return _template().substitute(
-        titel=_e(r.titel),
-        fingeravtryck=_e(r.options.fingeravtryck),
-        css=_css(),
-        plotlyjs=_plotlyjs(),
-        locale=LOCALE_JS,
-        body=body(r),
-    )
+    return _page(r, body(r), _inline_plotlyjs())
+
+
+def render_with_preview(r: Rapport, plotlyjs_url: str) -> tuple[str, str]:
+    """The self-contained document and its on-screen preview, made from one body: the same page,
+    except that the preview loads plotly.js (5 MB) from plotlyjs_url instead of carrying it."""
+    markup = body(r)
+    return _page(r, markup, _inline_plotlyjs()), _page(r, markup, _linked_plotlyjs(plotlyjs_url))

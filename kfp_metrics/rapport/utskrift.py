@@ -25,6 +25,7 @@ class Utskrift:
     filnamn: str
     utkast: Nulagesanalys | None = None  # the drafted nulägesanalys, before reviewed text
     fingeravtryck: str = ""
+    forhandsvisning: str = ""  # the page shown on screen: html, or html loading plotly.js by URL
 
 
 def build(con: duckdb.DuckDBPyConnection, options: Options) -> tuple[Rapport, str]:
@@ -51,9 +52,18 @@ def word(con: duckdb.DuckDBPyConnection, options: Options, mall: Path | None = N
     return docx_bytes(collect(con, options), mall)
 
 
-def skapa(con: duckdb.DuckDBPyConnection, options: Options) -> Utskrift:
-    """The finished report: HTML, the nulägesanalys as plain text and the key-figures rows."""
-    rapport, html = build(con, options)
+def skapa(con: duckdb.DuckDBPyConnection, options: Options, plotlyjs_url: str | None = None) -> Utskrift:
+    """The finished report: HTML, the nulägesanalys as plain text and the key-figures rows.
+
+    plotlyjs_url: where the on-screen preview loads plotly.js from; without it the preview is the
+    self-contained HTML itself."""
+    from kfp_metrics.rapport.html import render, render_with_preview
+
+    rapport = collect(con, options)
+    if plotlyjs_url:
+        html, forhandsvisning = render_with_preview(rapport, plotlyjs_url)
+    else:
+        html = forhandsvisning = render(rapport)
     return Utskrift(
         titel=rapport.titel,
         html=html,
@@ -63,4 +73,5 @@ def skapa(con: duckdb.DuckDBPyConnection, options: Options) -> Utskrift:
         filnamn=filnamn(options),
         utkast=rapport.utkast,
         fingeravtryck=options.fingeravtryck,
+        forhandsvisning=forhandsvisning,
     )
