@@ -121,7 +121,8 @@ st.subheader("Ladda ner")
 html_col, pdf_col, docx_col = st.columns(3)
 html_col.download_button(
     "Ladda ner HTML",
-    rapport.html.encode("utf-8"),
+    # Handed over when pressed: as bytes, the 5 MB page went into Streamlit's media store every run.
+    lambda: rapport.html.encode("utf-8"),
     file_name=f"{rapport.filnamn}.html",
     mime="text/html",
     key="rapport_html",

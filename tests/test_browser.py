@@ -132,6 +132,14 @@ def test_report_preview_draws_its_charts_with_plotlyjs_from_the_app(browser_page
     frame.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     handle.screenshot(path=str(SCREENSHOTS / "namndrapport-forhandsgranskning.png"))
+    # The download is made when pressed and is the whole page: plotly.js inline, no script URL.
+    charts = frame.locator(".plotly-graph-div").count()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Ladda ner HTML").click()
+    saved = download.value.path().read_text(encoding="utf-8")
+    assert download.value.suggested_filename.endswith(".html")
+    assert "/app/static/" not in saved and len(saved.encode("utf-8")) > 3_000_000
+    assert saved.count('class="plotly-graph-div') == charts
 
 
 def test_swedish_language_survives_page_switches(browser_page):

@@ -17,6 +17,7 @@ import plotly.offline
 import pytest
 from apptest_helpers import app_test
 from browser_helpers import ROOT
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1.util import patch_config_options
 
@@ -131,6 +132,14 @@ def test_page_previews_the_sample_data_light_and_offers_the_whole_page(monkeypat
         return original(self, data, mimetype, kind, filename)
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    deferred = []
+    add_deferred = MediaFileManager.add_deferred
+
+    def remember(self, make, mimetype, coordinates, file_name=None, **kwargs):
+        deferred.append((make, file_name or ""))
+        return add_deferred(self, make, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", remember)
     state = tmp_path / "state"
     state.mkdir()
     at = app_test(monkeypatch, ROOT / "data", state)
@@ -142,7 +151,11 @@ def test_page_previews_the_sample_data_light_and_offers_the_whole_page(monkeypat
     assert preview.count(f'<script src="/app/static/{name}"></script>') == 1
     assert len(preview.encode("utf-8")) < 1_000_000
     assert (static / name).is_file()
-    (download,) = [data for filename, data in stored if filename and filename.endswith(".html")]
+    # The HTML is handed over when the button is pressed (a deferred download), not on every run.
+    assert not [filename for filename, _ in stored if filename and filename.endswith(".html")]
+    (button,) = [b for b in at.get("download_button") if b.proto.label == "Ladda ner HTML"]
+    assert button.proto.deferred_file_id
+    (download,) = [make() for make, filename in deferred if filename.endswith(".html")]
     page = download.decode("utf-8")
     assert inline() in page and "<script src=" not in page
     assert page.replace(inline(), f'<script src="/app/static/{name}"></script>') == preview
