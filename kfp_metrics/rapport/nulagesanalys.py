@@ -44,9 +44,10 @@ ANTAL_FRAGOR = 2
 OFORANDRAD = 0.05
 
 # The nyckeltal sections the text and the key-figures table read. At P every section but Kolada's
-# (the report's Kolada table is made on its own); at P−12 only those compared with a year before
-# (Fakta.previous, content.nyckeltal_rader): nothing is computed that the report does not show.
-SECTIONS_NOW = tuple(name for name in nyckeltal.SECTIONS if name != "jamforelse")
+# and jämställdhet's (the report's Kolada table and its jämställdhet comparison,
+# jamstalldhet_analys.jamforelse, are made on their own); at P−12 only those compared with a year
+# before (Fakta.previous, content.nyckeltal_rader): nothing is computed that the report does not show.
+SECTIONS_NOW = tuple(name for name in nyckeltal.SECTIONS if name not in ("jamforelse", "jamstalldhet"))
 SECTIONS_BEFORE = ("personal", "sjukfranvaro", "rorlighet", "medarbetarenkat")
 
 
@@ -346,7 +347,9 @@ def fakta(
     facts.fragor = _hamta_fragor(con, period, scope, now, enkat_min_svar)
     facts.kompetensgap = details["kompetensgap"]
     facts.rekryteringsbehov = details["rekryteringsbehov"]
-    if now.get("jamstalldhet") is not None:
+    from kfp_metrics import jamstalldhet
+
+    if not jamstalldhet.scope_is_empty(con, scope):  # where the nyckeltal object has jämställdhet
         from kfp_metrics import jamstalldhet_analys
 
         facts.jamstalldhet = jamstalldhet_analys.jamforelse(con, period, scope)
