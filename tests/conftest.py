@@ -16,6 +16,16 @@ def fixture_dir(tmp_path_factory) -> Path:
     return fixture_data.write(tmp_path_factory.mktemp("extrakt"))
 
 
+@pytest.fixture(scope="module")
+def con(fixture_dir):
+    """A DuckDB connection over fixture_dir's Parquet, one per test module (a module may define its own)."""
+    from kfp_metrics.extracts import connect
+
+    c = connect(fixture_dir)
+    yield c
+    c.close()
+
+
 @pytest.fixture(autouse=True)
 def _no_state_url_from_outside(monkeypatch):
     """Tests choose their state store themselves: a KFP_STATE_URL in the shell must not reach them."""

@@ -36,13 +36,6 @@ P = dt.date(2024, 9, 1)
 REF = dt.date(2024, 9, 30)
 
 
-@pytest.fixture(scope="module")
-def con(fixture_dir):
-    connection = connect(fixture_dir)
-    yield connection
-    connection.close()
-
-
 ALLA = Scope()
 
 

@@ -164,11 +164,6 @@ def test_every_table_has_a_rule():
     assert atkomst.unruled_tables() == []
 
 
-@pytest.fixture(scope="module")
-def con(fixture_dir):
-    return connect(fixture_dir)
-
-
 def _count(c, sql):
     return c.execute(sql).fetchall()[0][0]
 

@@ -22,13 +22,6 @@ P = dt.date(2024, 9, 1)
 
 
 @pytest.fixture(scope="module")
-def con(fixture_dir):
-    c = connect(fixture_dir)
-    yield c
-    c.close()
-
-
-@pytest.fixture(scope="module")
 def con_utan_faktisk(tmp_path_factory, fixture_dir):
     import pyarrow.parquet as pq
 

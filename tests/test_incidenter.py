@@ -13,19 +13,11 @@ import datetime as dt
 import pytest
 
 from kfp_metrics import analys, charts, incidenter
-from kfp_metrics.extracts import connect
 from kfp_metrics.queries import Scope
 
 FA, FB = "Förvaltning A", "Förvaltning B"
 AX, AY, AZ = "Avdelning X", "Avdelning Y", "Avdelning Z"
 P = dt.date(2024, 9, 1)
-
-
-@pytest.fixture(scope="module")
-def con(fixture_dir):
-    c = connect(fixture_dir)
-    yield c
-    c.close()
 
 
 def rows(frame, *columns):

@@ -28,13 +28,6 @@ FEWER = medarbetarenkat.reasons()[medarbetarenkat.PRIMAR]
 SECONDARY = medarbetarenkat.reasons()[medarbetarenkat.SEKUNDAR]
 
 
-@pytest.fixture(scope="module")
-def con(fixture_dir):
-    c = connect(fixture_dir)
-    yield c
-    c.close()
-
-
 def series(frame: pd.DataFrame, year: int) -> dict[str, float]:
     part = frame[frame["ar"] == year]
     return dict(zip(part["serie"], part["index"], strict=True))

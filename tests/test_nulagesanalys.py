@@ -10,7 +10,6 @@ import re
 
 import pytest
 
-from kfp_metrics.extracts import connect
 from kfp_metrics.queries import Scope
 from kfp_metrics.rapport import nulagesanalys as na
 
@@ -122,13 +121,6 @@ def test_subjekt(scope, forvaltningar, full, kort):
 
 
 # --- The text for the fixture ------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def con(fixture_dir):
-    c = connect(fixture_dir)
-    yield c
-    c.close()
 
 
 @pytest.fixture(scope="module")

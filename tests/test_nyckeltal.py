@@ -17,13 +17,6 @@ P = dt.date(2024, 9, 1)
 LATER = dt.date(2026, 1, 1)
 
 
-@pytest.fixture(scope="module")
-def con(fixture_dir):
-    c = connect(fixture_dir)
-    yield c
-    c.close()
-
-
 def figures(con, state_dir, scope=None, period=P, **kw):
     return compute(con, period, scope or Scope(), state_dir=state_dir, today=kw.pop("today", LATER), **kw)
 

@@ -54,13 +54,6 @@ def state(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("rapport_state")
 
 
-@pytest.fixture(scope="module")
-def con(fixture_dir):
-    c = connect(fixture_dir)
-    yield c
-    c.close()
-
-
 def options(fixture_dir, state, **kw) -> Options:
     base = {
         "period": P,

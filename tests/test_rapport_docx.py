@@ -24,7 +24,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from kfp_metrics.cli import main
 from kfp_metrics.diagramtext import summary
-from kfp_metrics.extracts import connect, content_fingerprint
+from kfp_metrics.extracts import content_fingerprint
 from kfp_metrics.format import SUPPRESSED
 from kfp_metrics.rapport import AVSNITT, Options, collect
 from kfp_metrics.rapport.content import Granskning
@@ -68,13 +68,6 @@ def fake_png() -> bytes:
 @pytest.fixture(scope="module")
 def state(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("docx_state")
-
-
-@pytest.fixture(scope="module")
-def con(fixture_dir):
-    c = connect(fixture_dir)
-    yield c
-    c.close()
 
 
 def options(fixture_dir, state, **kw) -> Options:

@@ -35,13 +35,6 @@ FA, FB = "Förvaltning A", "Förvaltning B"
 NBSP = "\u00a0"
 
 
-@pytest.fixture(scope="module")
-def con(fixture_dir):
-    c = connect(fixture_dir)
-    yield c
-    c.close()
-
-
 # --- Incidents: like with like -------------------------------------------------------------
 
 

@@ -21,7 +21,6 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1.util import patch_config_options
 
-from kfp_metrics.extracts import connect
 from kfp_metrics.rapport import Options, collect, skapa
 from kfp_metrics.rapport import pdf as rapport_pdf
 from kfp_metrics.rapport.html import plotlyjs, render, render_with_preview
@@ -35,13 +34,6 @@ SERVING = {"server.enableStaticServing": True, "server.baseUrlPath": ""}
 
 def inline() -> str:
     return f"<script>\n{plotlyjs()}\n</script>"
-
-
-@pytest.fixture(scope="module")
-def con(fixture_dir):
-    c = connect(fixture_dir)
-    yield c
-    c.close()
 
 
 @pytest.fixture(scope="module")

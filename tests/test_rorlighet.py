@@ -23,13 +23,6 @@ P = dt.date(2024, 9, 1)
 
 
 @pytest.fixture(scope="module")
-def con(fixture_dir):
-    c = connect(fixture_dir)
-    yield c
-    c.close()
-
-
-@pytest.fixture(scope="module")
 def con_analys(tmp_path_factory):
     c = connect(write_analys(tmp_path_factory.mktemp("analys")))
     yield c

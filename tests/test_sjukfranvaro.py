@@ -19,7 +19,6 @@ from figure_helpers import assert_absent, contents, target_lines
 
 from kfp_metrics import analys, nyckeltal, sjukfranvaro, suppression
 from kfp_metrics.exports import csv_bytes, excel_bytes
-from kfp_metrics.extracts import connect
 from kfp_metrics.format import SUPPRESSED
 from kfp_metrics.queries import Scope, run
 
@@ -35,13 +34,6 @@ Y_PCT = 100 * 50 / 4400
 Z_PCT = 100 * 50 / 5400
 KVINNOR_PCT = 100 * 501 / 17040
 MAN_PCT = 100 * 68 / 8200
-
-
-@pytest.fixture(scope="module")
-def con(fixture_dir):
-    c = connect(fixture_dir)
-    yield c
-    c.close()
 
 
 def by(frame: pd.DataFrame, column: str) -> dict:
