@@ -360,8 +360,10 @@ def render(r: Rapport) -> str:
     return _page(r, body(r), _inline_plotlyjs())
 
 
-def render_with_preview(r: Rapport, plotlyjs_url: str) -> tuple[str, str]:
+def render_with_preview(r: Rapport, plotlyjs_url: str | None) -> tuple[str, str]:
     """The self-contained document and its on-screen preview, made from one body: the same page,
-    except that the preview loads plotly.js (5 MB) from plotlyjs_url instead of carrying it."""
+    except that the preview loads plotly.js (5 MB) from plotlyjs_url instead of carrying it; without
+    a URL the preview is the document itself."""
     markup = body(r)
-    return _page(r, markup, _inline_plotlyjs()), _page(r, markup, _linked_plotlyjs(plotlyjs_url))
+    html = _page(r, markup, _inline_plotlyjs())
+    return html, (html if not plotlyjs_url else _page(r, markup, _linked_plotlyjs(plotlyjs_url)))

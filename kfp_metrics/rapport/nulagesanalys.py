@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from kfp_metrics import nyckeltal, suppression, urval
+from kfp_metrics import jamstalldhet, nyckeltal, suppression, urval
 from kfp_metrics.analys import MIN_GRUPP
 from kfp_metrics.extracts import frozen_cursor, has_table
 from kfp_metrics.format import MANADER, manad, procent, tal
@@ -347,8 +347,6 @@ def fakta(
     facts.fragor = _hamta_fragor(con, period, scope, now, enkat_min_svar)
     facts.kompetensgap = details["kompetensgap"]
     facts.rekryteringsbehov = details["rekryteringsbehov"]
-    from kfp_metrics import jamstalldhet
-
     if not jamstalldhet.scope_is_empty(con, scope):  # where the nyckeltal object has jämställdhet
         from kfp_metrics import jamstalldhet_analys
 

@@ -57,13 +57,10 @@ def skapa(con: duckdb.DuckDBPyConnection, options: Options, plotlyjs_url: str | 
 
     plotlyjs_url: where the on-screen preview loads plotly.js from; without it the preview is the
     self-contained HTML itself."""
-    from kfp_metrics.rapport.html import render, render_with_preview
+    from kfp_metrics.rapport.html import render_with_preview
 
     rapport = collect(con, options)
-    if plotlyjs_url:
-        html, forhandsvisning = render_with_preview(rapport, plotlyjs_url)
-    else:
-        html = forhandsvisning = render(rapport)
+    html, forhandsvisning = render_with_preview(rapport, plotlyjs_url)
     return Utskrift(
         titel=rapport.titel,
         html=html,

@@ -1,7 +1,7 @@
 """What an app process does before its first visitor: import what the app and its pages import.
 
 Streamlit imports a page's modules on the first run that needs them, so the first visitor after a
-start waited for pandas, Plotly, DuckDB and the package (≈ 0,7 s at the whole city) on top of the
+start waited for pandas, Plotly, DuckDB and the package (≈ 0,5 s for Översikt on the whole city) on top of the
 page. The modules are read from the import statements of app.py and pages/*.py, so a new page's
 imports are warmed without a list to keep up to date.
 """
