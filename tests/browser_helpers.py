@@ -175,6 +175,11 @@ def report_preview(page, timeout: float = 60_000):
     return handle, frame
 
 
+def script_sources(frame) -> list[str]:
+    """The src of every script the frame loads by URL."""
+    return frame.evaluate("() => Array.from(document.scripts).filter(s => s.src).map(s => s.src)")
+
+
 def month_ticks(frame) -> list[str]:
     """The month names plotly.js writes on a date axis in the frame: its locale at work."""
     return frame.evaluate(_MONTH_TICKS)

@@ -331,7 +331,11 @@ def test_word_and_html_report_of_a_chef_hold_nothing_outside_the_grant(monkeypat
     texts += [s._inline.docPr.get("descr") or "" for s in document.inline_shapes]
     word = "\n".join(texts)
     html = skapa(chef_y, options).html
+    # The on-screen preview, as the page makes it (plotly.js by URL): the same body, so the same limit.
+    preview = skapa(chef_y, options, "/app/static/plotly.min.js").forhandsvisning
+    assert "/app/static/plotly.min.js" in preview
     for name in OUTSIDE_Y:
         assert name not in word, ("docx", name)
         assert name not in html, ("html", name)
-    assert AY in word and AY in html
+        assert name not in preview, ("förhandsgranskning", name)
+    assert AY in word and AY in html and AY in preview

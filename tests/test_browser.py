@@ -16,6 +16,7 @@ from browser_helpers import (
     require_axe,
     require_chromium,
     running_app,
+    script_sources,
     wait_for_app,
 )
 
@@ -124,7 +125,7 @@ def test_report_preview_draws_its_charts_with_plotlyjs_from_the_app(browser_page
     wait_for_app(page)
     handle, frame = report_preview(page)
     assert len(handle.get_attribute("srcdoc").encode("utf-8")) < 1_000_000
-    (src,) = frame.evaluate("() => Array.from(document.scripts).filter(s => s.src).map(s => s.src)")
+    (src,) = script_sources(frame)
     assert src.startswith(f"{url}/app/static/plotly-") and src.endswith(".min.js")
     assert frame.locator(".plotly-graph-div .main-svg").count() >= 10
     # The Swedish locale registers with the loaded plotly.js: Swedish month names on a date axis.
@@ -134,6 +135,7 @@ def test_report_preview_draws_its_charts_with_plotlyjs_from_the_app(browser_page
     handle.screenshot(path=str(SCREENSHOTS / "namndrapport-forhandsgranskning.png"))
     # The download is made when pressed and is the whole page: plotly.js inline, no script URL.
     charts = frame.locator(".plotly-graph-div").count()
+    wait_for_app(page)  # a button from a run still in progress may already be replaced
     with page.expect_download() as download:
         page.get_by_role("button", name="Ladda ner HTML").click()
     saved = download.value.path().read_text(encoding="utf-8")

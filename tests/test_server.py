@@ -21,6 +21,7 @@ from browser_helpers import (
     open_expanders,
     report_preview,
     require_chromium,
+    script_sources,
     wait_for_app,
     wait_healthy,
 )
@@ -146,9 +147,7 @@ def test_report_preview_loads_plotlyjs_through_the_server_in_either_process(serv
             for page in pages:
                 wait_for_app(page)
                 _, frame = report_preview(page)
-                (src,) = frame.evaluate(
-                    "() => Array.from(document.scripts).filter(s => s.src).map(s => s.src)"
-                )
+                (src,) = script_sources(frame)
                 assert src.startswith(f"{server}/app/static/plotly-")
                 assert month_ticks(frame) == ["feb", "mar", "apr", "maj", "jun"]
             assert sorted(_process_cookie(c) for c in contexts) == ["0", "1"]
