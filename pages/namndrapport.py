@@ -175,7 +175,8 @@ else:
 forhand, text_tab, nyckel_tab = st.tabs(["Förhandsgranskning", "Nulägesanalys (text)", "Nyckeltal"])
 with forhand:
     st.caption("Så här ser rapporten ut; sidbrytningar och sidnummer kommer med i PDF:en.")
-    st.iframe(rapport.forhandsvisning, height=900)
+    # The frame's accessible name (its title attribute); without it a screen reader says "st.iframe".
+    st.iframe(rapport.forhandsvisning, height=900, alt=f"Förhandsgranskning av rapporten: {rapport.titel}")
 with text_tab:
     st.caption(
         "Utkastet är skrivet ur nyckeltalen för urvalet; siffrorna är de beräknade. Granska det här innan "

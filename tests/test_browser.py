@@ -125,6 +125,10 @@ def test_report_preview_draws_its_charts_with_plotlyjs_from_the_app(browser_page
     wait_for_app(page)
     handle, frame = report_preview(page)
     assert len(handle.get_attribute("srcdoc").encode("utf-8")) < 1_000_000
+    # A frame's accessible name is its title: Swedish and naming the report, not Streamlit's default.
+    title = handle.get_attribute("title")
+    assert title.startswith("Förhandsgranskning av rapporten: ") and title != "st.iframe"
+    assert page.get_by_title(title).count() == 1
     (src,) = script_sources(frame)
     assert src.startswith(f"{url}/app/static/plotly-") and src.endswith(".min.js")
     assert frame.locator(".plotly-graph-div .main-svg").count() >= 10
