@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
 import re
 import threading
 from collections.abc import Iterator
@@ -108,10 +109,28 @@ def _reads_store(con, cur) -> bool:
 _SHARED: contextvars.ContextVar[_Shared | None] = contextvars.ContextVar("kfp_shared_results", default=None)
 
 
+# Queries with a row (or a row per kön) per month of $fran..$till and only those two parameters,
+# each month's rows depending on nothing but the data of that month and the eleven before it,
+# which every query reads back from $fran on: the rows of a month are the same whatever window
+# holds it. Within shared_results(months=...) a window inside those months is cut from one run
+# over all of them (tests/test_manadsfonster.py compares every such window with its own run).
+MONTHLY_QUERIES = frozenset(
+    {
+        "heltid_per_manad",
+        "tillsvidare_per_manad",
+        "personalomsattning_per_manad",
+        "jamstalldhet_per_kon_och_manad",
+        "jamstalldhet_sjuk_per_kon_och_manad",
+        "jamstalldhet_omsattning_per_kon_och_manad",
+    }
+)
+
+
 class _Shared:
     """The answers of one shared_results() block: one Future per query, scope and parameters."""
 
-    def __init__(self) -> None:
+    def __init__(self, months: tuple[dt.date, dt.date] | None = None) -> None:
+        self.months = months
         self.lock = threading.Lock()
         self.answers: dict[tuple, Future] = {}
         # What the connections asked read (extracts.same_data), kept so that their ids (part of
@@ -120,12 +139,16 @@ class _Shared:
 
 
 @contextmanager
-def shared_results() -> Iterator[None]:
+def shared_results(months: tuple[dt.date, dt.date] | None = None) -> Iterator[None]:
     """Within the block, a query asked again with the same scope and parameters gets the first
     answer (a copy) instead of running again, also from threads started with
     contextvars.copy_context(). For one piece of work over one connection whose data does not
-    change meanwhile, such as a report: its sections ask many of the same questions."""
-    token = _SHARED.set(_Shared())
+    change meanwhile, such as a report: its sections ask many of the same questions.
+
+    months (first and last month): a query of MONTHLY_QUERIES asked for months within them is
+    answered from one run over all of them, so that a month asked alone, a year and the chart's two
+    years are one query (a report asks such series for P, for P−12 and for the charts)."""
+    token = _SHARED.set(_Shared(months))
     try:
         yield
     finally:
@@ -159,6 +182,12 @@ def run(con: duckdb.DuckDBPyConnection, name: str, scope: Scope, **params) -> pd
 
     Inside shared_results() the same query, scope and parameters run once."""
     shared = _SHARED.get()
+    window = _within(shared.months, name, params) if shared is not None else None
+    if window is not None:
+        cut = _months_of(run(con, name, scope, fran=shared.months[0], till=shared.months[1]), *window)
+        # No rows: asked on its own, since an empty answer's text columns have a type of their own.
+        if len(cut):
+            return cut
     source = same_data(con) if shared is not None else None
     key = _key(source, name, scope, params) if shared is not None else None
     if key is None:
@@ -176,6 +205,27 @@ def run(con: duckdb.DuckDBPyConnection, name: str, scope: Scope, **params) -> pd
             answer.set_exception(exc)
     # A copy each time: callers may change the frame they get.
     return answer.result().copy()
+
+
+def _within(months, name: str, params: dict) -> tuple[dt.date, dt.date] | None:
+    """(fran, till) when the query is one of MONTHLY_QUERIES asked for a window of whole months
+    inside `months` other than `months` itself; otherwise None."""
+    if months is None or name not in MONTHLY_QUERIES or set(params) != {"fran", "till"}:
+        return None
+    fran, till = params["fran"], params["till"]
+    # Exactly dates of first days: a timestamp, or a day within a month, is asked on its own.
+    if not all(type(v) is dt.date and v.day == 1 for v in (fran, till, *months)):
+        return None
+    if (fran, till) == tuple(months) or not months[0] <= fran <= till <= months[1]:
+        return None
+    return fran, till
+
+
+def _months_of(frame: pd.DataFrame, fran: dt.date, till: dt.date) -> pd.DataFrame:
+    """The rows of frame whose period is within fran..till, numbered from 0 as a query's are."""
+    period = frame["period"]
+    keep = (period >= pd.Timestamp(fran)) & (period <= pd.Timestamp(till))
+    return frame.loc[keep].reset_index(drop=True)
 
 
 def _run(con: duckdb.DuckDBPyConnection, name: str, scope: Scope, params: dict) -> pd.DataFrame:

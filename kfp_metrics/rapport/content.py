@@ -913,7 +913,8 @@ def _section_content(section: str, ctx: _Ctx) -> tuple[list[tuple], list[Tabell]
 def collect(con: duckdb.DuckDBPyConnection, options: Options) -> Rapport:
     """Gather everything the report shows for the options (same data and options, same report)."""
     # The key figures, the prose and the sections ask many of the same questions: each runs once.
-    with shared_results():
+    # The monthly series are asked for P, P−12, P−24 and the charts' two years: one run of P−24..P.
+    with shared_results(months=(add_months(options.period, -24), options.period)):
         return _collect(con, options)
 
 
