@@ -16,6 +16,15 @@ def fixture_dir(tmp_path_factory) -> Path:
     return fixture_data.write(tmp_path_factory.mktemp("extrakt"))
 
 
+@pytest.fixture(scope="session")
+def analys_dir(tmp_path_factory) -> Path:
+    """fixture_data plus kompetensgap, personalprognos and aktiviteter with kompetensomrade
+    (fixture_analys), written once per test session."""
+    import fixture_analys
+
+    return fixture_analys.write(tmp_path_factory.mktemp("analys"))
+
+
 @pytest.fixture(scope="module")
 def con(fixture_dir):
     """A DuckDB connection over fixture_dir's Parquet, one per test module (a module may define its own)."""

@@ -9,7 +9,6 @@ import time
 
 import pytest
 from apptest_helpers import app_test, everything_shown, logged_in_app
-from fixture_analys import write as write_analys
 from fixture_data import AX, AY, AZ, FA, FB
 from streamlit.components.v2.component_manager import BidiComponentManager
 
@@ -58,11 +57,6 @@ OUTSIDE_Y = (
 @pytest.fixture(autouse=True)
 def no_component_scan(monkeypatch):
     monkeypatch.setattr(BidiComponentManager, "discover_and_register_components", lambda self, **kw: None)
-
-
-@pytest.fixture(scope="module")
-def analys_dir(tmp_path_factory):
-    return write_analys(tmp_path_factory.mktemp("behorighet_sidor"))
 
 
 def tillsvidare(at) -> str:

@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 import duckdb
-import fixture_analys
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -28,11 +27,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 # --- data sets -------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def analys_dir(tmp_path_factory) -> Path:
-    return fixture_analys.write(tmp_path_factory.mktemp("analys"))
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import fixture_analys
 import pandas as pd
 import pytest
 
@@ -13,11 +12,6 @@ from kfp_metrics import forberedd, queries
 from kfp_metrics.extracts import connect as connect_parquet
 from kfp_metrics.periods import add_months
 from kfp_metrics.queries import MONTHLY_QUERIES, Scope, run, shared_results
-
-
-@pytest.fixture(scope="module")
-def analys_dir(tmp_path_factory):
-    return fixture_analys.write(tmp_path_factory.mktemp("analys"))
 
 
 @pytest.fixture(

@@ -8,7 +8,6 @@ import re
 import pyarrow.parquet as pq
 import pytest
 from apptest_helpers import all_text, app_test
-from fixture_analys import write as write_analys
 from streamlit.components.v2.component_manager import BidiComponentManager
 
 AX, AY = "Avdelning X", "Avdelning Y"
@@ -25,12 +24,6 @@ PAGES = {
 def no_component_scan(monkeypatch):
     """The pages use no custom components; scanning every installed package for them costs seconds."""
     monkeypatch.setattr(BidiComponentManager, "discover_and_register_components", lambda self, **kw: None)
-
-
-@pytest.fixture(scope="module")
-def analys_dir(tmp_path_factory):
-    """fixture_data plus kompetensgap, personalprognos and aktiviteter with kompetensomrade."""
-    return write_analys(tmp_path_factory.mktemp("analys_sidor"))
 
 
 @pytest.fixture(scope="module")
