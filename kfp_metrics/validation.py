@@ -600,7 +600,8 @@ def looks_like_personnummer(value: Any) -> bool:
     return isinstance(value, str | int) and bool(_PNR_VALUE.match(str(value)))
 
 
-def _mask_text(text: str) -> str:
+def mask_in_text(text: str) -> str:
+    """text with every personnummer-like number in it masked (mask_personnummer)."""
     return _PNR_IN_TEXT.sub(lambda m: mask_personnummer(m.group(0)), text)
 
 
@@ -619,7 +620,7 @@ def _jsonable(value: Any) -> Any:
     text = str(value)
     if looks_like_personnummer(text):
         return mask_personnummer(text)
-    text = _mask_text(text)
+    text = mask_in_text(text)
     return text if len(text) <= 80 else text[:77] + "..."
 
 
@@ -1277,7 +1278,7 @@ def _layout_findings(root: Path, sources: dict[str, TableSource]) -> list[Findin
 
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return _mask_text(text)
+    return mask_in_text(text)
 
 
 def _unreadable_files(con: duckdb.DuckDBPyConnection, root: Path, source: TableSource) -> list[Finding]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kfp_metrics.format import tal
-from kfp_metrics.validation import _mask_text, looks_like_personnummer, mask_personnummer
+from kfp_metrics.validation import looks_like_personnummer, mask_in_text, mask_personnummer
 
 FEL = "fel"
 VARNING = "varning"
@@ -22,7 +22,7 @@ def show_value(value: object) -> str:
     if looks_like_personnummer(text):
         text = mask_personnummer(text)
     else:
-        text = _mask_text(text)
+        text = mask_in_text(text)
     if len(text) > 60:
         text = text[:57] + "..."
     return f"«{text}»"
