@@ -16,7 +16,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from kfp_metrics import personnummer
 from kfp_metrics.aktivitetslogg import STATUS_LABELS, STATUSES, forsenade
+from kfp_metrics.validation import mask_in_text
 
 UBARIA = ("utveckla", "behalla", "attrahera", "rekrytera", "introducera", "avsluta")
 UBARIA_LABELS = {
@@ -198,7 +200,8 @@ def _text(value) -> str | None:
 
 
 def _short(value) -> str:
-    text = " ".join(str(value).split())
+    # Quoted in messages: a personnummer in the cell is shown masked.
+    text = mask_in_text(" ".join(str(value).split()))
     return text if len(text) <= 40 else text[:39] + "…"
 
 
@@ -478,6 +481,10 @@ def import_plan(path, forvaltning=None) -> tuple[pd.DataFrame, list[str]]:
         for name in ("aktivitet_id", "forvaltning", "avdelning", "mal", "aktivitet", "ansvarig",
                      "uppfoljning", "nyckeltal", "kompetensomrade"):  # fmt: skip
             rec[name] = _text(cell(row, name))
+            # The plan is printed for the nämnd, whose papers are public (kfp_metrics.personnummer).
+            found = personnummer.i_text(rec[name])
+            if found:
+                problem(row_number, name, personnummer.meddelande(found) + ", som inte får stå i planen")
         rec["nyckeltal"] = _metric_id(rec["nyckeltal"])
         if rec["avdelning"] and _fold(rec["avdelning"]) in ("forvaltningsovergripande", "hela forvaltningen"):
             rec["avdelning"] = None

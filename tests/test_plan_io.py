@@ -496,3 +496,30 @@ def test_export_import_carries_the_current_status(fixture_plan, tmp_path):
     again, _ = import_plan(tmp_path / "export.xlsx", forvaltning="Socialförvaltningen")
     row = again.set_index("aktivitet_id").loc["A-015"]
     assert (row["status"], row["uppfoljning"]) == ("installd", "Ersatt av A-014")
+
+
+def test_a_personnummer_in_any_cell_refuses_the_plan_and_is_shown_masked(tmp_path):
+    # 121212-1212 and 811218-9876 have valid check digits (tests/test_personnummer.py); 19800101-1234 not.
+    path = tmp_path / "plan.csv"
+    path.write_text(
+        "Mål;Aktivitet;Måldatum;Ansvarig;Uppföljning;Status\n"  # row 1
+        "Utveckla\n"  # row 2
+        "Nära ledarskap;Chefsforum;2026-06;HR-chef 121212-1212;;\n"  # row 3
+        "Lägre sjukfrånvaro;Samtal;2026-09;HR;Klart med 811218-9876;\n"  # row 4
+        "Fler sökande;Annonsera;2026-03;HR;Ärende 19800101-1234;\n"  # row 5: no personnummer
+        "Trygg start;Mentor;2026-04;HR;;121212-1212\n",  # row 6: in the status cell
+        encoding="utf-8",
+    )
+    with pytest.raises(PlanImportError) as info:
+        import_plan(path, forvaltning="X")
+    message = str(info.value)
+    assert message.startswith("plan.csv kunde inte importeras:")
+    # A CSV's columns are named by their heading (an .xlsx file's also by letter).
+    refused = "ser ut att innehålla ett personnummer ({}), som inte får stå i planen"
+    assert "rad 3, kolumn Ansvarig: " + refused.format("1212*******") in message
+    assert "rad 4, kolumn Uppföljning: " + refused.format("8112*******") in message
+    assert "rad 6, kolumn Status: okänd status '1212*******'" in message
+    assert "rad 5" not in message
+    for number in ("121212-1212", "811218-9876", "1212121212", "8112189876"):
+        assert number not in message
+    assert len(info.value.problems) == 3
