@@ -120,3 +120,23 @@ def test_local_mode_asks_for_a_name(monkeypatch, fixture_dir, state_dir):
     area(at, "personal").input("Lokal text.")
     at.button(key="granskning_spara_personal").click().run()
     assert tillstand.aktuell_text("2024-09", {}, "personal")["av"] == "Lena Lokal"
+
+
+def test_a_personnummer_in_the_reviewed_text_is_refused_and_kept_in_the_box(
+    monkeypatch, fixture_dir, state_dir
+):
+    at = open_page(logged_in_app(monkeypatch, fixture_dir, state_dir, HR, ACCESS, {"period": "2024-09"}))
+    # 121212-1212 has a valid check digit (tests/test_personnummer.py).
+    text = "Personalen är stabil. En avgång (121212-1212) i september."
+    area(at, "personal").input(text)
+    at.button(key="granskning_spara_personal").click().run()
+    assert not at.exception, at.exception
+    # Shown as Markdown, escaped: the stars are stars on screen, not emphasis.
+    refused = [e.value.replace("\\", "") for e in at.error if "personnummer" in e.value]
+    assert refused == [
+        "Texten ser ut att innehålla ett personnummer (1212*******). Den skrivs ut i rapporten till nämnden; "
+        "ta bort numret och spara igen. Ingenting sparades."
+    ]
+    assert tillstand.texthistorik("2024-09", {}, "personal") == []
+    assert area(at, "personal").value == text  # still there, to be mended
+    assert "121212-1212" not in report_html(at)

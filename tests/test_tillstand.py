@@ -56,6 +56,9 @@ def test_history_per_activity_and_version(miljo):
         (("A-1", "klar", "\ud800", "Anna"), {}, "ogiltiga tecken"),
         (("A-1", "klar", None, "Anna"), {"kalla": "okänd"}, "Okänd källa"),
         (("A-1", "klar", None, "Anna"), {"av_id": "x" * 400}, "för lång"),
+        # 121212-1212: a valid check digit (1·2, 2·1, … over 121212121 sums to 18, so 2)
+        (("A-1", "klar", "Samtal med 121212-1212 klart", "Anna"), {}, r"personnummer \(1212\*{7}\)"),
+        (("A-1", "klar", None, "Anna 121212-1212"), {}, "Namnet ser ut att innehålla ett personnummer"),
     ],
 )
 def test_invalid_change_is_refused_and_nothing_stored(miljo, args, kwargs, fragment):
@@ -246,3 +249,13 @@ def test_postgresql_sessions_ended_by_the_server_are_replaced(pg_miljo, pg_serve
     time.sleep(0.2)
     assert store.andringsversion() == 1  # no error: the dead pooled connection was not reused
     assert store.append_change("A-1", "klar", None, "Anna").seq == 2
+
+
+def test_reviewed_text_with_a_personnummer_is_refused_and_nothing_stored(miljo):
+    store = miljo.lager()
+    scope = {"forvaltning": ["Soc"]}
+    tillstand.spara_text("2024-09", scope, "sammanfattning", "Första", "Anna", None, "fp1")
+    # 811218-9876: check digit 6 (8·2 → 7, 1, 1·2, 2, 1·2, 8, 9·2 → 9, 8, 7·2 → 5; sum 44)
+    with pytest.raises(ValueError, match=r"Texten ser ut att innehålla ett personnummer \(8112\*{7}\)"):
+        tillstand.spara_text("2024-09", scope, "sammanfattning", "Avgång: 811218-9876.", "Bo", None, "fp1")
+    assert [h["text"] for h in store.texthistorik("2024-09", scope, "sammanfattning")] == ["Första"]

@@ -23,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from kfp_metrics import personnummer
 from kfp_metrics.tillstand import gammal_logg
 from kfp_metrics.tillstand.fel import TillstandFel
 
@@ -129,6 +130,14 @@ def validate_change(aktivitet_id, status, kommentar, av, av_id=None, kalla="app"
         if len(kommentar) > MAX_KOMMENTAR:
             raise ValueError(
                 f"Kommentaren är för lång: {len(kommentar)} tecken, högst {MAX_KOMMENTAR} tillåts."
+            )
+    # The follow-up is printed in the plan for the nämnd, whose papers are public.
+    for label, text in (("Kommentaren", kommentar), ("Namnet", av)):
+        found = personnummer.i_text(text)
+        if found:
+            raise ValueError(
+                f"{label} {personnummer.meddelande(found)}. Uppföljningen visas i planen för nämnden; "
+                "ta bort numret och spara igen."
             )
     if av_id is not None:
         _kontrollera_text("Personens id", av_id, MAX_ID)
@@ -549,6 +558,12 @@ class Lager:
             _kontrollera_text("Personens id", av_id, MAX_ID)
         if text is not None:
             _kontrollera_text("Texten", text, MAX_TEXT, tom_tillats=True)
+            found = personnummer.i_text(text)
+            if found:
+                raise ValueError(
+                    f"Texten {personnummer.meddelande(found)}. Den skrivs ut i rapporten till nämnden; "
+                    "ta bort numret och spara igen."
+                )
         row = self._lagg_till(
             "rapporttexter",
             {

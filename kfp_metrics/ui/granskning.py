@@ -107,7 +107,7 @@ def _save(period: str, urval: dict, topic: str, key: str, fingeravtryck: str, re
     try:
         tillstand.spara_text(period, urval, topic, text, av, av_id, fingeravtryck)
     except (TillstandFel, ValueError) as exc:
-        st.session_state[MEDDELANDE] = (topic, "error", f"{exc} Ingenting sparades.")
+        st.session_state[MEDDELANDE] = (topic, "error", md_escape(f"{exc} Ingenting sparades."))
         return
     st.session_state.pop(key, None)  # the area shows the stored text on the next run
     st.session_state[MEDDELANDE] = (
