@@ -183,3 +183,41 @@ def script_sources(frame) -> list[str]:
 def month_ticks(frame) -> list[str]:
     """The month names plotly.js writes on a date axis in the frame: its locale at work."""
     return frame.evaluate(_MONTH_TICKS)
+
+
+# Streamlit's and Plotly's own English, as their controls write it (Streamlit 1.67, plotly.js 3):
+# whole texts, and parts that name something of ours ("Help for Titel", "Remove Personal").
+ENGLISH_WHOLE = (
+    "Skip to main content", "Choose an option", "Collapse sidebar", "Expand sidebar", "Main menu",
+    "Link to heading", "Open", "Close", "Clear all", "Show/hide columns", "Download as CSV", "Search",
+    "Fullscreen", "Close fullscreen", "Upload", "file upload", "Add files", "Zoom", "Zoom in", "Zoom out",
+    "Pan", "Autoscale", "Reset axes", "Download plot as a PNG", "Print", "Record screen", "Help",
+)  # fmt: skip
+ENGLISH_PARTS = ("Help for ", "Remove ", " per file", "Drag and drop")
+
+_SHOWN_AND_NAMED = """() => {
+  const out = [];
+  const texts = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = texts.nextNode(); n; n = texts.nextNode()) {
+    if (n.parentElement.closest("script, style")) continue;
+    const t = n.textContent.trim();
+    if (t) out.push(t);
+  }
+  for (const el of document.querySelectorAll("[aria-label], [title], [placeholder], [data-title]"))
+    for (const a of ["aria-label", "title", "placeholder", "data-title"]) {
+      const v = el.getAttribute(a);
+      if (v) out.push(v.trim());
+    }
+  return out;
+}"""
+
+
+def english_ui_texts(page) -> list[str]:
+    """Streamlit's or Plotly's English still in the page's text or its controls' names."""
+    return sorted(
+        {
+            t
+            for t in page.evaluate(_SHOWN_AND_NAMED)
+            if t in ENGLISH_WHOLE or any(p in t for p in ENGLISH_PARTS)
+        }
+    )

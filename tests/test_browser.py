@@ -10,6 +10,7 @@ from browser_helpers import (
     ROOT,
     SCREENSHOTS,
     assert_accessible,
+    english_ui_texts,
     month_ticks,
     open_expanders,
     report_preview,
@@ -19,6 +20,7 @@ from browser_helpers import (
     script_sources,
     wait_for_app,
 )
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -92,6 +94,10 @@ def test_page_renders_in_chromium(browser_page, path, name):
     ), named
     open_expanders(page)
     assert_accessible(page, name)
+    # Streamlit's and Plotly's own controls speak Swedish too (kfp_metrics/ui/svenska.py), tables'
+    # and charts' toolbars included (the expanders are open now).
+    page.locator("[data-testid='stMain'] [data-testid='stPlotlyChart']").first.hover() if charts else None
+    assert english_ui_texts(page) == []
 
 
 def show_tab(page, name: str) -> None:
@@ -146,6 +152,64 @@ def test_report_preview_draws_its_charts_with_plotlyjs_from_the_app(browser_page
     assert download.value.suggested_filename.endswith(".html")
     assert "/app/static/" not in saved and len(saved.encode("utf-8")) > 3_000_000
     assert saved.count('class="plotly-graph-div') == charts
+
+
+def test_file_upload_speaks_swedish(browser_page, tmp_path):
+    """The plan upload on Aktiviteter: Streamlit's button, limit and file size in Swedish words and form."""
+    page, url = browser_page
+    page.goto(f"{url}/aktiviteter", wait_until="domcontentloaded")
+    wait_for_app(page)
+    show_tab(page, "Importera och exportera")
+    uploader = page.locator("[data-testid='stFileUploader']").first
+    assert uploader.get_by_role("button", name="Välj fil", exact=True).count() == 1
+    assert "Högst 200 MB per fil • XLSX, CSV" in uploader.inner_text()
+    plan = tmp_path / "plan.csv"
+    plan.write_text("Mål;Aktivitet;Måldatum;Ansvarig\nUtveckla\nBättre chefer;Chefsforum;2026-06;HR\n")
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(plan))
+    page.get_by_role("button", name="Ta bort plan.csv").wait_for(timeout=30_000)
+    size = plan.stat().st_size  # Streamlit writes "<bytes>.0B"
+    assert f"{size},0 B" in uploader.inner_text()
+    expect(uploader.locator("[aria-label^='plan.csv']")).to_have_attribute(
+        "aria-label", f"plan.csv, {size},0 B"
+    )
+    assert english_ui_texts(page) == []
+    page.get_by_role("button", name="Ta bort plan.csv").click()
+
+
+def test_swedish_words_leave_our_own_text_alone(browser_page):
+    """The script replaces Streamlit's whole texts only: what the project writes or people type stays."""
+    from kfp_metrics.ui import svenska
+
+    page = browser_page[0].context.browser.new_page()  # a window of its own: the app's has the script already
+    page.set_content(
+        """<body>
+        <div data-testid="stMarkdownContainer"><p>Upload</p><p>Search</p></div>
+        <div data-testid="stCaptionContainer">Help for Titel</div>
+        <input id="typed" value="Upload" placeholder="Choose an option">
+        <button id="own">Upload plan</button><button id="theirs">Upload</button>
+        <div data-testid="stFileUploaderDropzone"><div data-testid="stMarkdownContainer"><p>Upload</p></div></div>
+        <span id="help" aria-label="Help for Titel"></span><span id="size">95.0B</span>
+        </body>"""
+    )
+    page.add_script_tag(content=svenska.script().removeprefix("<script>").removesuffix("</script>"))
+    page.evaluate(
+        "document.body.insertAdjacentHTML('beforeend', '<a id=\"late\" title=\"Fullscreen\">x</a>')"
+    )
+    page.wait_for_timeout(100)
+    assert page.locator("[data-testid='stMarkdownContainer'] p").all_inner_texts() == [
+        "Upload",
+        "Search",
+        "Välj fil",
+    ]
+    assert page.locator("[data-testid='stCaptionContainer']").inner_text() == "Help for Titel"
+    assert page.locator("#typed").input_value() == "Upload"
+    assert page.locator("#typed").get_attribute("placeholder") == "Välj"
+    assert page.locator("#own").inner_text() == "Upload plan"  # not a whole text of Streamlit's
+    assert page.locator("#theirs").inner_text() == "Välj fil"
+    assert page.locator("#help").get_attribute("aria-label") == "Hjälp om Titel"
+    assert page.locator("#size").inner_text() == "95,0 B"
+    assert page.locator("#late").get_attribute("title") == "Helskärm"  # drawn after the script ran
+    page.close()
 
 
 def test_swedish_language_survives_page_switches(browser_page):

@@ -1,5 +1,5 @@
-"""Accessibility pieces every page shares: Swedish page language, charts named for screen readers
-and the project's own styles.
+"""Accessibility pieces every page shares: Swedish page language, Swedish names for Streamlit's and
+Plotly's own controls (ui.svenska), charts named for screen readers and the project's own styles.
 
 Colours and contrast come from the theme (.streamlit/config.toml); the styles here add what the
 theme has no option for (a clearly visible keyboard focus on every control). Called once per run
@@ -9,6 +9,8 @@ from the shell, before anything else is drawn, so every page gets it, error page
 from __future__ import annotations
 
 import streamlit as st
+
+from kfp_metrics.ui import svenska
 
 LANG = "sv"
 
@@ -92,5 +94,6 @@ def apply() -> None:
     """The page language and the shared styles; call once per run, before the page draws."""
     st.html(CSS)
     st.html(
-        f'<span class="kfp-sprak" hidden></span>{_LANG_SCRIPT}{_CHART_SCRIPT}', unsafe_allow_javascript=True
+        f'<span class="kfp-sprak" hidden></span>{_LANG_SCRIPT}{_CHART_SCRIPT}{svenska.script()}',
+        unsafe_allow_javascript=True,
     )
