@@ -57,6 +57,7 @@ from kfp_metrics.extracts import (
     locate_tables,
 )
 from kfp_metrics.format import tal
+from kfp_metrics.personnummer import mask_personnummer
 
 ERROR = "fel"
 WARNING = "varning"
@@ -587,12 +588,6 @@ def _plural(n: int | None, one: str, many: str) -> str:
 
 def _rows(n: int) -> str:
     return f"{tal(n)} {_plural(n, 'rad', 'rader')}"
-
-
-def mask_personnummer(value: str) -> str:
-    """A personnummer-like value with all but its first four characters replaced by *."""
-    text = value.strip()
-    return text[:4] + "*" * (len(text) - 4)
 
 
 def looks_like_personnummer(value: Any) -> bool:
