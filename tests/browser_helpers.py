@@ -193,7 +193,7 @@ ENGLISH_WHOLE = (
     "Fullscreen", "Close fullscreen", "Upload", "file upload", "Add files", "Zoom", "Zoom in", "Zoom out",
     "Pan", "Autoscale", "Reset axes", "Download plot as a PNG", "Print", "Record screen", "Help",
 )  # fmt: skip
-ENGLISH_PARTS = ("Help for ", "Remove ", " per file", "Drag and drop")
+ENGLISH_PARTS = ("Help for ", "Remove ", " per file", "Drag and drop", "are not allowed", "or smaller")
 
 _SHOWN_AND_NAMED = """() => {
   const out = [];

@@ -189,6 +189,7 @@ def test_swedish_words_leave_our_own_text_alone(browser_page):
         <button id="own">Upload plan</button><button id="theirs">Upload</button>
         <div data-testid="stFileUploaderDropzone"><div data-testid="stMarkdownContainer"><p>Upload</p></div></div>
         <span id="help" aria-label="Help for Titel"></span><span id="size">95.0B</span>
+        <span id="type">text/plain files are not allowed.</span><span id="large">File must be 200.0MB or smaller.</span>
         </body>"""
     )
     page.add_script_tag(content=svenska.script().removeprefix("<script>").removesuffix("</script>"))
@@ -208,6 +209,8 @@ def test_swedish_words_leave_our_own_text_alone(browser_page):
     assert page.locator("#theirs").inner_text() == "Välj fil"
     assert page.locator("#help").get_attribute("aria-label") == "Hjälp om Titel"
     assert page.locator("#size").inner_text() == "95,0 B"
+    assert page.locator("#type").inner_text() == "Filtypen text/plain tas inte emot."
+    assert page.locator("#large").inner_text() == "Filen får vara högst 200,0 MB."
     assert page.locator("#late").get_attribute("title") == "Helskärm"  # drawn after the script ran
     page.close()
 

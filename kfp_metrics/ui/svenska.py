@@ -110,7 +110,12 @@ TEXTS: dict[str, str] = {
 PATTERNS: tuple[tuple[str, str], ...] = (
     (r"^Help for (.+)$", "Hjälp om $1"),
     (r"^Remove (.+)$", "Ta bort $1"),
-    (r"^(\d+(?:\.\d+)?) ?(KB|MB|GB) per file$", "Högst $1 $2 per fil"),
+    (r"^(\d+) ?(KB|MB|GB) per file$", "Högst $1 $2 per fil"),
+    (r"^(\d+)\.(\d+) ?(KB|MB|GB) per file$", "Högst $1,$2 $3 per fil"),
+    # the uploader's refusals of a dropped file
+    (r"^(.+) files are not allowed\.$", "Filtypen $1 tas inte emot."),
+    (r"^File must be (\d+) ?(B|KB|MB|GB) or smaller\.$", "Filen får vara högst $1 $2."),
+    (r"^File must be (\d+)\.(\d+) ?(B|KB|MB|GB) or smaller\.$", "Filen får vara högst $1,$2 $3."),
     # an uploaded file's size ("95.0B") and the file's name with it, in Swedish form ("95,0 B")
     (r"^(\d+)\.(\d+) ?(B|KB|MB|GB)$", "$1,$2 $3"),
     (r"^(.+), (\d+)\.(\d+) ?(B|KB|MB|GB)$", "$1, $2,$3 $4"),
