@@ -25,6 +25,12 @@ def mask_personnummer(value: str) -> str:
     return text[:4] + "*" * (len(text) - 4)
 
 
+def mask_in_text(text: str) -> str:
+    """text with every personnummer-like number in it masked, whatever its date and check digit
+    (for quoting values in messages)."""
+    return _IN_TEXT.sub(lambda m: mask_personnummer(m.group(0)), text)
+
+
 def _check_digit(nine: str) -> int:
     """The Luhn check digit of nine digits (weights 2, 1, 2, … from the left)."""
     total = 0
@@ -63,3 +69,11 @@ def meddelande(found: list[str]) -> str:
     """'ser ut att innehålla ett personnummer (1212******)', for a message naming where."""
     what = "ett personnummer" if len(found) == 1 else "personnummer"
     return f"ser ut att innehålla {what} ({', '.join(found)})"
+
+
+def kontrollera(namn: str, text: str | None, var: str) -> None:
+    """ValueError (Swedish) when text holds a personnummer: '<namn> ser ut att innehålla … . <var>;
+    ta bort numret och spara igen.' (var: where the text is shown)."""
+    found = i_text(text)
+    if found:
+        raise ValueError(f"{namn} {meddelande(found)}. {var}; ta bort numret och spara igen.")

@@ -18,7 +18,6 @@ import pyarrow.parquet as pq
 
 from kfp_metrics import personnummer
 from kfp_metrics.aktivitetslogg import STATUS_LABELS, STATUSES, forsenade
-from kfp_metrics.validation import mask_in_text
 
 UBARIA = ("utveckla", "behalla", "attrahera", "rekrytera", "introducera", "avsluta")
 UBARIA_LABELS = {
@@ -201,7 +200,7 @@ def _text(value) -> str | None:
 
 def _short(value) -> str:
     # Quoted in messages: a personnummer in the cell is shown masked.
-    text = mask_in_text(" ".join(str(value).split()))
+    text = personnummer.mask_in_text(" ".join(str(value).split()))
     return text if len(text) <= 40 else text[:39] + "…"
 
 

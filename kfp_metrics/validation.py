@@ -57,7 +57,7 @@ from kfp_metrics.extracts import (
     locate_tables,
 )
 from kfp_metrics.format import tal
-from kfp_metrics.personnummer import mask_personnummer
+from kfp_metrics.personnummer import mask_in_text, mask_personnummer
 
 ERROR = "fel"
 WARNING = "varning"
@@ -136,7 +136,6 @@ ABSENT_TABLE_EFFECT = {
 
 PNR_SQL = r"\s*(\d{6}|\d{8})[-+]?\d{4}\s*"
 _PNR_VALUE = re.compile(r"^" + PNR_SQL + r"$")
-_PNR_IN_TEXT = re.compile(r"(?<!\d)(?:\d{6}|\d{8})[-+]?\d{4}(?!\d)")
 
 INTEGER, DOUBLE, VARCHAR, DATE, BOOLEAN = "INTEGER", "DOUBLE", "VARCHAR", "DATE", "BOOLEAN"
 TYPE_WORDS = {
@@ -593,11 +592,6 @@ def _rows(n: int) -> str:
 def looks_like_personnummer(value: Any) -> bool:
     """Whether a value is 10 or 12 digits, optionally with - or + before the last four."""
     return isinstance(value, str | int) and bool(_PNR_VALUE.match(str(value)))
-
-
-def mask_in_text(text: str) -> str:
-    """text with every personnummer-like number in it masked (mask_personnummer)."""
-    return _PNR_IN_TEXT.sub(lambda m: mask_personnummer(m.group(0)), text)
 
 
 def _jsonable(value: Any) -> Any:

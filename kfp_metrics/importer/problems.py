@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kfp_metrics.format import tal
-from kfp_metrics.validation import looks_like_personnummer, mask_in_text, mask_personnummer
+from kfp_metrics.personnummer import mask_in_text, mask_personnummer
+from kfp_metrics.validation import looks_like_personnummer
 
 FEL = "fel"
 VARNING = "varning"

@@ -133,12 +133,7 @@ def validate_change(aktivitet_id, status, kommentar, av, av_id=None, kalla="app"
             )
     # The follow-up is printed in the plan for the nämnd, whose papers are public.
     for label, text in (("Kommentaren", kommentar), ("Namnet", av)):
-        found = personnummer.i_text(text)
-        if found:
-            raise ValueError(
-                f"{label} {personnummer.meddelande(found)}. Uppföljningen visas i planen för nämnden; "
-                "ta bort numret och spara igen."
-            )
+        personnummer.kontrollera(label, text, "Uppföljningen visas i planen för nämnden")
     if av_id is not None:
         _kontrollera_text("Personens id", av_id, MAX_ID)
     if kalla not in KALLOR:
@@ -558,12 +553,7 @@ class Lager:
             _kontrollera_text("Personens id", av_id, MAX_ID)
         if text is not None:
             _kontrollera_text("Texten", text, MAX_TEXT, tom_tillats=True)
-            found = personnummer.i_text(text)
-            if found:
-                raise ValueError(
-                    f"Texten {personnummer.meddelande(found)}. Den skrivs ut i rapporten till nämnden; "
-                    "ta bort numret och spara igen."
-                )
+            personnummer.kontrollera("Texten", text, "Den skrivs ut i rapporten till nämnden")
         row = self._lagg_till(
             "rapporttexter",
             {

@@ -17,6 +17,7 @@ Drop an entry when Streamlit gains its own Swedish.
 from __future__ import annotations
 
 import json
+from functools import cache
 
 # Streamlit's and Plotly's own texts, whole, and what the page shows instead.
 TEXTS: dict[str, str] = {
@@ -185,8 +186,10 @@ _SCRIPT = """<script>
 </script>"""
 
 
+@cache
 def script() -> str:
-    """The script that puts the Swedish words in place (once per page load; later runs do nothing)."""
+    """The script that puts the Swedish words in place (once per page load; later runs do nothing).
+    Made once per process: every run of every page sends it."""
     return _SCRIPT % {
         "texts": json.dumps(TEXTS, ensure_ascii=False),
         "patterns": json.dumps([list(p) for p in PATTERNS], ensure_ascii=False),
