@@ -39,7 +39,7 @@ tables.chart(
     targets.get("heltid_andel_pct"),
 )
 tables.show_data(
-    heltid.tabell_heltid_per_manad(per_manad), "Andel heltidsanställda per månad", "heltid_per_manad"
+    lambda: heltid.tabell_heltid_per_manad(per_manad), "Andel heltidsanställda per månad", "heltid_per_manad"
 )
 st.caption(
     "Heltidsanställd = månadsavlönad (tillsvidare eller tidsbegränsad) med sysselsättningsgrad 100 % "
@@ -53,13 +53,17 @@ with left:
     tables.chart(
         "heltid_alder", heltid.figure_heltid_per_aldersgrupp, alder, scope_text, f.period, narrow=True
     )
-    tables.show_data(heltid.tabell_heltid_per_aldersgrupp(alder), "Heltid per åldersgrupp", "heltid_alder")
+    tables.show_data(
+        lambda: heltid.tabell_heltid_per_aldersgrupp(alder), "Heltid per åldersgrupp", "heltid_alder"
+    )
 with right:
     deltid = compute.call(heltid.deltid_per_manad, f.period, f.scope)
     tables.chart(
         "deltid_per_manad", heltid.figure_deltid_per_manad, deltid, scope_text, f.period, narrow=True
     )
-    tables.show_data(heltid.tabell_deltid_per_manad(deltid), "Deltidsanställda per månad", "deltid_per_manad")
+    tables.show_data(
+        lambda: heltid.tabell_deltid_per_manad(deltid), "Deltidsanställda per månad", "deltid_per_manad"
+    )
 
 st.subheader("Per avdelning")
 avdelningar = compute.call(heltid.heltid_per_avdelning, f.period, f.scope)
@@ -81,7 +85,9 @@ st.dataframe(
     key="tabell_heltid_avdelning",
 )
 tables.show_data(
-    heltid.tabell_heltid_per_avdelning(avdelningar, faktisk), "Heltid per avdelning", "heltid_avdelning"
+    lambda: heltid.tabell_heltid_per_avdelning(avdelningar, faktisk),
+    "Heltid per avdelning",
+    "heltid_avdelning",
 )
 
 if analys.any_withheld(per_manad, alder, deltid, avdelningar):
@@ -100,7 +106,9 @@ else:
     arbetande = compute.call(heltid.heltidsarbetande_per_manad, f.period, f.scope)
     tables.chart("heltidsarbetande", heltid.figure_heltidsarbetande, arbetande, scope_text, f.period)
     tables.show_data(
-        heltid.tabell_heltidsarbetande(arbetande), "Heltidsanställda och heltidsarbetande", "heltidsarbetande"
+        lambda: heltid.tabell_heltidsarbetande(arbetande),
+        "Heltidsanställda och heltidsarbetande",
+        "heltidsarbetande",
     )
     st.caption(
         "Heltidsarbetande = månadsavlönade som faktiskt arbetar 100 % efter partiella ledigheter, t.ex. "

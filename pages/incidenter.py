@@ -31,7 +31,9 @@ with right:
     tables.chart(
         "inc_hot_per_tertial", incidenter.figure_per_tertial, tertialer, scope_text, f.period, "hot_och_vald"
     )
-tables.show_data(incidenter.tabell_per_tertial(tertialer), "Incidenter per tertial", "inc_per_tertial")
+tables.show_data(
+    lambda: incidenter.tabell_per_tertial(tertialer), "Incidenter per tertial", "inc_per_tertial"
+)
 st.caption(
     "Tertial 1 = januari–april, 2 = maj–augusti, 3 = september–december. Ett pågående tertial räknas "
     f"t.o.m. {manad(f.period)}."
@@ -46,18 +48,18 @@ left, right = st.columns(2)
 with left:
     per_typ = incidenter.per_typ(typ_orsak)
     tables.chart("inc_per_typ", incidenter.figure_per_typ, per_typ, scope_text, f.period)
-    tables.show_data(incidenter.tabell_per_typ(per_typ), "Incidenter per typ", "inc_per_typ")
+    tables.show_data(lambda: incidenter.tabell_per_typ(per_typ), "Incidenter per typ", "inc_per_typ")
 with right:
     per_orsak = incidenter.per_orsak(typ_orsak)
     tables.chart("inc_per_orsak", incidenter.figure_per_orsak, per_orsak, scope_text, f.period)
-    tables.show_data(incidenter.tabell_per_orsak(per_orsak), "Incidenter per orsak", "inc_per_orsak")
+    tables.show_data(lambda: incidenter.tabell_per_orsak(per_orsak), "Incidenter per orsak", "inc_per_orsak")
 
 per_avdelning = compute.call(incidenter.per_avdelning, f.period, f.scope)
 niva = incidenter.shown_level(per_avdelning, f.scope)
 st.subheader(f"Per {niva}, {period_text}")
 tables.chart("inc_per_avdelning", incidenter.figure_per_avdelning, per_avdelning, scope_text, f.period)
 tables.show_data(
-    incidenter.tabell_per_avdelning(per_avdelning), f"Incidenter per {niva}", "inc_per_avdelning"
+    lambda: incidenter.tabell_per_avdelning(per_avdelning), f"Incidenter per {niva}", "inc_per_avdelning"
 )
 
 st.subheader(f"Per befattning, {period_text}")
@@ -65,7 +67,9 @@ if data.column_present("incidenter", "befattning"):
     per_befattning = compute.call(incidenter.per_befattning, f.period, f.scope)
     tables.chart("inc_per_befattning", incidenter.figure_per_befattning, per_befattning, scope_text, f.period)
     tables.show_data(
-        incidenter.tabell_per_befattning(per_befattning), "Incidenter per befattning", "inc_per_befattning"
+        lambda: incidenter.tabell_per_befattning(per_befattning),
+        "Incidenter per befattning",
+        "inc_per_befattning",
     )
     st.caption(f"De {incidenter.TOPP_BEFATTNINGAR} befattningar med flest anmälningar.")
 else:

@@ -56,7 +56,7 @@ for pair in (rows[:2], rows[2:]):
 
 st.markdown(f"**Sammanfattning:** {ja.beskrivning_jamforelse(jam)}")
 st.dataframe(ja.tabell_jamforelse(jam, formatted=True), hide_index=True, width="stretch", key="tabell_jam")
-tables.show_data(ja.tabell_jamforelse(jam), "Jämställdhet, kvinnor och män", "jam_jamforelse")
+tables.show_data(lambda: ja.tabell_jamforelse(jam), "Jämställdhet, kvinnor och män", "jam_jamforelse")
 
 st.subheader("Chefer")
 if not chef_present:
@@ -86,7 +86,7 @@ if chef_present:
 st.subheader("Utveckling över tid")
 tables.chart("jam_skillnad", ja.figure_skillnad_per_manad, per_manad, scope_text, f.period)
 st.caption(ja.beskrivning_skillnad_per_manad(per_manad, f.period))
-tables.show_data(ja.tabell_per_manad(per_manad), "Jämställdhet per månad", "jam_per_manad")
+tables.show_data(lambda: ja.tabell_per_manad(per_manad), "Jämställdhet per månad", "jam_per_manad")
 
 st.subheader("Per avdelning")
 avdelningar = sida.per_avdelning
@@ -115,7 +115,7 @@ st.dataframe(
     width="stretch",
     key="tabell_jam_avdelning",
 )
-tables.show_data(ja.tabell_per_avdelning(avdelningar), "Jämställdhet per avdelning", "jam_avdelning")
+tables.show_data(lambda: ja.tabell_per_avdelning(avdelningar), "Jämställdhet per avdelning", "jam_avdelning")
 
 if ja.any_withheld(jam, per_manad, avdelningar):
     st.caption(ja.UNDERTRYCKT_TEXT)

@@ -56,7 +56,9 @@ else:
         aktiviteter=omraden,
     )
     what = "förvaltning" if niva == "forvaltning" else "avdelning"
-    tables.show_data(kompetensgap.tabell_gap(shown, niva=niva), f"Kompetensgap per {what}", "gap_avdelning")
+    tables.show_data(
+        lambda: kompetensgap.tabell_gap(shown, niva=niva), f"Kompetensgap per {what}", "gap_avdelning"
+    )
     share_text = (
         f"andelen tillsvidareanställda i {manad(f.period)} som redan fyllt {pensionsalder} år eller fyller "
         f"det t.o.m. {f.period.year + 3}."
@@ -89,7 +91,7 @@ else:
             narrow=True,
         )
         tables.show_data(
-            kompetensgap.tabell_pension_andel(pension_shown, f.period),
+            lambda: kompetensgap.tabell_pension_andel(pension_shown, f.period),
             "Pensionsavgångar inom tre år",
             "pension_andel",
         )
@@ -101,7 +103,7 @@ else:
                 "gap_aktiviteter", kompetensgap.figure_gap_och_aktiviteter, omraden, scope_text, narrow=True
             )
             tables.show_data(
-                kompetensgap.tabell_aktiviteter_per_omrade(omraden),
+                lambda: kompetensgap.tabell_aktiviteter_per_omrade(omraden),
                 "Kompetensgap och aktiviteter",
                 "gap_aktiviteter",
             )
@@ -124,5 +126,7 @@ else:
             kompetensgap.gap_per_enhet, f.period, f.scope, avdelning=vald[1], forvaltning=vald[0]
         )
         tables.chart("gap_enhet", kompetensgap.figure_gap_heatmap, enheter, namn, niva="enhet")
-        tables.show_data(kompetensgap.tabell_gap(enheter, niva="enhet"), f"Kompetensgap {namn}", "gap_enhet")
+        tables.show_data(
+            lambda: kompetensgap.tabell_gap(enheter, niva="enhet"), f"Kompetensgap {namn}", "gap_enhet"
+        )
         st.caption("Rader utan enhet i kartläggningen visas som «Hela avdelningen».")

@@ -51,7 +51,7 @@ tables.chart(
     scope_text,
     f.period,
 )
-tables.show_data(medarbetarenkat.tabell_per_ar(per_ar), "Medarbetarindex per år", "enkat_per_ar")
+tables.show_data(lambda: medarbetarenkat.tabell_per_ar(per_ar), "Medarbetarindex per år", "enkat_per_ar")
 st.caption(
     "Medarbetarindex är medelvärdet av delindexen motivation, ledarskap och styrning (0–100). Varje "
     "frågas index är viktat med antalet svar i enheterna."
@@ -66,7 +66,9 @@ with left:
     tables.chart(
         "enkat_starkaste", medarbetarenkat.figure_fragor, starkaste, scope_text, "Fem starkaste frågorna"
     )
-    tables.show_data(medarbetarenkat.tabell_fragor(starkaste), "Starkaste frågorna", "enkat_starkaste")
+    tables.show_data(
+        lambda: medarbetarenkat.tabell_fragor(starkaste), "Starkaste frågorna", "enkat_starkaste"
+    )
 with right:
     svagaste = medarbetarenkat.svagaste(fragor)
     tables.chart(
@@ -77,12 +79,14 @@ with right:
         "Fem svagaste frågorna",
         strong=False,
     )
-    tables.show_data(medarbetarenkat.tabell_fragor(svagaste), "Svagaste frågorna", "enkat_svagaste")
+    tables.show_data(lambda: medarbetarenkat.tabell_fragor(svagaste), "Svagaste frågorna", "enkat_svagaste")
 
 st.subheader("Största förändringarna sedan förra enkäten")
 forandringar = medarbetarenkat.storsta_forandringar(fragor)
 tables.chart("enkat_forandringar", medarbetarenkat.figure_forandringar, forandringar, scope_text)
-tables.show_data(medarbetarenkat.tabell_fragor(forandringar), "Största förändringarna", "enkat_forandringar")
+tables.show_data(
+    lambda: medarbetarenkat.tabell_fragor(forandringar), "Största förändringarna", "enkat_forandringar"
+)
 
 per_enhet = compute.call(medarbetarenkat.celler_och_svar, f.period, f.scope)
 celler = per_enhet["celler"]
@@ -91,13 +95,13 @@ st.subheader(f"Frågor per {niva}")
 if niva == "förvaltning":
     tables.per_forvaltning_note("frågorna", "tabellen")
 tables.chart("enkat_heatmap", medarbetarenkat.figure_heatmap, celler, scope_text)
-tables.show_data(medarbetarenkat.tabell_heatmap(celler), f"Frågor per {niva}", "enkat_heatmap")
+tables.show_data(lambda: medarbetarenkat.tabell_heatmap(celler), f"Frågor per {niva}", "enkat_heatmap")
 
 st.subheader(f"Svarsfrekvens per {niva}")
 svar = per_enhet["svar"]
 tables.chart("enkat_svarsfrekvens", medarbetarenkat.figure_svarsfrekvens, svar, scope_text)
 tables.show_data(
-    medarbetarenkat.tabell_svarsfrekvens(svar), f"Svarsfrekvens per {niva}", "enkat_svarsfrekvens"
+    lambda: medarbetarenkat.tabell_svarsfrekvens(svar), f"Svarsfrekvens per {niva}", "enkat_svarsfrekvens"
 )
 
 note = medarbetarenkat.suppression_note(per_ar, fragor, celler)

@@ -22,7 +22,9 @@ st.subheader("Anställda över tid")
 per_manad = compute.call(personal.per_manad, f.period, f.scope)
 tables.chart("personal_per_manad", personal.figure_per_manad, per_manad, scope_text, f.period)
 tables.show_data(
-    personal.tabell_per_manad(per_manad), "Anställda per anställningsform och månad", "personal_per_manad"
+    lambda: personal.tabell_per_manad(per_manad),
+    "Anställda per anställningsform och månad",
+    "personal_per_manad",
 )
 
 st.subheader("Ålder och kön")
@@ -31,7 +33,9 @@ with left:
     pyramid = compute.call(personal.alderspyramid, f.period, f.scope)
     tables.chart("alderspyramid", personal.figure_alderspyramid, pyramid, scope_text, f.period, narrow=True)
     tables.show_data(
-        personal.tabell_alderspyramid(pyramid), "Månadsavlönade per kön och åldersgrupp", "alderspyramid"
+        lambda: personal.tabell_alderspyramid(pyramid),
+        "Månadsavlönade per kön och åldersgrupp",
+        "alderspyramid",
     )
 with right:
     st.markdown("**Medelålder, månadsavlönade**")
@@ -65,7 +69,7 @@ for column, form in zip(st.columns(2), ("tillsvidare", "tidsbegransad"), strict=
                 key=f"tabell_befattningar_{form}",
             )
             tables.show_data(
-                personal.tabell_befattningar(topp),
+                lambda topp=topp: personal.tabell_befattningar(topp),
                 f"Vanligaste befattningarna {form}",
                 f"befattningar_{form}",
             )
@@ -92,5 +96,7 @@ else:
     st.caption(" ".join(notes))
     tables.chart("personal_per_avdelning", personal.figure_per_avdelning, avdelningar, scope_text, f.period)
     tables.show_data(
-        personal.tabell_per_avdelning(avdelningar), "Anställda per avdelning", "personal_per_avdelning"
+        lambda: personal.tabell_per_avdelning(avdelningar),
+        "Anställda per avdelning",
+        "personal_per_avdelning",
     )

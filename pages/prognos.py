@@ -64,12 +64,16 @@ st.caption(
     f"\\* = färre än {prognos.OSAKER_UNDER} tillsvidareanställda: avgångsandelen bygger på få personer och "
     "prognosen är osäker. Talen är avrundade var för sig; totalerna är summor av de oavrundade värdena."
 )
-tables.show_data(prognos.tabell_data(result, mapping), "Rekryteringsbehov per befattning och år", "prognos")
+tables.show_data(
+    lambda: prognos.tabell_data(result, mapping), "Rekryteringsbehov per befattning och år", "prognos"
+)
 
 st.subheader("Rekryteringsbehov per orsak")
 tables.chart("prognos_orsaker", prognos.figure_orsaker, result, scope_text)
 st.caption(prognos.alt_text(result))
-tables.show_data(prognos.tabell_orsaker(result), "Rekryteringsbehov per år och orsak", "prognos_orsaker")
+tables.show_data(
+    lambda: prognos.tabell_orsaker(result), "Rekryteringsbehov per år och orsak", "prognos_orsaker"
+)
 st.caption(
     "Där personalbehovet minskar täcks minskningen av avgångar som inte ersätts; det behov som återstår "
     "fördelas på pensionsavgångar och övriga avgångar i proportion till deras storlek."
@@ -109,7 +113,7 @@ else:
             column_config=right_aligned(jamforelse, 2),
         )
         tables.show_data(
-            prognos.tabell_jamforelse(result, extern, mapping),
+            lambda: prognos.tabell_jamforelse(result, extern, mapping),
             "Beräknad och extern personalprognos",
             "prognos_jamforelse",
         )

@@ -33,7 +33,9 @@ tables.chart(
     tackning.not_text,
 )
 tables.show_data(
-    rorlighet.tabell_personalomsattning(trend), "Personalomsättning rullande 12 månader", "personalomsattning"
+    lambda: rorlighet.tabell_personalomsattning(trend),
+    "Personalomsättning rullande 12 månader",
+    "personalomsattning",
 )
 st.caption(
     "Varje punkt avser de 12 månaderna t.o.m. månaden: avgångar bland tillsvidareanställda till annan förvaltning "
@@ -52,7 +54,7 @@ tables.chart(
     f.period,
 )
 tables.show_data(
-    rorlighet.tabell_personalomsattning_per_befattning(per_befattning),
+    lambda: rorlighet.tabell_personalomsattning_per_befattning(per_befattning),
     "Personalomsättning per befattning",
     "personalomsattning_befattning",
 )
@@ -84,7 +86,7 @@ with left:
         f.period,
         narrow=True,
     )
-    tables.show_data(rorlighet.tabell_jamforelse(orsak), "Avgångar per orsak", "avgangar_orsak")
+    tables.show_data(lambda: rorlighet.tabell_jamforelse(orsak), "Avgångar per orsak", "avgangar_orsak")
 with right:
     tables.chart(
         "avgangar_vag",
@@ -95,7 +97,7 @@ with right:
         f.period,
         narrow=True,
     )
-    tables.show_data(rorlighet.tabell_jamforelse(vag), "Avgångar per väg", "avgangar_vag")
+    tables.show_data(lambda: rorlighet.tabell_jamforelse(vag), "Avgångar per väg", "avgangar_vag")
 left, right = st.columns(2)
 with left:
     tables.chart(
@@ -107,7 +109,9 @@ with left:
         f.period,
         narrow=True,
     )
-    tables.show_data(rorlighet.tabell_jamforelse(rekrytering), "Rekryteringar per väg", "rekryteringar_vag")
+    tables.show_data(
+        lambda: rorlighet.tabell_jamforelse(rekrytering), "Rekryteringar per väg", "rekryteringar_vag"
+    )
 with right:
     st.markdown(
         f"**Jämförelse:** {rorlighet.ytd_label(f.period, f.period.year)} mot samma period året innan. "
@@ -155,7 +159,7 @@ else:
         pensionsalder,
     )
     tables.show_data(
-        rorlighet.tabell_pension_per_avdelning(pension, f.period),
+        lambda: rorlighet.tabell_pension_per_avdelning(pension, f.period),
         "Pensionsavgångar per avdelning",
         "pension_avdelning",
     )
@@ -174,7 +178,7 @@ else:
             key="tabell_pension_befattning",
         )
         tables.show_data(
-            rorlighet.tabell_pension_per_befattning(befattningar, f.period),
+            lambda: rorlighet.tabell_pension_per_befattning(befattningar, f.period),
             "Pensionsavgångar per befattning",
             "pension_befattning",
         )
@@ -185,6 +189,6 @@ if not data.table_present("personalprognos"):
 else:
     prognos = compute.call(rorlighet.personalprognos, f.period, f.scope)
     tables.chart("personalprognos", rorlighet.figure_personalprognos, prognos, scope_text, f.period)
-    tables.show_data(rorlighet.tabell_personalprognos(prognos), "Personalprognos", "personalprognos")
+    tables.show_data(lambda: rorlighet.tabell_personalprognos(prognos), "Personalprognos", "personalprognos")
     if f.scope.avdelning or f.scope.enhet:
         st.caption("Prognosen finns per förvaltning; avdelnings- och enhetsurvalet påverkar den inte.")

@@ -51,7 +51,7 @@ tables.chart(
     targets,
 )
 tables.show_data(
-    sjukfranvaro.tabell_per_manad(per_manad), "Sjukfrånvaro rullande 12 månader", "sjuk_per_manad"
+    lambda: sjukfranvaro.tabell_per_manad(per_manad), "Sjukfrånvaro rullande 12 månader", "sjuk_per_manad"
 )
 st.caption(
     "Varje punkt avser de 12 månaderna t.o.m. månaden. Streckade linjer visar målen när hela urvalet "
@@ -68,7 +68,7 @@ if niva == "förvaltning":
     tables.per_forvaltning_note("sjukfrånvaron")
 tables.chart("sjuk_per_avdelning", sjukfranvaro.figure_per_avdelning, per_avdelning, scope_text, f.period)
 tables.show_data(
-    sjukfranvaro.tabell_per_avdelning(per_avdelning), f"Sjukfrånvaro per {niva}", "sjuk_per_avdelning"
+    lambda: sjukfranvaro.tabell_per_avdelning(per_avdelning), f"Sjukfrånvaro per {niva}", "sjuk_per_avdelning"
 )
 st.caption(
     "Det röda strecket är förvaltningens mål."
@@ -84,7 +84,9 @@ st.dataframe(
     width="stretch",
     key="tabell_sjuk_grupper",
 )
-tables.show_data(sjukfranvaro.tabell_per_grupp(grupper), "Sjukfrånvaro per kön och ålder", "sjuk_per_grupp")
+tables.show_data(
+    lambda: sjukfranvaro.tabell_per_grupp(grupper), "Sjukfrånvaro per kön och ålder", "sjuk_per_grupp"
+)
 st.caption(
     "Ålder = periodens år minus födelseår. Andel 60 dagar eller mer är en andel av sjukfrånvaron, "
     "inte av arbetstiden."

@@ -143,7 +143,14 @@ def open_expanders(page) -> int:
         page.wait_for_timeout(150)
     if count:
         wait_for_app(page)
+        # Opening 'Visa data' runs the page again, which sends the table (tables.show_data).
+        page.wait_for_function(_TABLES_SHOWN, timeout=30_000)
     return count
+
+
+_TABLES_SHOWN = """() => Array.from(document.querySelectorAll("[data-testid='stMain'] [data-testid='stExpander'] details"))
+  .filter(d => d.querySelector("summary").textContent.includes("Visa data"))
+  .every(d => d.open && d.querySelector("[data-testid='stDataFrame']"))"""
 
 
 # A chart with a month-name date axis drawn in a frame: plotly.js alone writes English names.

@@ -7,7 +7,7 @@ import math
 
 import pytest
 import streamlit as st
-from apptest_helpers import all_text, app_test
+from apptest_helpers import all_text, app_test, open_tables
 
 from kfp_metrics import forberedd
 from kfp_metrics.ui import data
@@ -43,7 +43,7 @@ def _numbers_and_texts(value, numbers, texts):
 
 def _figures(at) -> tuple[str, list[str], list[float], list[str]]:
     """What a reader sees: all texts, the tables' contents and every chart's data and labels."""
-    tables = [df.value.to_csv() for df in at.dataframe]
+    tables = [df.value.to_csv() for df in open_tables(at).dataframe]
     numbers: list[float] = []
     texts: list[str] = []
     for chart in at.get("plotly_chart"):

@@ -7,7 +7,7 @@ import re
 
 import pyarrow.parquet as pq
 import pytest
-from apptest_helpers import all_text, app_test
+from apptest_helpers import all_text, app_test, open_tables
 from streamlit.components.v2.component_manager import BidiComponentManager
 
 AX, AY = "Avdelning X", "Avdelning Y"
@@ -61,8 +61,8 @@ def figure_starting(at, prefix: str) -> dict:
 
 
 def table_with(at, column: str):
-    """The first st.dataframe of the last run that has the column."""
-    for frame in at.dataframe:
+    """The first st.dataframe of the last run that has the column, every 'Visa data' opened."""
+    for frame in open_tables(at).dataframe:
         if column in frame.value.columns:
             return frame.value
     raise AssertionError(f"ingen tabell med kolumnen {column}")

@@ -6,7 +6,7 @@ import json
 
 import fixture_data
 import pytest
-from apptest_helpers import all_text, app_test
+from apptest_helpers import all_text, app_test, open_tables
 
 FA = "Förvaltning A"
 AX, AY = "Avdelning X", "Avdelning Y"
@@ -79,7 +79,7 @@ def test_sjukfranvaro_small_avdelning_shows_dots(at):
     assert "Sjukfrånvaro totalt .." in text
     assert "10 eller färre personer" in text
     assert repr(100 * 50 / 4400) not in json.dumps(figures(at))
-    grupper = next(d.value for d in at.dataframe if "Grupp" in d.value.columns)
+    grupper = next(d.value for d in open_tables(at).dataframe if "Grupp" in d.value.columns)
     assert set(grupper["Sjukfrånvaro totalt (%)"]) - {"–"} == {".."}
 
 

@@ -11,7 +11,7 @@ import re
 
 import fixture_prognos as fx
 import pytest
-from apptest_helpers import all_text, app_test
+from apptest_helpers import all_text, app_test, open_tables
 from streamlit.components.v2.component_manager import BidiComponentManager
 
 PAGE = "pages/prognos.py"
@@ -50,7 +50,9 @@ def figure(at) -> dict:
 
 
 def table(at, key: str):
-    """The page's tables in drawing order: the plans' two first, the comparison found by its column."""
+    """The page's tables in drawing order, every 'Visa data' opened: the plans' two first, the
+    comparison found by its column."""
+    open_tables(at)
     if key == "tabell_personalbehov":
         return at.dataframe[0].value
     if key == "tabell_rekryteringsbehov":
