@@ -23,16 +23,15 @@ def _slug(text: str) -> str:
     ).strip("_")
 
 
-def show_data(table: pd.DataFrame | Callable[[], pd.DataFrame], title: str, key: str) -> None:
-    """An expander 'Visa data' with the table and download buttons; key must be unique per page.
-
-    table is the frame or a function that makes it. Either way the table is made and sent only
-    while the expander is open (opening it runs the page again, from its caches): most visitors
-    never open most of them, and on a first visit they cost as much as a chart each."""
+def show_data(make: Callable[[], pd.DataFrame], title: str, key: str) -> None:
+    """An expander 'Visa data' with the table make() returns and download buttons; key must be
+    unique per page. The table is made and sent only while the expander is open (opening it runs
+    the page again, from its caches): most visitors never open most of them, and on a first visit
+    they cost as much as a chart each."""
     box = st.expander("Visa data", key=f"visa_data_{key}", on_change="rerun")
     if not box.open:
         return
-    frame = table() if callable(table) else table
+    frame = make()
     with box:
         st.dataframe(frame, hide_index=True, width="stretch", key=f"tabell_{key}")
         name = _slug(title) or key
