@@ -215,6 +215,28 @@ def test_swedish_words_leave_our_own_text_alone(browser_page):
     page.close()
 
 
+def test_table_numbers_are_swedish_in_a_browser_set_to_english(browser_page):
+    """Streamlit's tables write numbers in the browser's language; the page makes that Swedish, so
+    a 'Visa data' table shows 2 130 and 7,1 as the charts do, whatever the reader's browser says."""
+    page = browser_page[0].context.browser.new_page(viewport={"width": 1440, "height": 900}, locale="en-US")
+    try:
+        page.goto("about:blank")
+        assert page.evaluate("navigator.languages[0]") == "en-US"  # what the browser says by itself
+        page.goto(f"{browser_page[1]}/sjukfranvaro", wait_until="domcontentloaded")
+        wait_for_app(page)
+        page.wait_for_selector("h1:has-text('Sjukfrånvaro')", timeout=30_000)
+        assert open_expanders(page) >= 1
+        # As Streamlit's tables format a number with one decimal (formatNumber, "localized").
+        written = page.evaluate(
+            "new Intl.NumberFormat(navigator.languages, {minimumFractionDigits: 1, maximumFractionDigits: 1})"
+            ".format(2130.46)"
+        )
+        assert written == "2\u00a0130,5"
+        assert page.evaluate("navigator.language") == "sv-SE"
+    finally:
+        page.close()
+
+
 def test_swedish_language_survives_page_switches(browser_page):
     page, url = browser_page
     page.goto(url, wait_until="domcontentloaded")

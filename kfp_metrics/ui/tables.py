@@ -33,7 +33,9 @@ def show_data(make: Callable[[], pd.DataFrame], title: str, key: str) -> None:
         return
     frame = make()
     with box:
-        st.dataframe(frame, hide_index=True, width="stretch", key=f"tabell_{key}")
+        st.dataframe(
+            frame, hide_index=True, width="stretch", key=f"tabell_{key}", column_config=number_columns(frame)
+        )
         name = _slug(title) or key
         left, right = st.columns(2)
         # The files are made when a button is pressed, not on every run of the page.
@@ -55,6 +57,30 @@ def show_data(make: Callable[[], pd.DataFrame], title: str, key: str) -> None:
             on_click=inloggning.log_download,
             args=(f"{name}.xlsx",),
         )
+
+
+def _decimals(values: pd.Series) -> int:
+    """How many decimals (0–2) the column's values are written with: the tables round their own."""
+    finite = values.dropna()
+    for decimals in (0, 1):
+        if ((finite * 10**decimals).round() == finite * 10**decimals).all():
+            return decimals
+    return 2
+
+
+def number_columns(frame: pd.DataFrame) -> dict:
+    """column_config writing the table's numbers as the reader's browser writes them (for Swedish:
+    decimal comma and a space between thousands, 7,0 beside 7,1 instead of 7 beside 7.1), each
+    column with one number of decimals; years as they are (2026, not 2 026)."""
+    config = {}
+    for name, dtype in frame.dtypes.items():
+        if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype) or name == "År":
+            continue
+        decimals = 0 if pd.api.types.is_integer_dtype(dtype) else _decimals(frame[name])
+        config[name] = st.column_config.NumberColumn(
+            format="localized", step=10.0**-decimals if decimals else 1
+        )
+    return config
 
 
 def made_on_click(

@@ -29,6 +29,21 @@ _LANG_SCRIPT = f"""<script>
 }})();
 </script>"""
 
+# Streamlit's tables write numbers in the browser's own language (Intl.NumberFormat with
+# navigator.languages, tables.number_columns) and take no language of their own: in a browser set to
+# English the Visa data tables showed 2,130 and 7.1 beside the charts' 2 130 and 7,1. The page's
+# numbers are Swedish whatever the browser's language, as its words are.
+_NUMBER_SCRIPT = f"""<script>
+(() => {{
+  const swedish = ["{LANG}-SE", "{LANG}"];
+  if ((navigator.languages || [])[0] === swedish[0]) return;
+  try {{
+    Object.defineProperty(navigator, "languages", {{ get: () => swedish, configurable: true }});
+    Object.defineProperty(navigator, "language", {{ get: () => swedish[0], configurable: true }});
+  }} catch (e) {{}}
+}})();
+</script>"""
+
 # A chart is one image to a screen reader, named by its title and described by the sentence under
 # it (ui/tables.plotly draws the chart with key diagram_K and the sentence in container
 # diagramtext_K); its axis ticks and legend are not read out one by one.
@@ -94,6 +109,6 @@ def apply() -> None:
     """The page language and the shared styles; call once per run, before the page draws."""
     st.html(CSS)
     st.html(
-        f'<span class="kfp-sprak" hidden></span>{_LANG_SCRIPT}{_CHART_SCRIPT}{svenska.script()}',
+        f'<span class="kfp-sprak" hidden></span>{_LANG_SCRIPT}{_NUMBER_SCRIPT}{_CHART_SCRIPT}{svenska.script()}',
         unsafe_allow_javascript=True,
     )
