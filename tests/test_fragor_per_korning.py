@@ -1,0 +1,55 @@
+"""What one run of a page asks the data: a question its figures share is asked once (app.py runs
+every page within queries.shared_results)."""
+
+from __future__ import annotations
+
+import collections
+
+import pytest
+import streamlit as st
+from apptest_helpers import all_text, app_test
+
+from kfp_metrics import queries
+
+FA, AX = "Förvaltning A", "Avdelning X"
+
+
+@pytest.fixture()
+def asked(monkeypatch):
+    st.cache_data.clear()  # a page's first visit: nothing cached from another test
+    names: list[tuple] = []
+    real = queries._run
+
+    def counting(con, name, scope, params):
+        names.append((name, scope, tuple(sorted((k, str(v)) for k, v in params.items()))))
+        return real(con, name, scope, params)
+
+    monkeypatch.setattr(queries, "_run", counting)
+    return names
+
+
+def test_personal_asks_each_question_once(monkeypatch, fixture_dir, state_dir, asked):
+    """The headcount card and the gender line both read the P snapshot, and the age pyramid and
+    the mean age per kön both read the pyramid: cached apart, they used to run twice."""
+    query = {"period": "2024-09", "forvaltning": FA, "avdelning": AX}
+    at = app_test(monkeypatch, fixture_dir, state_dir, query)
+    at.switch_page("pages/personal.py").run()
+    assert not at.exception
+    repeated = {key: n for key, n in collections.Counter(asked).items() if n > 1}
+    assert repeated == {}
+    names = [name for name, _, _ in asked]
+    assert names.count("personal_nyckeltal") == 1 and names.count("personal_alderspyramid") == 1
+    # Avdelning X in September 2024, by hand from fixture_data: tillsvidare p01–p10, p09 and p10 men.
+    assert "10 tillsvidareanställda, varav 8 kvinnor och 2 män." in all_text(at)
+
+
+def test_a_question_is_asked_again_in_the_next_run(monkeypatch, fixture_dir, state_dir, asked):
+    """Sharing lasts one run: after the caches are cleared (as an import of new extracts does), the
+    next run asks again instead of reusing the earlier run's answer."""
+    at = app_test(monkeypatch, fixture_dir, state_dir, {"period": "2024-09"})
+    at.switch_page("pages/personal.py").run()
+    first = len([a for a in asked if a[0] == "personal_nyckeltal"])
+    st.cache_data.clear()
+    at.run()
+    assert not at.exception
+    assert len([a for a in asked if a[0] == "personal_nyckeltal"]) == 2 * first == 2
