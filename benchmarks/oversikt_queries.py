@@ -19,7 +19,7 @@ from kfp_metrics import forberedd, incidenter, nyckeltal  # noqa: E402
 from kfp_metrics.extracts import remembered  # noqa: E402
 from kfp_metrics.oversikt import SECTIONS_BEFORE, SECTIONS_NOW  # noqa: E402
 from kfp_metrics.periods import add_months, parse_period  # noqa: E402
-from kfp_metrics.queries import Scope  # noqa: E402
+from kfp_metrics.queries import Scope, shared_results  # noqa: E402
 
 
 def main() -> None:
@@ -38,9 +38,11 @@ def main() -> None:
         remembered(con, ("medarbetarenkat",), dict).clear()
         start = time.perf_counter()
         cpu_start = time.process_time()  # all threads of the process: steadier on a shared machine
-        # The sections the page shows (oversikt.SECTIONS_NOW / SECTIONS_BEFORE).
-        nyckeltal.compute(con, period, Scope(), sections=SECTIONS_NOW)
-        nyckeltal.compute(con, add_months(period, -12), Scope(), sections=SECTIONS_BEFORE)
+        # The sections the page shows (oversikt.SECTIONS_NOW / SECTIONS_BEFORE), their tillsvidare
+        # headcounts cut from one query over the 25 months as on the page (pages/oversikt.py).
+        with shared_results(months=(add_months(period, -24), period)):
+            nyckeltal.compute(con, period, Scope(), sections=SECTIONS_NOW)
+            nyckeltal.compute(con, add_months(period, -12), Scope(), sections=SECTIONS_BEFORE)
         nyckeltal.targets(con, period, Scope())
         incidenter.tertialer(con, period, Scope())
         cpu.append(time.process_time() - cpu_start)
