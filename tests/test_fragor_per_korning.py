@@ -53,3 +53,15 @@ def test_a_question_is_asked_again_in_the_next_run(monkeypatch, fixture_dir, sta
     at.run()
     assert not at.exception
     assert len([a for a in asked if a[0] == "personal_nyckeltal"]) == 2 * first == 2
+
+
+def test_rorlighet_asks_the_headcounts_of_both_years_once(monkeypatch, fixture_dir, state_dir, asked):
+    """The turnover of P and of P−12 divides by the mean tillsvidare headcount of their 12 months:
+    one query over the 24 months answers both windows (2023-10..2024-09 and, of the fixture's
+    months, 2023-09 alone)."""
+    at = app_test(monkeypatch, fixture_dir, state_dir, {"period": "2024-09"})
+    at.switch_page("pages/rorlighet.py").run()
+    assert not at.exception
+    assert [name for name, _, _ in asked].count("tillsvidare_per_manad") == 1
+    # 4 tillsvidare leavers over the mean headcount 209/12 (fixture_data): 100·4/(209/12) = 22,97 %.
+    assert "23,0\u00a0%" in all_text(at)
