@@ -148,7 +148,13 @@ def shared_results(months: tuple[dt.date, dt.date] | None = None) -> Iterator[No
     months (first and last month): a query of MONTHLY_QUERIES asked for months within them is
     answered from one run over all of them, so that a month asked alone, a year and the chart's two
     years are one query (a report asks such series for P, for P−12 and for the charts)."""
-    token = _SHARED.set(_Shared(months))
+    shared = _Shared(months)
+    outer = _SHARED.get()
+    if outer is not None:
+        # Nested (a page's block within the run's): the answers are the outer block's, so a question
+        # asked inside and outside still runs once; only the months are the inner block's own.
+        shared.lock, shared.answers, shared.sources = outer.lock, outer.answers, outer.sources
+    token = _SHARED.set(shared)
     try:
         yield
     finally:

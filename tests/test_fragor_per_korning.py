@@ -65,3 +65,24 @@ def test_rorlighet_asks_the_headcounts_of_both_years_once(monkeypatch, fixture_d
     assert [name for name, _, _ in asked].count("tillsvidare_per_manad") == 1
     # 4 tillsvidare leavers over the mean headcount 209/12 (fixture_data): 100·4/(209/12) = 22,97 %.
     assert "23,0\u00a0%" in all_text(at)
+
+
+def test_a_nested_block_shares_the_outer_blocks_answers(con, asked):
+    """A page's own block (with its months) within the run's: a question asked outside and inside
+    runs once, and the inner block's months cut its monthly queries."""
+    import datetime as dt
+
+    from kfp_metrics.queries import Scope, run, shared_results
+
+    sep23, sep24 = dt.date(2023, 9, 1), dt.date(2024, 9, 1)
+    with shared_results():
+        outside = run(con, "organisation", Scope())
+        with shared_results(months=(sep23, sep24)):
+            inside = run(con, "organisation", Scope())
+            one = run(con, "tillsvidare_per_manad", Scope(), fran=sep24, till=sep24)
+            run(con, "tillsvidare_per_manad", Scope(), fran=sep23, till=sep23)
+        after = run(con, "organisation", Scope())
+    assert [name for name, _, _ in asked] == ["organisation", "tillsvidare_per_manad"]
+    assert outside.equals(inside) and inside.equals(after)
+    # 16 tillsvidare in September 2024 (fixture_data; as on Översikt).
+    assert one["antal_tillsvidare"].tolist() == [16]
