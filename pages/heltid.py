@@ -3,8 +3,6 @@ import streamlit as st
 from kfp_metrics import analys, charts, heltid
 from kfp_metrics.format import manad
 from kfp_metrics.kolada import diagram as kolada_diagram
-from kfp_metrics.periods import add_months
-from kfp_metrics.queries import shared_results
 from kfp_metrics.ui import cards, compute, data, filters, kolada, tables
 
 f = filters.current()
@@ -12,14 +10,7 @@ scope_text = f.describe()
 st.title("Heltid")
 st.caption(f"{scope_text} · {manad(f.period)}")
 
-last_year = add_months(f.period, -12)
-# The change in tillsvidare of both years (P against P−12, P−12 against P−24): one query over the
-# 25 months answers both headcounts.
-with shared_results(months=(add_months(f.period, -24), f.period)):
-    now = data.key_figures(f.period, f.scope, sections=("personal",))
-    before = (
-        data.key_figures(last_year, f.scope, sections=("personal",)) if last_year >= f.first_period else None
-    )
+now, before = data.key_figures_and_year_before(f.period, f.scope, f.first_period, ("personal",))
 targets = data.targets(f.period, f.scope)
 faktisk = data.column_present("anstallningar", "faktisk_sysselsattningsgrad")
 if now["personal"]["antal_manadsavlonade"] == 0:

@@ -4,7 +4,6 @@ from kfp_metrics import incidenter
 from kfp_metrics.format import manad
 from kfp_metrics.oversikt import KOLADA_CARDS, SECTIONS_BEFORE, SECTIONS_NOW, cards
 from kfp_metrics.periods import add_months
-from kfp_metrics.queries import shared_results
 from kfp_metrics.ui import cards as card_ui
 from kfp_metrics.ui import compute, data, filters, kolada
 
@@ -12,16 +11,10 @@ f = filters.current()
 st.title("Översikt")
 st.caption(f"{f.describe()} · {manad(f.period)}")
 
-# What the cards show: no pension figures; a year earlier, no activities either. The tillsvidare
-# headcounts the two years ask for (P−24, P−12 and both 12-month windows) are one query over the
-# 25 months, as in the report.
-with shared_results(months=(add_months(f.period, -24), f.period)):
-    now = data.key_figures(f.period, f.scope, sections=SECTIONS_NOW)
-    before = (
-        data.key_figures(add_months(f.period, -12), f.scope, sections=SECTIONS_BEFORE)
-        if add_months(f.period, -12) >= f.first_period
-        else None
-    )
+# What the cards show: no pension figures; a year earlier, no activities either.
+now, before = data.key_figures_and_year_before(
+    f.period, f.scope, f.first_period, SECTIONS_NOW, SECTIONS_BEFORE
+)
 targets = data.targets(f.period, f.scope)
 
 jamforelser = kolada.jamforelser(f, KOLADA_CARDS)

@@ -2,8 +2,6 @@ import streamlit as st
 
 from kfp_metrics import analys, rorlighet
 from kfp_metrics.format import manad
-from kfp_metrics.periods import add_months
-from kfp_metrics.queries import shared_results
 from kfp_metrics.ui import cards, compute, data, filters, tables
 
 f = filters.current()
@@ -13,14 +11,9 @@ st.caption(f"{scope_text} · {manad(f.period)}")
 
 # The pensionsålder chosen further down (its value from the last run) also drives the card at the top.
 pensionsalder = st.session_state.get("ror_pensionsalder", rorlighet.DEFAULT_PENSIONSALDER)
-last_year = add_months(f.period, -12)
-# The two years' turnover divides by the mean tillsvidare headcount of their 12 months: one query
-# over the 24 months answers both.
-with shared_results(months=(add_months(f.period, -23), f.period)):
-    now = data.key_figures(f.period, f.scope, pensionsalder, sections=("rorlighet", "pension"))
-    before = (
-        data.key_figures(last_year, f.scope, sections=("rorlighet",)) if last_year >= f.first_period else None
-    )
+now, before = data.key_figures_and_year_before(
+    f.period, f.scope, f.first_period, ("rorlighet", "pension"), ("rorlighet",), pensionsalder
+)
 targets = data.targets(f.period, f.scope)
 trend = compute.call(rorlighet.personalomsattning_per_manad, f.period, f.scope)
 tackning = compute.call(rorlighet.tackning)

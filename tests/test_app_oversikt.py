@@ -93,32 +93,3 @@ def test_invalid_extracts_show_swedish_error_page(monkeypatch, tmp_path, state_d
     at.run()
     assert not at.exception
     assert "Extrakten kan inte läsas" in all_text(at)
-
-
-def test_tillsvidare_headcounts_of_both_years_are_one_query(monkeypatch, fixture_dir, state_dir):
-    """The cards ask for the tillsvidare headcount of P−12 and P−24 and for both 12-month windows
-    (four queries when asked one by one): one query over the 25 months answers them. The fixture's
-    months are 2023-09..2024-09, so P−24 (2022-09) has no row in it and is asked on its own
-    (an empty answer is never cut from another). The figures are those of the hand count."""
-    import streamlit as st
-
-    from kfp_metrics import queries
-
-    st.cache_data.clear()
-    asked = []
-    real = queries._run
-
-    def counting(con, name, scope, params):
-        asked.append(name)
-        return real(con, name, scope, params)
-
-    monkeypatch.setattr(queries, "_run", counting)
-    at = app_test(monkeypatch, fixture_dir, state_dir, {"period": "2024-09"})
-    at.run()
-    assert not at.exception
-    assert asked.count("tillsvidare_per_manad") == 2
-    assert asked.count("personal_nyckeltal") == 2  # P and P−12: the snapshots themselves
-    text = all_text(at)
-    # 16 tillsvidare against 20 in September 2023; turnover 4 leavers over the mean 209/12.
-    assert "-4 (-20,0\u00a0%) mot september 2023" in text
-    assert "23,0\u00a0%" in text

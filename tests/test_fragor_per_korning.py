@@ -55,9 +55,28 @@ def test_a_question_is_asked_again_in_the_next_run(monkeypatch, fixture_dir, sta
     assert len([a for a in asked if a[0] == "personal_nyckeltal"]) == 2 * first == 2
 
 
+def test_oversikt_asks_the_tillsvidare_headcounts_of_both_years_once(
+    monkeypatch, fixture_dir, state_dir, asked
+):
+    """The cards ask for the tillsvidare headcount of P−12 and P−24 and for both 12-month windows
+    (four queries when asked one by one): one query over the 25 months answers them. The fixture's
+    months are 2023-09..2024-09, so P−24 (2022-09) has no row in it and is asked on its own
+    (an empty answer is never cut from another). The figures are those of the hand count."""
+    at = app_test(monkeypatch, fixture_dir, state_dir, {"period": "2024-09"})
+    at.run()
+    assert not at.exception
+    names = [name for name, _, _ in asked]
+    assert names.count("tillsvidare_per_manad") == 2
+    assert names.count("personal_nyckeltal") == 2  # P and P−12: the snapshots themselves
+    text = all_text(at)
+    # 16 tillsvidare against 20 in September 2023; turnover 4 leavers over the mean 209/12.
+    assert "-4 (-20,0\u00a0%) mot september 2023" in text
+    assert "23,0\u00a0%" in text
+
+
 def test_rorlighet_asks_the_headcounts_of_both_years_once(monkeypatch, fixture_dir, state_dir, asked):
     """The turnover of P and of P−12 divides by the mean tillsvidare headcount of their 12 months:
-    one query over the 24 months answers both windows (2023-10..2024-09 and, of the fixture's
+    one query over the 25 months answers both windows (2023-10..2024-09 and, of the fixture's
     months, 2023-09 alone)."""
     at = app_test(monkeypatch, fixture_dir, state_dir, {"period": "2024-09"})
     at.switch_page("pages/rorlighet.py").run()

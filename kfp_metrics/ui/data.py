@@ -14,7 +14,8 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from kfp_metrics import aktivitetslogg, forberedd, nyckeltal
 from kfp_metrics.behorighet import Permission, atkomst
 from kfp_metrics.extracts import data_dir_from_env, fingerprint, freeze_catalog, has_column, has_table
-from kfp_metrics.queries import Scope, run
+from kfp_metrics.periods import add_months
+from kfp_metrics.queries import Scope, run, shared_results
 from kfp_metrics.ui import inloggning
 from kfp_metrics.validation import ValidationReport, validate_cached
 
@@ -241,6 +242,29 @@ def key_figures(
         day = today if name == "aktiviteter" else period.isoformat()
         parts[name] = _nyckeltal_section(directory, fp, grant, log, name, period.isoformat(), key, age, day)
     return nyckeltal.assemble(period, scope, parts)
+
+
+def key_figures_and_year_before(
+    period: dt.date,
+    scope: Scope,
+    first_period: dt.date,
+    sections: tuple[str, ...],
+    sections_before: tuple[str, ...] | None = None,
+    pensionsalder: int = nyckeltal.DEFAULT_PENSIONSALDER,
+) -> tuple[dict, dict | None]:
+    """key_figures for P and for P−12 (sections_before, default the same sections; None when P−12
+    is before the extracts' first month). The tillsvidare headcounts the two years ask for (P−12 and
+    P−24 for the change, both 12-month windows for turnover) are cut from one query over the 25
+    months, as in the report."""
+    last_year = add_months(period, -12)
+    with shared_results(months=(add_months(period, -24), period)):
+        now = key_figures(period, scope, pensionsalder, sections)
+        before = (
+            key_figures(last_year, scope, sections=sections_before or sections)
+            if last_year >= first_period
+            else None
+        )
+    return now, before
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
