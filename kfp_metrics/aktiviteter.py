@@ -129,9 +129,8 @@ def plan_for_scope(
     The log's warnings (damaged files, changes for unknown ids) are in attrs["varningar"].
     """
     ids = set(run(con, "aktiviteter_i_scope", scope)["aktivitet_id"].astype(str))
-    plan = aktivitetslogg.current_plan(con, state_dir)
+    plan = aktivitetslogg.current_plan(con, state_dir, only=ids)
     warnings = list(plan.attrs.get("varningar", []))
-    plan = plan[[str(i) in ids for i in plan["aktivitet_id"]]]
     frame = decorate(plan, referensdatum)
     frame.attrs["varningar"] = warnings
     return frame

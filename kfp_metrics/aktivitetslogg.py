@@ -30,6 +30,8 @@ from kfp_metrics.tillstand import TillstandUpptagen as LogLockedError
 from kfp_metrics.tillstand.gammal_logg import MAPPNAMN as LOG_DIRNAME
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import pandas as pd
 
 log = logging.getLogger(__name__)
@@ -193,10 +195,20 @@ def _blank(value) -> bool:
     return bool(pd.isna(value))
 
 
-def current_plan(con_or_data_dir, state_dir=None) -> pd.DataFrame:
-    """The aktiviteter table with each activity's current status from the change log."""
-    plan = _read_aktiviteter(con_or_data_dir).copy()
+def current_plan(con_or_data_dir, state_dir=None, only: Iterable[str] | None = None) -> pd.DataFrame:
+    """The aktiviteter table with each activity's current status from the change log.
+
+    only: the aktivitet_id of the activities wanted (a scope's); the others are left out before
+    their values are converted, which for a scope of a large plan is most of the work. The warnings
+    are about the whole plan all the same."""
+    plan = _read_aktiviteter(con_or_data_dir)
     import pandas as pd  # after the read, so a missing table is reported without loading pandas
+
+    all_ids = [str(x) for x in plan["aktivitet_id"]]
+    if only is not None:
+        wanted = {str(i) for i in only}
+        plan = plan[[i in wanted for i in all_ids]]
+    plan = plan.reset_index(drop=True) if only is not None else plan.copy()
 
     changes = read_changes(state_dir)
     latest: dict[str, Change] = {}
@@ -233,7 +245,7 @@ def current_plan(con_or_data_dir, state_dir=None) -> pd.DataFrame:
     plan["andrad_av"] = column(latest[i].av if i in latest else None for i in ids)
 
     warnings = list(changes.warnings)
-    unknown = sorted(set(latest) - set(ids))
+    unknown = sorted(set(latest) - set(all_ids))
     if unknown:
         warnings.append(
             "Aktivitetsloggen har ändringar för aktiviteter som inte finns i planen: "

@@ -394,6 +394,25 @@ def test_current_plan_applies_the_latest_change(tmp_path):
     assert any("A-999" in w for w in plan.attrs["varningar"])
 
 
+def test_current_plan_of_some_activities_only(tmp_path):
+    data = make_data_dir(tmp_path / "data", PLAN_ROWS)
+    state = tmp_path / "state"
+    append_change("A-001", "klar", "Alla forum hållna", "Bo", state_dir=state)
+    append_change("A-003", "pagar", "Återöppnad", "Anna", state_dir=state)
+    append_change("A-999", "klar", None, "Bo", state_dir=state)
+
+    plan = current_plan(data, state_dir=state, only={"A-003", "A-001"})
+    # In the table's order, the others left out, each with its latest change applied.
+    assert list(plan["aktivitet_id"]) == ["A-001", "A-003"]
+    assert list(plan["status"]) == ["klar", "pagar"]
+    assert list(plan["status_plan"]) == ["pagar", "klar"]
+    assert list(plan.index) == [0, 1]
+    # A-002 is in the plan although not asked for: no warning about it, one about A-999 only.
+    assert [w for w in plan.attrs["varningar"] if "A-999" in w]
+    assert not [w for w in plan.attrs["varningar"] if "A-002" in w]
+    assert current_plan(data, state_dir=state, only=set()).empty
+
+
 def test_current_plan_accepts_a_connection(tmp_path):
     from kfp_metrics.extracts import connect
 

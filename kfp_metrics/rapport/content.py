@@ -791,12 +791,10 @@ def plan_rader(
     con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope, state_dir: Path | None, today: dt.date
 ) -> dict[str, list[PlanRad]] | None:
     """The plan's activities in the scope per UBARIA area, with current status and overdue flag."""
-    try:
-        plan = aktivitetslogg.current_plan(con, state_dir)
-    except LookupError:
+    if not has_table(con, "aktiviteter"):
         return None
     ids = set(run(con, "aktiviteter_i_scope", scope)["aktivitet_id"].astype(str))
-    plan = plan[plan["aktivitet_id"].astype(str).isin(ids)].reset_index(drop=True)
+    plan = aktivitetslogg.current_plan(con, state_dir, only=ids)
     late = aktivitetslogg.forsenade(plan, reference_date(period, today))
     groups: dict[str, list[PlanRad]] = {code: [] for code in (*UBARIA, "")}
     order = plan.assign(_late=late).sort_values(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -61,6 +62,12 @@ class Filters:
     def describe(self) -> str:
         """The scope in words, for titles: 'Avdelning X, Y' or the förvaltning; for a person who
         may see part of the organisation, 'Ditt urval: …' wherever the names alone would say more."""
+        return self._description
+
+    # Once per Filters (one per run): a page's title, caption and charts all ask, and the names
+    # of an avdelning are looked up in the whole organisation tree.
+    @functools.cached_property
+    def _description(self) -> str:
         chosen = self._chosen()
         if self.permission.alla:
             return chosen or "Alla förvaltningar"
