@@ -161,6 +161,21 @@ def shared_results(months: tuple[dt.date, dt.date] | None = None) -> Iterator[No
         _SHARED.reset(token)
 
 
+def sharing_block():
+    """The shared_results() block this thread is in (None outside one), for sharing_in() in another
+    thread: a narrower hand-over than a copy of every context variable."""
+    return _SHARED.get()
+
+
+def sharing_in(block, function):
+    """function() within the block handed over by sharing_block() (none: outside every block)."""
+    token = _SHARED.set(block)
+    try:
+        return function()
+    finally:
+        _SHARED.reset(token)
+
+
 def submit_sharing(pool, function, *args):
     """pool.submit(function, *args) in a copy of this thread's context, so that the worker shares
     the shared_results() block it was started in."""

@@ -5,22 +5,25 @@ from kfp_metrics.format import manad
 from kfp_metrics.oversikt import KOLADA_CARDS, SECTIONS_BEFORE, SECTIONS_NOW, cards
 from kfp_metrics.periods import add_months
 from kfp_metrics.ui import cards as card_ui
-from kfp_metrics.ui import compute, data, filters, kolada
+from kfp_metrics.ui import compute, data, filters, kolada, samtidigt
 
 f = filters.current()
 st.title("Översikt")
 st.caption(f"{f.describe()} · {manad(f.period)}")
 
-# What the cards show: no pension figures; a year earlier, no activities either.
-now, before = data.key_figures_and_year_before(
-    f.period, f.scope, f.first_period, SECTIONS_NOW, SECTIONS_BEFORE
+# What the cards show: no pension figures; a year earlier, no activities either. The four are
+# independent: computed side by side.
+(now, before), targets, jamforelser, tertialer = samtidigt.side_by_side(
+    [
+        lambda: data.key_figures_and_year_before(
+            f.period, f.scope, f.first_period, SECTIONS_NOW, SECTIONS_BEFORE
+        ),
+        lambda: data.targets(f.period, f.scope),
+        lambda: kolada.jamforelser(f, KOLADA_CARDS),
+        lambda: compute.call(incidenter.tertialer, f.period, f.scope),
+    ]
 )
-targets = data.targets(f.period, f.scope)
-
-jamforelser = kolada.jamforelser(f, KOLADA_CARDS)
-items = cards(
-    now, before, targets, f.period, jamforelser, compute.call(incidenter.tertialer, f.period, f.scope)
-)
+items = cards(now, before, targets, f.period, jamforelser, tertialer)
 for start in range(0, len(items), 4):
     columns = st.columns(4)
     for column, card in zip(columns, items[start : start + 4], strict=False):

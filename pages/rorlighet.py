@@ -2,7 +2,7 @@ import streamlit as st
 
 from kfp_metrics import analys, rorlighet
 from kfp_metrics.format import manad
-from kfp_metrics.ui import cards, compute, data, filters, tables
+from kfp_metrics.ui import cards, compute, data, filters, samtidigt, tables
 
 f = filters.current()
 scope_text = f.describe()
@@ -10,13 +10,29 @@ st.title("Rörlighet och pension")
 st.caption(f"{scope_text} · {manad(f.period)}")
 
 # The pensionsålder chosen further down (its value from the last run) also drives the card at the top.
+# So does the anställningsform chosen for the year's events: with both known, what the page shows
+# is computed side by side before it is drawn.
 pensionsalder = st.session_state.get("ror_pensionsalder", rorlighet.DEFAULT_PENSIONSALDER)
-now, before = data.key_figures_and_year_before(
-    f.period, f.scope, f.first_period, ("rorlighet", "pension"), ("rorlighet",), pensionsalder
+form = st.session_state.get("ror_form") or "alla"
+med_prognos = data.table_present("personalprognos")
+(now, before), targets, trend, tackning, per_befattning, jamforelser, pension, prognos = (
+    samtidigt.side_by_side(
+        [
+            lambda: data.key_figures_and_year_before(
+                f.period, f.scope, f.first_period, ("rorlighet", "pension"), ("rorlighet",), pensionsalder
+            ),
+            lambda: data.targets(f.period, f.scope),
+            lambda: compute.call(rorlighet.personalomsattning_per_manad, f.period, f.scope),
+            lambda: compute.call(rorlighet.tackning),
+            lambda: compute.call(rorlighet.personalomsattning_per_befattning, f.period, f.scope),
+            lambda: compute.call(rorlighet.jamforelser, f.period, f.scope, anstallningsform=form),
+            lambda: compute.call(
+                rorlighet.pension_per_avdelning, f.period, f.scope, pensionsalder=pensionsalder
+            ),
+            lambda: compute.call(rorlighet.personalprognos, f.period, f.scope) if med_prognos else None,
+        ]
+    )
 )
-targets = data.targets(f.period, f.scope)
-trend = compute.call(rorlighet.personalomsattning_per_manad, f.period, f.scope)
-tackning = compute.call(rorlighet.tackning)
 cards.kpi_row(rorlighet.kpis(now, before, targets, trend))
 
 st.subheader("Personalomsättning")
@@ -42,7 +58,6 @@ st.caption(
 if tackning.not_text:
     st.caption(tackning.not_text)
 
-per_befattning = compute.call(rorlighet.personalomsattning_per_befattning, f.period, f.scope)
 tables.chart(
     "personalomsattning_befattning",
     rorlighet.figure_personalomsattning_per_befattning,
@@ -61,7 +76,7 @@ st.caption(
 )
 
 st.subheader("Avgångar och rekryteringar hittills i år")
-form = st.segmented_control(
+st.segmented_control(
     "Anställningsform",
     list(rorlighet.ANSTALLNINGSFORMER),
     format_func=rorlighet.ANSTALLNINGSFORMER.get,
@@ -69,8 +84,6 @@ form = st.segmented_control(
     key="ror_form",
     required=True,
 )
-form = form or "alla"
-jamforelser = compute.call(rorlighet.jamforelser, f.period, f.scope, anstallningsform=form)
 orsak, vag, rekrytering = jamforelser["orsak"], jamforelser["vag"], jamforelser["rekrytering"]
 left, right = st.columns(2)
 with left:
@@ -122,7 +135,7 @@ with right:
         )
 
 st.subheader("Pensionsavgångar")
-pensionsalder = st.selectbox(
+st.selectbox(
     "Pensionsålder",
     rorlighet.PENSIONSALDRAR,
     index=0,
@@ -131,7 +144,6 @@ pensionsalder = st.selectbox(
     help="Åldern då medarbetarna antas gå i pension (65–69 år).",
     width=220,
 )
-pension = compute.call(rorlighet.pension_per_avdelning, f.period, f.scope, pensionsalder=pensionsalder)
 years = rorlighet.pension_years(f.period)
 st.markdown(
     f"**Tillsvidareanställda i {manad(f.period)} som fyller {pensionsalder} år** – redan uppnått "
@@ -181,10 +193,9 @@ else:
         )
 
 st.subheader("Personalprognos")
-if not data.table_present("personalprognos"):
+if not med_prognos:
     st.info("Extrakten innehåller ingen personalprognos (tabellen personalprognos saknas).")
 else:
-    prognos = compute.call(rorlighet.personalprognos, f.period, f.scope)
     tables.chart("personalprognos", rorlighet.figure_personalprognos, prognos, scope_text, f.period)
     tables.show_data(lambda: rorlighet.tabell_personalprognos(prognos), "Personalprognos", "personalprognos")
     if f.scope.avdelning or f.scope.enhet:

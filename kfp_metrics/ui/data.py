@@ -16,7 +16,7 @@ from kfp_metrics.behorighet import Permission, atkomst
 from kfp_metrics.extracts import data_dir_from_env, fingerprint, freeze_catalog, has_column, has_table
 from kfp_metrics.periods import add_months
 from kfp_metrics.queries import Scope, run, shared_results
-from kfp_metrics.ui import inloggning
+from kfp_metrics.ui import inloggning, samtidigt
 from kfp_metrics.validation import ValidationReport, validate_cached
 
 
@@ -222,6 +222,26 @@ def _nyckeltal_section(
     )
 
 
+def _section_calls(
+    period: dt.date, scope: Scope, pensionsalder: int, sections: tuple[str, ...] | None
+) -> dict[str, functools.partial]:
+    """Per section of the key figures, its cached computation, ready to call."""
+    key = (scope.forvaltning, scope.avdelning, scope.enhet)
+    directory, fp, grant = data_key()
+    names = nyckeltal.SECTIONS if sections is None else tuple(sections)
+    today = dt.date.today().isoformat()
+    calls = {}
+    for name in names:
+        # Only the sections that read them are keyed by the change log and pension age.
+        log = log_token() if name == "aktiviteter" else 0
+        age = pensionsalder if name == "pension" else nyckeltal.DEFAULT_PENSIONSALDER
+        day = today if name == "aktiviteter" else period.isoformat()
+        calls[name] = functools.partial(
+            _nyckeltal_section, directory, fp, grant, log, name, period.isoformat(), key, age, day
+        )
+    return calls
+
+
 def key_figures(
     period: dt.date,
     scope: Scope,
@@ -229,18 +249,10 @@ def key_figures(
     sections: tuple[str, ...] | None = None,
 ) -> dict:
     """The contract's key figures for the period and scope (activity log included), cached per
-    section, so pages asking for the same section share it; sections limits what is computed."""
-    key = (scope.forvaltning, scope.avdelning, scope.enhet)
-    directory, fp, grant = data_key()
-    names = nyckeltal.SECTIONS if sections is None else tuple(sections)
-    today = dt.date.today().isoformat()
-    parts = {}
-    for name in names:
-        # Only the sections that read them are keyed by the change log and pension age.
-        log = log_token() if name == "aktiviteter" else 0
-        age = pensionsalder if name == "pension" else nyckeltal.DEFAULT_PENSIONSALDER
-        day = today if name == "aktiviteter" else period.isoformat()
-        parts[name] = _nyckeltal_section(directory, fp, grant, log, name, period.isoformat(), key, age, day)
+    section, so pages asking for the same section share it; sections limits what is computed.
+    The sections are computed side by side."""
+    calls = _section_calls(period, scope, pensionsalder, sections)
+    parts = dict(zip(calls, samtidigt.side_by_side(list(calls.values())), strict=True))
     return nyckeltal.assemble(period, scope, parts)
 
 
@@ -253,18 +265,25 @@ def key_figures_and_year_before(
     pensionsalder: int = nyckeltal.DEFAULT_PENSIONSALDER,
 ) -> tuple[dict, dict | None]:
     """key_figures for P and for P−12 (sections_before, default the same sections; None when P−12
-    is before the extracts' first month). The tillsvidare headcounts the two years ask for (P−12 and
-    P−24 for the change, both 12-month windows for turnover) are cut from one query over the 25
-    months, as in the report."""
+    is before the extracts' first month), all their sections side by side. The tillsvidare
+    headcounts the two years ask for (P−12 and P−24 for the change, both 12-month windows for
+    turnover) are cut from one query over the 25 months, as in the report."""
     last_year = add_months(period, -12)
+    now_calls = _section_calls(period, scope, pensionsalder, sections)
+    before_calls = (
+        _section_calls(last_year, scope, nyckeltal.DEFAULT_PENSIONSALDER, sections_before or sections)
+        if last_year >= first_period
+        else None
+    )
+    calls = [*now_calls.values(), *(before_calls or {}).values()]
     with shared_results(months=(add_months(period, -24), period)):
-        now = key_figures(period, scope, pensionsalder, sections)
-        before = (
-            key_figures(last_year, scope, sections=sections_before or sections)
-            if last_year >= first_period
-            else None
-        )
-    return now, before
+        parts = samtidigt.side_by_side(calls)
+    now = nyckeltal.assemble(period, scope, dict(zip(now_calls, parts, strict=False)))
+    if before_calls is None:
+        return now, None
+    return now, nyckeltal.assemble(
+        last_year, scope, dict(zip(before_calls, parts[len(now_calls) :], strict=True))
+    )
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
