@@ -3,20 +3,33 @@ import streamlit as st
 from kfp_metrics import analys, charts, heltid
 from kfp_metrics.format import manad
 from kfp_metrics.kolada import diagram as kolada_diagram
-from kfp_metrics.ui import cards, compute, data, filters, kolada, tables
+from kfp_metrics.ui import cards, compute, data, filters, kolada, samtidigt, tables
 
 f = filters.current()
 scope_text = f.describe()
 st.title("Heltid")
 st.caption(f"{scope_text} · {manad(f.period)}")
 
-now, before = data.key_figures_and_year_before(f.period, f.scope, f.first_period, ("personal",))
-targets = data.targets(f.period, f.scope)
 faktisk = data.column_present("anstallningar", "faktisk_sysselsattningsgrad")
+# Everything the page draws, computed side by side before it is drawn.
+(now, before), targets, per_manad, serier, alder, deltid, avdelningar, org_avdelningar, arbetande = (
+    samtidigt.side_by_side(
+        [
+            lambda: data.key_figures_and_year_before(f.period, f.scope, f.first_period, ("personal",)),
+            lambda: data.targets(f.period, f.scope),
+            lambda: compute.call(heltid.heltid_per_manad, f.period, f.scope),
+            lambda: kolada.serier(f, "heltid_andel_pct"),
+            lambda: compute.call(heltid.heltid_per_aldersgrupp, f.period, f.scope),
+            lambda: compute.call(heltid.deltid_per_manad, f.period, f.scope),
+            lambda: compute.call(heltid.heltid_per_avdelning, f.period, f.scope),
+            lambda: compute.call(analys.organisation_avdelningar),
+            lambda: compute.call(heltid.heltidsarbetande_per_manad, f.period, f.scope) if faktisk else None,
+        ]
+    )
+)
 if now["personal"]["antal_manadsavlonade"] == 0:
     st.warning(f"Urvalet har inga månadsavlönade i {manad(f.period)}.")
 
-per_manad = compute.call(heltid.heltid_per_manad, f.period, f.scope)
 kpis = heltid.kpis(now, before, targets, faktisk, per_manad)
 jamforelser = kolada.jamforelser(f, tuple(k.metric_id for k in kpis if k.metric_id))
 cards.kpi_row(kpis, jamforelser)
@@ -28,7 +41,7 @@ tables.chart(
     kolada_diagram.with_references,
     "kfp_metrics.heltid:figure_heltid_per_manad",
     "heltid_andel_pct",
-    kolada.serier(f, "heltid_andel_pct"),
+    serier,
     "december",
     per_manad,
     scope_text,
@@ -46,7 +59,6 @@ kolada.marker_note(f, "heltid_andel_pct", per_manad)
 
 left, right = st.columns(2)
 with left:
-    alder = compute.call(heltid.heltid_per_aldersgrupp, f.period, f.scope)
     tables.chart(
         "heltid_alder", heltid.figure_heltid_per_aldersgrupp, alder, scope_text, f.period, narrow=True
     )
@@ -54,7 +66,6 @@ with left:
         lambda: heltid.tabell_heltid_per_aldersgrupp(alder), "Heltid per åldersgrupp", "heltid_alder"
     )
 with right:
-    deltid = compute.call(heltid.deltid_per_manad, f.period, f.scope)
     tables.chart(
         "deltid_per_manad", heltid.figure_deltid_per_manad, deltid, scope_text, f.period, narrow=True
     )
@@ -63,8 +74,7 @@ with right:
     )
 
 st.subheader("Per avdelning")
-avdelningar = compute.call(heltid.heltid_per_avdelning, f.period, f.scope)
-colors = charts.color_map(compute.call(analys.organisation_avdelningar))
+colors = charts.color_map(org_avdelningar)
 tables.chart(
     "heltid_avdelning",
     heltid.figure_heltid_per_avdelning,
@@ -100,7 +110,6 @@ if not faktisk:
         "kan inte visas."
     )
 else:
-    arbetande = compute.call(heltid.heltidsarbetande_per_manad, f.period, f.scope)
     tables.chart("heltidsarbetande", heltid.figure_heltidsarbetande, arbetande, scope_text, f.period)
     tables.show_data(
         lambda: heltid.tabell_heltidsarbetande(arbetande),

@@ -5,15 +5,23 @@ from kfp_metrics.format import manad
 from kfp_metrics.kolada import diagram as kolada_diagram
 from kfp_metrics.periods import add_months
 from kfp_metrics.personal import Kpi
-from kfp_metrics.ui import cards, compute, data, filters, kolada, tables
+from kfp_metrics.ui import cards, compute, data, filters, kolada, samtidigt, tables
 
 f = filters.current()
 scope_text = f.describe()
 st.title("Sjukfrånvaro")
 st.caption(f"{scope_text} · de 12 månaderna {manad(add_months(f.period, -11))} – {manad(f.period)}")
 
-targets = data.targets(f.period, f.scope)
-grupper = compute.call(sjukfranvaro.per_grupp, f.period, f.scope)
+# What the cards and the trend show, computed side by side before they are drawn.
+targets, grupper, jamforelser, per_manad, serier = samtidigt.side_by_side(
+    [
+        lambda: data.targets(f.period, f.scope),
+        lambda: compute.call(sjukfranvaro.per_grupp, f.period, f.scope),
+        lambda: kolada.jamforelser(f, tuple(metric_id for _, _, metric_id in sjukfranvaro.KPIS)),
+        lambda: compute.call(sjukfranvaro.per_manad, f.period, f.scope),
+        lambda: kolada.serier(f, "sjukfranvaro_total_pct"),
+    ]
+)
 total = grupper.iloc[0]
 if total["personer"] == 0:
     st.warning(
@@ -32,18 +40,16 @@ kpis = [
         sjukfranvaro.kpis(grupper, targets), sjukfranvaro.KPIS, strict=True
     )
 ]
-jamforelser = kolada.jamforelser(f, tuple(k.metric_id for k in kpis))
 cards.kpi_row(kpis, jamforelser)
 kolada.note(jamforelser.values())
 
 st.subheader("Utveckling, rullande 12 månader")
-per_manad = compute.call(sjukfranvaro.per_manad, f.period, f.scope)
 tables.chart(
     "sjuk_per_manad",
     kolada_diagram.with_references,
     "kfp_metrics.sjukfranvaro:figure_per_manad",
     "sjukfranvaro_total_pct",
-    kolada.serier(f, "sjukfranvaro_total_pct"),
+    serier,
     "december",
     per_manad,
     scope_text,
