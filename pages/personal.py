@@ -2,24 +2,41 @@ import streamlit as st
 
 from kfp_metrics import analys, personal
 from kfp_metrics.format import manad
-from kfp_metrics.ui import cards, compute, data, filters, tables
+from kfp_metrics.ui import cards, compute, data, filters, samtidigt, tables
 
 f = filters.current()
 scope_text = f.describe()
 st.title("Personal")
 st.caption(f"{scope_text} · {manad(f.period)}")
 
-now = data.key_figures(f.period, f.scope, sections=("personal",))
+# Everything the page draws, computed side by side before it is drawn.
+now, kon, per_manad, pyramid, alder, topp_tillsvidare, topp_tidsbegransad, avdelningar = (
+    samtidigt.side_by_side(
+        [
+            lambda: data.key_figures(f.period, f.scope, sections=("personal",)),
+            lambda: compute.call(personal.konsfordelning, f.period, f.scope),
+            lambda: compute.call(personal.per_manad, f.period, f.scope),
+            lambda: compute.call(personal.alderspyramid, f.period, f.scope),
+            lambda: compute.call(personal.medelalder_per_kon, f.period, f.scope),
+            lambda: compute.call(
+                personal.befattningar_topp, f.period, f.scope, anstallningsform="tillsvidare"
+            ),
+            lambda: compute.call(
+                personal.befattningar_topp, f.period, f.scope, anstallningsform="tidsbegransad"
+            ),
+            lambda: compute.call(personal.per_avdelning, f.period, f.scope),
+        ]
+    )
+)
 if now["personal"]["antal_manadsavlonade"] + now["personal"]["antal_timavlonade"] == 0:
     st.warning(
         f"Urvalet har inga anställda i {manad(f.period)}. Välj en annan period eller ett bredare urval."
     )
 
 cards.kpi_row(personal.kpis(now))
-st.caption(personal.kon_text(compute.call(personal.konsfordelning, f.period, f.scope)))
+st.caption(personal.kon_text(kon))
 
 st.subheader("Anställda över tid")
-per_manad = compute.call(personal.per_manad, f.period, f.scope)
 tables.chart("personal_per_manad", personal.figure_per_manad, per_manad, scope_text, f.period)
 tables.show_data(
     lambda: personal.tabell_per_manad(per_manad),
@@ -30,7 +47,6 @@ tables.show_data(
 st.subheader("Ålder och kön")
 left, right = st.columns([3, 2])
 with left:
-    pyramid = compute.call(personal.alderspyramid, f.period, f.scope)
     tables.chart("alderspyramid", personal.figure_alderspyramid, pyramid, scope_text, f.period, narrow=True)
     tables.show_data(
         lambda: personal.tabell_alderspyramid(pyramid),
@@ -39,7 +55,6 @@ with left:
     )
 with right:
     st.markdown("**Medelålder, månadsavlönade**")
-    alder = compute.call(personal.medelalder_per_kon, f.period, f.scope)
     st.dataframe(
         personal.tabell_medelalder(alder, formatted=True),
         hide_index=True,
@@ -54,10 +69,11 @@ with right:
     )
 
 st.subheader("Vanligaste befattningarna")
-for column, form in zip(st.columns(2), ("tillsvidare", "tidsbegransad"), strict=True):
+for column, form, topp in zip(
+    st.columns(2), ("tillsvidare", "tidsbegransad"), (topp_tillsvidare, topp_tidsbegransad), strict=True
+):
     with column:
         st.markdown(f"**{personal.ANSTALLNINGSFORMER[form].capitalize()}, {manad(f.period)}**")
-        topp = compute.call(personal.befattningar_topp, f.period, f.scope, anstallningsform=form)
         if topp.empty:
             st.info(f"Urvalet har inga {personal.ANSTALLNINGSFORMER[form]} i {manad(f.period)}.")
         else:
@@ -76,7 +92,6 @@ for column, form in zip(st.columns(2), ("tillsvidare", "tidsbegransad"), strict=
 st.caption("Andelen avser alla i urvalet med samma anställningsform.")
 
 st.subheader("Per avdelning")
-avdelningar = compute.call(personal.per_avdelning, f.period, f.scope)
 if avdelningar.empty:
     st.info(f"Urvalet har inga anställda i {manad(f.period)}.")
 else:
