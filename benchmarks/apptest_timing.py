@@ -1,7 +1,8 @@
 """What the page benchmarks share: AppTest kept on app.py's navigation, and the server's own time.
 
-install() returns a dict that holds, after every AppTest run, the script run's wall time ("wall")
-and the script thread's CPU time ("cpu"), taken inside Streamlit's script runner: from the start
+install() returns a dict that holds, after every AppTest run, the script run's wall time ("wall"),
+the script thread's CPU time ("cpu") and the whole process's ("process_cpu": with the threads a
+page computes in, ui/samtidigt, and DuckDB's), taken inside Streamlit's script runner: from the start
 to the end of the page's script (what a browser waits for), without the test tool's own work of
 parsing the page's messages into its element tree. new_app() makes an AppTest that reuses the
 first one's scan of installed component packages, which the server does once at start and the
@@ -41,12 +42,13 @@ def install() -> dict[str, float]:
     run_script = script_runner.ScriptRunner._run_script
 
     def timed_run(self, *a, **k):
-        wall, cpu = time.perf_counter(), time.thread_time()
+        wall, cpu, process = time.perf_counter(), time.thread_time(), time.process_time()
         try:
             return run_script(self, *a, **k)
         finally:
             last_run["wall"] = time.perf_counter() - wall
             last_run["cpu"] = time.thread_time() - cpu
+            last_run["process_cpu"] = time.process_time() - process
 
     script_runner.ScriptRunner._run_script = timed_run
     return last_run

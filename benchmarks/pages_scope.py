@@ -1,6 +1,7 @@
 """First visit of every page for an avdelning scope nobody has opened yet, under streamlit.testing.
 
     python benchmarks/pages_scope.py --data DIR [--scopes 5] [--pages sjukfranvaro heltid ...]
+                                     [--jamfor-samtidigt] [--profile]
 
 The app is started once on the whole city (Översikt, so the connection, validation and the
 sidebar's lists are in place), then every page is opened in a new session whose URL names an
@@ -8,7 +9,8 @@ avdelning that no earlier session touched: each page is the first to read its sc
 with every run's time and the median per page.
 
 The time is the server's (apptest_timing.py): from the start to the end of the page's script run,
-and beside it the script thread's CPU time, which on a shared machine varies less than the clock.
+and beside it the CPU time of the script thread and of the whole process (the threads a page
+computes in included), which on a shared machine vary less than the clock.
 """
 
 from __future__ import annotations
@@ -31,6 +33,12 @@ def main() -> None:
     parser.add_argument("--scopes", type=int, default=5)
     parser.add_argument("--pages", nargs="*", default=None, help="page file names without .py")
     parser.add_argument("--profile", action="store_true", help="also sum each query's time per page")
+    parser.add_argument(
+        "--jamfor-samtidigt",
+        action="store_true",
+        help="every other scope with the page's computations one at a time (ui/samtidigt), for an A/B "
+        "within one process; prints both medians",
+    )
     args = parser.parse_args()
     os.environ["KFP_DATA_DIR"] = str(args.data)
     os.environ.setdefault("KFP_STATE_DIR", tempfile.mkdtemp(prefix="kfp-state-"))
@@ -61,8 +69,9 @@ def main() -> None:
         for f, avds in by_forv.items()
         for a in avds[i : i + 1]
     ]
-    if len(order) < len(pages) * args.scopes:
-        raise SystemExit(f"för få avdelningar ({len(order)}) för {len(pages)} sidor × {args.scopes}")
+    runs = args.scopes * (2 if args.jamfor_samtidigt else 1)
+    if len(order) < len(pages) * runs:
+        raise SystemExit(f"för få avdelningar ({len(order)}) för {len(pages)} sidor × {runs}")
 
     start = time.perf_counter()
     warm = new_app(ROOT / "app.py")
@@ -74,26 +83,42 @@ def main() -> None:
     for page in pages:
         times = []
         cpus = []
+        process_cpus = []
         errors = []
-        for _ in range(args.scopes):
+        one_at_a_time: list[float] = []
+        for i in range(runs):
             forv, avd = order[k]
             k += 1
+            alone = args.jamfor_samtidigt and i % 2 == 0
+            _one_at_a_time(alone)
             at = new_app(ROOT / "app.py")
             at.query_params["forvaltning"] = forv
             at.query_params["avdelning"] = avd
             at.switch_page(f"pages/{page}.py")
             last_run.clear()
             at.run()
+            if alone:
+                one_at_a_time.append(last_run["wall"])
+                continue
             times.append(last_run["wall"])
             cpus.append(last_run["cpu"])
+            process_cpus.append(last_run["process_cpu"])
             errors += [str(e.value) for e in at.exception]
         result["pages"][page] = {
             "runs_s": times,
             "median_s": statistics.median(times),
             "cpu_s": cpus,
             "median_cpu_s": statistics.median(cpus),
+            "process_cpu_s": process_cpus,
+            "median_process_cpu_s": statistics.median(process_cpus),
             "exception": errors,
         }
+        if one_at_a_time:
+            result["pages"][page]["one_at_a_time_runs_s"] = one_at_a_time
+            result["pages"][page]["one_at_a_time_median_s"] = statistics.median(one_at_a_time)
+            print(
+                f"  one at a time: median {statistics.median(one_at_a_time) * 1000:.0f} ms", file=sys.stderr
+            )
         if args.profile:
             top = sorted(timings.items(), key=lambda kv: -kv[1])[:8]
             result["pages"][page]["queries_s"] = dict(top)
@@ -101,11 +126,23 @@ def main() -> None:
             timings.clear()
         print(
             f"{page}: median {statistics.median(times) * 1000:.0f} ms, "
-            f"cpu {statistics.median(cpus) * 1000:.0f} ms",
+            f"cpu {statistics.median(cpus) * 1000:.0f} ms (process {statistics.median(process_cpus) * 1000:.0f} ms)",
             file=sys.stderr,
             flush=True,
         )
     print(json.dumps(result))
+
+
+def _one_at_a_time(alone: bool) -> None:
+    """The page's computations one after the other (alone) or side by side (the app's way)."""
+    from kfp_metrics import aktiviteter
+    from kfp_metrics.ui import samtidigt
+
+    if not hasattr(samtidigt, "_app_workers"):
+        samtidigt._app_workers = (samtidigt.workers, aktiviteter.SECTION_WORKERS)
+    workers, sections = samtidigt._app_workers
+    samtidigt.workers = (lambda: 1) if alone else workers
+    aktiviteter.SECTION_WORKERS = 1 if alone else sections
 
 
 def _time_queries(timings: dict[str, float]) -> None:
