@@ -12,7 +12,9 @@ st.title("Översikt")
 st.caption(f"{f.describe()} · {manad(f.period)}")
 
 # What the cards show: no pension figures; a year earlier, no activities either. The four are
-# independent: computed side by side.
+# independent: computed side by side. The change log's token first, in the page's own thread, so
+# that a state store that cannot be read stops the page with its Swedish message.
+data.log_token()
 (now, before), targets, jamforelser, tertialer = samtidigt.side_by_side(
     [
         lambda: data.key_figures_and_year_before(

@@ -189,9 +189,12 @@ def column_present(table: str, column: str) -> bool:
     return has_column(connection(), table, column)
 
 
+@per_run
 def log_token() -> int:
     """The change log's version, from the state store (the same on every server); a store that
-    cannot be read stops the page with its Swedish message instead of showing stale statuses."""
+    cannot be read stops the page with its Swedish message instead of showing stale statuses.
+    Read once per run: a page asks it in its own thread first (before computing side by side),
+    and the threads then get the same token."""
     try:
         return aktivitetslogg.token()
     except aktivitetslogg.TillstandFel as exc:
