@@ -133,16 +133,18 @@ def main() -> None:
     print(json.dumps(result))
 
 
+_APP: dict = {}  # the app's own settings, kept before the first change
+
+
 def _one_at_a_time(alone: bool) -> None:
     """The page's computations one after the other (alone) or side by side (the app's way)."""
     from kfp_metrics import aktiviteter
     from kfp_metrics.ui import samtidigt
 
-    if not hasattr(samtidigt, "_app_workers"):
-        samtidigt._app_workers = (samtidigt.workers, aktiviteter.SECTION_WORKERS)
-    workers, sections = samtidigt._app_workers
-    samtidigt.workers = (lambda: 1) if alone else workers
-    aktiviteter.SECTION_WORKERS = 1 if alone else sections
+    _APP.setdefault("workers", samtidigt.workers)
+    _APP.setdefault("sections", aktiviteter.SECTION_WORKERS)
+    samtidigt.workers = (lambda: 1) if alone else _APP["workers"]
+    aktiviteter.SECTION_WORKERS = 1 if alone else _APP["sections"]
 
 
 def _time_queries(timings: dict[str, float]) -> None:

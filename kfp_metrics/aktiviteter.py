@@ -24,11 +24,11 @@ Choices where the contract is silent:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import math
 import re
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import duckdb
@@ -41,7 +41,7 @@ from kfp_metrics.extracts import has_column, has_table
 from kfp_metrics.format import MISSING, SUPPRESSED, datum, forandring, manad, procent, procentenheter, tal
 from kfp_metrics.periods import add_months, format_period
 from kfp_metrics.plan_io import FORVALTNINGSOVERGRIPANDE, UBARIA, UBARIA_LABELS
-from kfp_metrics.queries import Scope, run, submit_sharing
+from kfp_metrics.queries import Scope, run, side_by_side
 from kfp_metrics.tillstand import svensk_tid
 
 UTAN_UBARIA = "Utan UBARIA-område"
@@ -962,11 +962,10 @@ def _sections_side_by_side(
     """key_figures_section of every (section, scope) pair, computed side by side (DuckDB runs the
     queries outside the GIL), each once."""
     ordered = sorted(pairs, key=repr)
-    if len(ordered) <= 1:
-        return {pair: key_figures_section(con, pair[0], pair[1], period) for pair in ordered}
-    with ThreadPoolExecutor(max_workers=min(len(ordered), SECTION_WORKERS)) as pool:
-        jobs = [submit_sharing(pool, key_figures_section, con, s, sc, period) for s, sc in ordered]
-        return {pair: job.result() for pair, job in zip(ordered, jobs, strict=True)}
+    calls = [
+        functools.partial(key_figures_section, con, section, scope, period) for section, scope in ordered
+    ]
+    return dict(zip(ordered, side_by_side(calls, SECTION_WORKERS), strict=True))
 
 
 def metric_texts(

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import queue
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
 
 from kfp_metrics.extracts import remembered, same_data
 from kfp_metrics.forberedd import is_prepared
+
+T = TypeVar("T")
 
 QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
 
@@ -161,19 +165,49 @@ def shared_results(months: tuple[dt.date, dt.date] | None = None) -> Iterator[No
         _SHARED.reset(token)
 
 
-def sharing_block():
-    """The shared_results() block this thread is in (None outside one), for sharing_in() in another
-    thread: a narrower hand-over than a copy of every context variable."""
-    return _SHARED.get()
+def side_by_side(
+    calls: Sequence[Callable[[], T]], at_once: int, prepare: Callable[[threading.Thread], None] | None = None
+) -> list[T]:
+    """[call() for call in calls], run side by side in at most at_once threads, in their order,
+    each within this thread's shared_results() block (so a question two of them ask runs once);
+    once all have ended, the first call's exception (in the calls' order) is raised here. With one
+    call, or one at a time, they run in the calling thread. prepare(thread) is called for each
+    thread before it starts (the app attaches its script context there)."""
+    if len(calls) <= 1 or at_once <= 1:
+        return [call() for call in calls]
+    block = _SHARED.get()
+    todo: queue.SimpleQueue[int] = queue.SimpleQueue()
+    for i in range(len(calls)):
+        todo.put(i)
+    results: list = [None] * len(calls)
+    errors: list[BaseException | None] = [None] * len(calls)
 
+    def lane() -> None:
+        _SHARED.set(block)  # the thread's own context: set for its life, nothing to reset
+        while True:
+            try:
+                i = todo.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                results[i] = calls[i]()
+            except BaseException as exc:  # raised in the calling thread below
+                errors[i] = exc
 
-def sharing_in(block, function):
-    """function() within the block handed over by sharing_block() (none: outside every block)."""
-    token = _SHARED.set(block)
-    try:
-        return function()
-    finally:
-        _SHARED.reset(token)
+    threads = [
+        threading.Thread(target=lane, name=f"kfp-samtidigt-{n}", daemon=True)
+        for n in range(min(at_once, len(calls)))
+    ]
+    for thread in threads:
+        if prepare is not None:
+            prepare(thread)
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for error in errors:
+        if error is not None:
+            raise error
+    return results
 
 
 def submit_sharing(pool, function, *args):

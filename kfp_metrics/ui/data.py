@@ -272,21 +272,14 @@ def key_figures_and_year_before(
     headcounts the two years ask for (P−12 and P−24 for the change, both 12-month windows for
     turnover) are cut from one query over the 25 months, as in the report."""
     last_year = add_months(period, -12)
-    now_calls = _section_calls(period, scope, pensionsalder, sections)
-    before_calls = (
-        _section_calls(last_year, scope, nyckeltal.DEFAULT_PENSIONSALDER, sections_before or sections)
-        if last_year >= first_period
-        else None
-    )
-    calls = [*now_calls.values(), *(before_calls or {}).values()]
+    years = [(period, _section_calls(period, scope, pensionsalder, sections))]
+    if last_year >= first_period:
+        earlier = sections_before or sections
+        years.append((last_year, _section_calls(last_year, scope, nyckeltal.DEFAULT_PENSIONSALDER, earlier)))
     with shared_results(months=(add_months(period, -24), period)):
-        parts = samtidigt.side_by_side(calls)
-    now = nyckeltal.assemble(period, scope, dict(zip(now_calls, parts, strict=False)))
-    if before_calls is None:
-        return now, None
-    return now, nyckeltal.assemble(
-        last_year, scope, dict(zip(before_calls, parts[len(now_calls) :], strict=True))
-    )
+        parts = iter(samtidigt.side_by_side([call for _, calls in years for call in calls.values()]))
+    now, *before = [nyckeltal.assemble(p, scope, {name: next(parts) for name in calls}) for p, calls in years]
+    return now, (before[0] if before else None)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
