@@ -10,9 +10,11 @@ from kfp_metrics.queries import Scope
 from kfp_metrics.rapport import AVSNITT, Options, skapa
 from kfp_metrics.rapport import pdf as utskrift
 from kfp_metrics.rapport import utskrift as dokument
-from kfp_metrics.rapport.content import default_title
+from kfp_metrics.rapport.content import default_title, fakta_for, nyckeltal_rader
 from kfp_metrics.rapport.docx import mall as wordmall
 from kfp_metrics.rapport.docx.bilder import BilderSaknas
+from kfp_metrics.rapport.nulagesanalys import skriv
+from kfp_metrics.rapport.utskrift import filnamn
 from kfp_metrics.ui import data, filters, granskning, inloggning, static_files, tables
 
 
@@ -22,6 +24,15 @@ def _fingerprint(directory: str, fp: str) -> str:
 
 
 # The activity log's token and today's date are part of the key: statuses and "försenad" change with them.
+@st.cache_data(max_entries=16, show_spinner="Skriver utkastet …")
+def _facts(directory: str, fp: str, grant: tuple, log: int, period: str, scope: tuple, today: str):
+    """What the draft and the key-figures table are written from: all the page needs until the
+    preview is opened or a file is made (the whole report, with its charts, costs twice as much)."""
+    return fakta_for(
+        data.connection_for(directory, fp, grant), _options(directory, fp, period, scope, (), "")
+    )
+
+
 @st.cache_data(max_entries=16, show_spinner="Sammanställer rapporten …")
 def _report(
     directory: str,
@@ -40,6 +51,7 @@ def _report(
         data.connection_for(directory, fp, grant),
         _options(directory, fp, period, scope, avsnitt, titel, granskningar),
         plotlyjs_url,
+        _facts(directory, fp, grant, log, period, scope, today),
     )
 
 
@@ -114,20 +126,34 @@ report_key = (
     dt.date.today().isoformat(),
     granskningar,
 )
-# The preview loads plotly.js from the app instead of carrying it: 5 MB less to every visit.
-rapport = _report(*report_key, static_files.plotlyjs_url())
+facts = _facts(
+    *data.data_key(), data.log_token(), f.period.isoformat(), scope_key, dt.date.today().isoformat()
+)
+namn = filnamn(_options(*data.data_key()[:2], f.period.isoformat(), scope_key, (), ""))
+
+
+def rapport():
+    """The whole report, built at the first call of a run: when the preview is open or a file is
+    made. The preview loads plotly.js from the app instead of carrying it: 5 MB less to every visit."""
+    return _report(*report_key, static_files.plotlyjs_url())
+
+
+def _pdf_of_report() -> bytes:
+    made = rapport()
+    return _pdf(made.html, made.sidfot)
+
 
 st.subheader("Ladda ner")
 html_col, pdf_col, docx_col = st.columns(3)
 html_col.download_button(
     "Ladda ner HTML",
-    # Handed over when pressed: as bytes, the 5 MB page went into Streamlit's media store every run.
-    lambda: rapport.html.encode("utf-8"),
-    file_name=f"{rapport.filnamn}.html",
+    # Made when pressed: as bytes, the 5 MB page went into Streamlit's media store every run.
+    lambda: rapport().html.encode("utf-8"),
+    file_name=f"{namn}.html",
     mime="text/html",
     key="rapport_html",
     on_click=inloggning.log_download,
-    args=(f"{rapport.filnamn}.html",),
+    args=(f"{namn}.html",),
     icon=":material/code:",
     width="stretch",
     help="Fristående sida med diagrammen; skriv ut den från webbläsaren (A4, stående).",
@@ -136,12 +162,12 @@ if utskrift.browser_available():
     tables.made_on_click(
         pdf_col,
         "pdf",
-        hash((rapport.html, rapport.sidfot)),
-        lambda: _pdf(rapport.html, rapport.sidfot),
+        report_key,
+        _pdf_of_report,
         (utskrift.BrowserMissing, utskrift.PrintError),
         {"label": "Skapa PDF (A4)", "type": "primary", "icon": ":material/picture_as_pdf:"},
         "Skriver ut rapporten som PDF …",
-        {"label": "Ladda ner PDF", "file_name": f"{rapport.filnamn}.pdf", "mime": "application/pdf"},
+        {"label": "Ladda ner PDF", "file_name": f"{namn}.pdf", "mime": "application/pdf"},
     )
 else:
     pdf_col.warning(utskrift.missing_message())
@@ -167,33 +193,56 @@ else:
         "Skapar Word-dokumentet och ritar diagrammen …",
         {
             "label": "Ladda ner Word",
-            "file_name": f"{rapport.filnamn}.docx",
+            "file_name": f"{namn}.docx",
             "mime": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         },
     )
 
-forhand, text_tab, nyckel_tab = st.tabs(["Förhandsgranskning", "Nulägesanalys (text)", "Nyckeltal"])
-with forhand:
-    st.caption("Så här ser rapporten ut; sidbrytningar och sidnummer kommer med i PDF:en.")
-    # The frame's accessible name (its title attribute); without it a screen reader says "st.iframe".
-    st.iframe(rapport.forhandsvisning, height=900, alt=f"Förhandsgranskning av rapporten: {rapport.titel}")
-with text_tab:
-    st.caption(
-        "Utkastet är skrivet ur nyckeltalen för urvalet; siffrorna är de beräknade. Granska det här innan "
-        "rapporten skapas."
-    )
-    if rapport.utkast is not None and rapport.utkast.amnen:
-        granskning.editor(f, rapport.utkast, granskade_rader, rapport.fingeravtryck, granskning_fel)
-    else:
-        st.info("Inget underlag för en nulägesanalys i urvalet.")
-with nyckel_tab:
-    st.dataframe(
-        pd.DataFrame(
-            [(r.grupp, r.namn, r.varde, r.mal, r.forandring, r.maluppfyllelse) for r in rapport.nyckeltal],
-            columns=["Område", "Nyckeltal", "Värde", "Mål", "Förändring mot året innan", "Måluppfyllelse"],
-        ),
-        hide_index=True,
-        width="stretch",
-        key="rapport_nyckeltal",
-    )
-    st.caption("\\.\\. = värdet redovisas inte eftersom gruppen är för liten. – = uppgift saknas.")
+# Only the open tab is built (on_change="rerun"): the draft to review comes first, and the
+# preview, which needs every chart of the report, is made when it is opened.
+utkast = skriv(facts)
+text_tab, nyckel_tab, forhand = st.tabs(
+    ["Nulägesanalys (text)", "Nyckeltal", "Förhandsgranskning"], key="rapport_flik", on_change="rerun"
+)
+if text_tab.open:
+    with text_tab:
+        st.caption(
+            "Utkastet är skrivet ur nyckeltalen för urvalet; siffrorna är de beräknade. Granska det här innan "
+            "rapporten skapas. Hela rapporten med diagrammen finns under Förhandsgranskning."
+        )
+        if utkast.amnen:
+            granskning.editor(f, utkast, granskade_rader, _fingerprint(*data.data_key()[:2]), granskning_fel)
+        else:
+            st.info("Inget underlag för en nulägesanalys i urvalet.")
+if nyckel_tab.open:
+    with nyckel_tab:
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    (r.grupp, r.namn, r.varde, r.mal, r.forandring, r.maluppfyllelse)
+                    for r in nyckeltal_rader(facts)
+                ],
+                columns=[
+                    "Område",
+                    "Nyckeltal",
+                    "Värde",
+                    "Mål",
+                    "Förändring mot året innan",
+                    "Måluppfyllelse",
+                ],
+            ),
+            hide_index=True,
+            width="stretch",
+            key="rapport_nyckeltal",
+        )
+        st.caption("\\.\\. = värdet redovisas inte eftersom gruppen är för liten. – = uppgift saknas.")
+if forhand.open:
+    with forhand:
+        st.caption("Så här ser rapporten ut; sidbrytningar och sidnummer kommer med i PDF:en.")
+        utskrift_nu = rapport()
+        # The frame's accessible name (its title attribute); without it a screen reader says "st.iframe".
+        st.iframe(
+            utskrift_nu.forhandsvisning,
+            height=900,
+            alt=f"Förhandsgranskning av rapporten: {utskrift_nu.titel}",
+        )

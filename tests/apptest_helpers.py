@@ -98,11 +98,45 @@ def open_tables(at: AppTest) -> AppTest:
     return at
 
 
+def lazy_tabs(at: AppTest) -> list[tuple[str, list[str]]]:
+    """(key, labels) of every st.tabs of the last run that builds only its open tab
+    (on_change="rerun" with a key): the widget id ends with the key, as for other widgets."""
+    found = []
+
+    def walk(node):
+        proto = getattr(node, "proto", None)
+        if getattr(node, "type", None) == "tab_container" and proto is not None:
+            m = re.search(r"-([A-Za-z_]\w*)$", proto.tab_container.id) if proto.tab_container.id else None
+            if m:
+                found.append((m.group(1), [child.label for child in node.children.values()]))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return found
+
+
+def open_tab(at: AppTest, key: str, label: str) -> AppTest:
+    """Open the tab label of the lazy tabs under key, as a person clicking it would, and run."""
+    at.session_state[key] = label
+    return at.run()
+
+
 def everything_shown(at: AppTest) -> str:
     """Every text a person could read or scrape from the last run, with every 'Visa data' table
-    opened (open_tables): texts, metrics, tables (cells and headers), widget options and values,
-    chart JSON and download file names."""
+    opened (open_tables) and, where a page builds only its open tab, every tab opened in turn:
+    texts, metrics, tables (cells and headers), widget options and values, chart JSON, frames and
+    download file names."""
     open_tables(at)
+    parts = [_shown(at)]
+    for key, labels in lazy_tabs(at):
+        for label in labels:
+            open_tables(open_tab(at, key, label))
+            parts.append(_shown(at))
+    return "\n".join(parts)
+
+
+def _shown(at: AppTest) -> str:
     parts = [all_text(at)]
     for frame in at.dataframe:
         value = frame.value

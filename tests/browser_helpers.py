@@ -168,8 +168,10 @@ _MONTH_TICKS = """() => {
 
 
 def report_preview(page, timeout: float = 60_000):
-    """The Nämndrapport page's preview (iframe element, frame) once plotly.js has loaded in it and
-    drawn every chart."""
+    """The Nämndrapport page's preview (iframe element, frame), its tab opened as a person would,
+    once plotly.js has loaded in it and drawn every chart."""
+    page.locator("[data-testid='stMain'] [data-testid='stTab']", has_text="Förhandsgranskning").first.click()
+    wait_for_app(page, timeout)
     handle = page.wait_for_selector("[data-testid='stMain'] iframe", timeout=timeout)
     frame = handle.content_frame()
     frame.wait_for_load_state("load", timeout=timeout)

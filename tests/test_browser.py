@@ -108,7 +108,7 @@ def show_tab(page, name: str) -> None:
 # The pages with tabs, and every tab the test opens (docs/tillganglighet.md names the same).
 TABBED_PAGES = [
     ("aktiviteter", ["Plan", "Tidslinje", "Följ upp en aktivitet", "Importera och exportera"]),
-    ("namndrapport", ["Förhandsgranskning", "Nulägesanalys (text)", "Nyckeltal"]),
+    ("namndrapport", ["Nulägesanalys (text)", "Nyckeltal", "Förhandsgranskning"]),
 ]
 
 

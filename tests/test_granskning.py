@@ -4,7 +4,7 @@ and when, every version kept, in the report, resettable, marked when the extract
 from __future__ import annotations
 
 import pytest
-from apptest_helpers import app_test, everything_shown, logged_in_app
+from apptest_helpers import app_test, everything_shown, logged_in_app, open_tab
 from fixture_data import AX, AY, FA
 
 from kfp_metrics import tillstand
@@ -50,7 +50,12 @@ def area(at, topic: str):
 
 
 def report_html(at) -> str:
-    return str(at.get("iframe")[0].proto)
+    """The preview's HTML: the preview tab opened, read, and the draft's tab opened again."""
+    open_tab(at, "rapport_flik", "Förhandsgranskning")
+    assert not at.exception, at.exception
+    html = str(at.get("iframe")[0].proto)
+    open_tab(at, "rapport_flik", "Nulägesanalys (text)")
+    return html
 
 
 def test_edit_save_reset_with_history(monkeypatch, fixture_dir, state_dir):

@@ -17,7 +17,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from apptest_helpers import all_text, app_test
+from apptest_helpers import all_text, app_test, open_tab
 from streamlit.runtime.pages_manager import PagesManager
 
 from kfp_metrics import catalog, suppression
@@ -388,6 +388,49 @@ def test_page_offers_preview_text_and_downloads(navigation_v2, monkeypatch, fixt
     assert not at.exception
     assert at.text_input(key="rapport_titel").value == "Kompetensförsörjning – Avdelning X, tertial 3 2024"
     assert "Avdelning X har 12 anställda" in plain(draft_text(at))
+
+
+@pytest.mark.parametrize("scope", [Scope(), Scope.of([FA], [AX])], ids=["alla", "avdelning-x"])
+def test_report_from_facts_gathered_first_is_the_same_report(con, fixture_dir, state, scope):
+    """The page gathers the key figures and the draft first (fakta_for) and hands them to the
+    whole report when its preview is opened: the same HTML as the report gathering them itself."""
+    from kfp_metrics.rapport.content import collect, fakta_for
+
+    opts = options(fixture_dir, state, scope=scope)
+    facts = fakta_for(con, opts)
+    at_once = collect(con, opts)
+    given = collect(con, opts, facts)
+    assert render(given) == render(at_once)
+    assert given.nyckeltal == at_once.nyckeltal and given.utkast == at_once.utkast
+
+
+def test_first_view_shows_the_draft_and_key_figures_without_building_the_report(
+    navigation_v2, monkeypatch, fixture_dir, state_dir
+):
+    """Until the preview is opened or a file is made, no chart of the report is built (the
+    charts are half of the report's work); the draft and the key figures are there."""
+    from kfp_metrics import charts
+    from kfp_metrics.rapport import utskrift
+
+    monkeypatch.setattr(rapport_pdf, "browser_available", lambda: False)
+    built = []
+    unchecked = charts.checked_figure
+    monkeypatch.setattr(charts, "checked_figure", lambda spec: built.append(spec) or unchecked(spec))
+    collected = []
+    whole = utskrift.collect
+    monkeypatch.setattr(utskrift, "collect", lambda *a, **k: collected.append(a) or whole(*a, **k))
+    at = app_test(monkeypatch, fixture_dir, state_dir, {"period": "2024-09"})
+    at.switch_page("pages/namndrapport.py").run()
+    assert not at.exception, at.exception
+    assert "19 anställda som uppbär månadslön" in plain(draft_text(at))
+    assert (built, collected, at.get("iframe")) == ([], [], [])
+    open_tab(at, "rapport_flik", "Nyckeltal")
+    (rows,) = [frame.value for frame in at.dataframe]
+    assert rows.loc[rows["Nyckeltal"] == "Månadsavlönade", "Värde"].tolist() == ["19"]
+    assert (built, collected) == ([], [])
+    open_tab(at, "rapport_flik", "Förhandsgranskning")
+    assert not at.exception, at.exception
+    assert len(collected) == 1 and built and len(at.get("iframe")) == 1
 
 
 # --- The printed PDF ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from pathlib import Path
 import plotly
 import plotly.offline
 import pytest
-from apptest_helpers import app_test
+from apptest_helpers import app_test, open_tab
 from browser_helpers import ROOT
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
@@ -137,6 +137,10 @@ def test_page_previews_the_sample_data_light_and_offers_the_whole_page(monkeypat
     at = app_test(monkeypatch, ROOT / "data", state)
     at.switch_page("pages/namndrapport.py").run()
     assert not at.exception, at.exception
+    # The draft to review is the first tab; the preview, with every chart, is made when opened.
+    assert not at.get("iframe")
+    open_tab(at, "rapport_flik", "Förhandsgranskning")
+    assert not at.exception, at.exception
     (frame,) = at.get("iframe")
     preview = frame.proto.srcdoc
     _, name = installed()
@@ -147,7 +151,8 @@ def test_page_previews_the_sample_data_light_and_offers_the_whole_page(monkeypat
     assert not [filename for filename, _ in stored if filename and filename.endswith(".html")]
     (button,) = [b for b in at.get("download_button") if b.proto.label == "Ladda ner HTML"]
     assert button.proto.deferred_file_id
-    (download,) = [make() for make, filename in deferred if filename.endswith(".html")]
+    # One per run (the page ran twice); the last one is the page on screen now.
+    download = [make for make, filename in deferred if filename.endswith(".html")][-1]()
     page = download.decode("utf-8")
     assert inline() in page and "<script src=" not in page
     assert page.replace(inline(), f'<script src="/app/static/{name}"></script>') == preview

@@ -908,15 +908,34 @@ def _section_content(section: str, ctx: _Ctx) -> tuple[list[tuple], list[Tabell]
     return figures, _section_tables(section, ctx)
 
 
-def collect(con: duckdb.DuckDBPyConnection, options: Options) -> Rapport:
-    """Gather everything the report shows for the options (same data and options, same report)."""
-    # The key figures, the prose and the sections ask many of the same questions: each runs once.
+def _months(options: Options) -> tuple[dt.date, dt.date]:
     # The monthly series are asked for P, P−12, P−24 and the charts' two years: one run of P−24..P.
-    with shared_results(months=(add_months(options.period, -24), options.period)):
-        return _collect(con, options)
+    return add_months(options.period, -24), options.period
 
 
-def _collect(con: duckdb.DuckDBPyConnection, options: Options) -> Rapport:
+def _today(options: Options) -> dt.date:
+    return (options.skapad or dt.datetime.now()).date()
+
+
+def fakta_for(con: duckdb.DuckDBPyConnection, options: Options) -> na.Fakta:
+    """The figures the key-figures table and the drafted nulägesanalys are written from, gathered
+    as collect gathers them: what a page shows before it builds the whole report."""
+    with shared_results(months=_months(options)):
+        return na.fakta(
+            con, options.period, options.scope, options.pensionsalder, options.state_dir, _today(options)
+        )
+
+
+def collect(con: duckdb.DuckDBPyConnection, options: Options, facts: na.Fakta | None = None) -> Rapport:
+    """Gather everything the report shows for the options (same data and options, same report).
+
+    facts: fakta_for(con, options) when already gathered (the page shows them first)."""
+    # The key figures, the prose and the sections ask many of the same questions: each runs once.
+    with shared_results(months=_months(options)):
+        return _collect(con, options, facts)
+
+
+def _collect(con: duckdb.DuckDBPyConnection, options: Options, known_facts: na.Fakta | None) -> Rapport:
     skapad = options.skapad or dt.datetime.now().replace(microsecond=0)
     today = skapad.date()
     period, scope = options.period, options.scope
@@ -950,8 +969,12 @@ def _collect(con: duckdb.DuckDBPyConnection, options: Options) -> Rapport:
     cursors = [frozen_cursor(con) for _ in range(len(drawn) + 3)]
     try:
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-            facts_job = submit_sharing(
-                pool, na.fakta, cursors[0], period, scope, options.pensionsalder, options.state_dir, today
+            facts_job = (
+                submit_sharing(
+                    pool, na.fakta, cursors[0], period, scope, options.pensionsalder, options.state_dir, today
+                )
+                if known_facts is None
+                else None
             )
             jobs = {
                 section: submit_sharing(
@@ -974,7 +997,7 @@ def _collect(con: duckdb.DuckDBPyConnection, options: Options) -> Rapport:
                 if "nyckeltal" in valda
                 else None
             )
-            facts = facts_job.result()
+            facts = facts_job.result() if facts_job is not None else known_facts
             built = {section: job.result() for section, job in jobs.items()}
             plan = plan_job.result() if plan_job is not None else None
             jamforelse = jamforelse_job.result() if jamforelse_job is not None else None

@@ -10,7 +10,7 @@ import duckdb
 
 from kfp_metrics.periods import format_period
 from kfp_metrics.rapport.content import NyckeltalRad, Options, Rapport, collect
-from kfp_metrics.rapport.nulagesanalys import Nulagesanalys
+from kfp_metrics.rapport.nulagesanalys import Fakta, Nulagesanalys
 
 
 @dataclass(frozen=True)
@@ -52,14 +52,19 @@ def word(con: duckdb.DuckDBPyConnection, options: Options, mall: Path | None = N
     return docx_bytes(collect(con, options), mall)
 
 
-def skapa(con: duckdb.DuckDBPyConnection, options: Options, plotlyjs_url: str | None = None) -> Utskrift:
+def skapa(
+    con: duckdb.DuckDBPyConnection,
+    options: Options,
+    plotlyjs_url: str | None = None,
+    facts: Fakta | None = None,
+) -> Utskrift:
     """The finished report: HTML, the nulägesanalys as plain text and the key-figures rows.
 
     plotlyjs_url: where the on-screen preview loads plotly.js from; without it the preview is the
-    self-contained HTML itself."""
+    self-contained HTML itself. facts: content.fakta_for(con, options) when already gathered."""
     from kfp_metrics.rapport.html import render_with_preview
 
-    rapport = collect(con, options)
+    rapport = collect(con, options, facts)
     html, forhandsvisning = render_with_preview(rapport, plotlyjs_url)
     return Utskrift(
         titel=rapport.titel,
