@@ -132,10 +132,14 @@ facts = _facts(
 namn = filnamn(_options(*data.data_key()[:2], f.period.isoformat(), scope_key, (), ""))
 
 
+# The preview loads plotly.js from the app instead of carrying it: 5 MB less to every visit.
+plotlyjs_url = static_files.plotlyjs_url()
+
+
 def rapport():
-    """The whole report, built at the first call of a run: when the preview is open or a file is
-    made. The preview loads plotly.js from the app instead of carrying it: 5 MB less to every visit."""
-    return _report(*report_key, static_files.plotlyjs_url())
+    """The whole report (cached): asked for only when the preview is open or a file is made, also
+    by the HTML download, which calls this when pressed, outside the page's run."""
+    return _report(*report_key, plotlyjs_url)
 
 
 def _pdf_of_report() -> bytes:

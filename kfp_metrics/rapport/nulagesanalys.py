@@ -296,9 +296,9 @@ def fakta(
     perioder = run(con, "perioder", Scope())["period"]
     first = pd.Timestamp(perioder.iloc[0]).date() if len(perioder) else None
     p12 = add_months(period, -12)
-    cursors = [frozen_cursor(con), frozen_cursor(con)]
+    cursors = [frozen_cursor(con), frozen_cursor(con), frozen_cursor(con)]
     try:
-        with ThreadPoolExecutor(max_workers=2) as pool:
+        with ThreadPoolExecutor(max_workers=3) as pool:
             before_job = (
                 submit_sharing(
                     pool,
@@ -316,9 +316,11 @@ def fakta(
                 else None
             )
             details_job = submit_sharing(pool, _details, cursors[1], period, scope, pensionsalder)
+            equality_job = submit_sharing(pool, _jamstalldhet_jamforelse, cursors[2], period, scope)
             now = _figures_at(con, period, scope, pensionsalder, state_dir, today, enkat_min_svar)
             before_raw = before_job.result() if before_job is not None else None
             details = details_job.result()
+            equality = equality_job.result()
     finally:
         for cur in cursors:
             cur.close()
@@ -347,13 +349,22 @@ def fakta(
     facts.fragor = _hamta_fragor(con, period, scope, now, enkat_min_svar)
     facts.kompetensgap = details["kompetensgap"]
     facts.rekryteringsbehov = details["rekryteringsbehov"]
-    if not jamstalldhet.scope_is_empty(con, scope):  # where the nyckeltal object has jämställdhet
-        from kfp_metrics import jamstalldhet_analys
-
-        facts.jamstalldhet = jamstalldhet_analys.jamforelse(con, period, scope)
-        facts.chef = jamstalldhet_analys.has_chef(con)
+    if equality is not None:
+        facts.jamstalldhet, facts.chef = equality
     facts.tertialer = details["tertialer"]
     return facts
+
+
+def _jamstalldhet_jamforelse(
+    con: duckdb.DuckDBPyConnection, period: dt.date, scope: Scope
+) -> tuple[pd.DataFrame, bool] | None:
+    """Women beside men and whether there is a chef column; None where the scope is empty (where
+    the nyckeltal object has no jämställdhet either)."""
+    if jamstalldhet.scope_is_empty(con, scope):
+        return None
+    from kfp_metrics import jamstalldhet_analys
+
+    return jamstalldhet_analys.jamforelse(con, period, scope), jamstalldhet_analys.has_chef(con)
 
 
 def _hamta_fragor(con, period: dt.date, scope: Scope, now: dict, min_svar: int) -> list[tuple[str, float]]:
