@@ -1,7 +1,7 @@
 """First visit of every page for an avdelning scope nobody has opened yet, under streamlit.testing.
 
     python benchmarks/pages_scope.py --data DIR [--scopes 5] [--pages sjukfranvaro heltid ...]
-                                     [--jamfor-samtidigt] [--profile]
+                                     [--jamfor-samtidigt] [--oppna-flikar] [--profile]
 
 The app is started once on the whole city (Översikt, so the connection, validation and the
 sidebar's lists are in place), then every page is opened in a new session whose URL names an
@@ -11,6 +11,10 @@ with every run's time and the median per page.
 The time is the server's (apptest_timing.py): from the start to the end of the page's script run,
 and beside it the CPU time of the script thread and of the whole process (the threads a page
 computes in included), which on a shared machine vary less than the clock.
+
+--oppna-flikar: after each first visit, every other tab of a page that builds only its open tab
+(st.tabs with on_change="rerun", Nämndrapport's preview) is opened in turn, as a person clicking
+it would, and timed the same way.
 """
 
 from __future__ import annotations
@@ -39,13 +43,20 @@ def main() -> None:
         help="every other scope with the page's computations one at a time (ui/samtidigt), for an A/B "
         "within one process; prints both medians",
     )
+    parser.add_argument(
+        "--oppna-flikar",
+        action="store_true",
+        help="after each first visit, open every other tab of lazily built tabs and time it",
+    )
     args = parser.parse_args()
     os.environ["KFP_DATA_DIR"] = str(args.data)
     os.environ.setdefault("KFP_STATE_DIR", tempfile.mkdtemp(prefix="kfp-state-"))
     os.chdir(ROOT)
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "benchmarks"))
+    sys.path.insert(0, str(ROOT / "tests"))
     import duckdb
+    from apptest_helpers import lazy_tabs  # the tests open lazily built tabs the same way
     from apptest_timing import install, new_app
 
     from kfp_metrics.extracts import locate_tables
@@ -86,6 +97,7 @@ def main() -> None:
         process_cpus = []
         errors = []
         one_at_a_time: list[float] = []
+        tab_times: dict[str, list[float]] = {}
         for i in range(runs):
             forv, avd = order[k]
             k += 1
@@ -104,6 +116,14 @@ def main() -> None:
             cpus.append(last_run["cpu"])
             process_cpus.append(last_run["process_cpu"])
             errors += [str(e.value) for e in at.exception]
+            if args.oppna_flikar:
+                for key, labels in lazy_tabs(at):
+                    for label in labels[1:]:
+                        at.session_state[key] = label
+                        last_run.clear()
+                        at.run()
+                        tab_times.setdefault(label, []).append(last_run["wall"])
+                        errors += [str(e.value) for e in at.exception]
         result["pages"][page] = {
             "runs_s": times,
             "median_s": statistics.median(times),
@@ -113,6 +133,12 @@ def main() -> None:
             "median_process_cpu_s": statistics.median(process_cpus),
             "exception": errors,
         }
+        for label, runs_s in tab_times.items():
+            result["pages"][page].setdefault("tabs", {})[label] = {
+                "runs_s": runs_s,
+                "median_s": statistics.median(runs_s),
+            }
+            print(f"  tab {label}: median {statistics.median(runs_s) * 1000:.0f} ms", file=sys.stderr)
         if one_at_a_time:
             result["pages"][page]["one_at_a_time_runs_s"] = one_at_a_time
             result["pages"][page]["one_at_a_time_median_s"] = statistics.median(one_at_a_time)
