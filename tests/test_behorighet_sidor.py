@@ -334,3 +334,31 @@ def test_word_and_html_report_of_a_chef_hold_nothing_outside_the_grant(monkeypat
         assert name not in html, ("html", name)
         assert name not in preview, ("förhandsgranskning", name)
     assert AY in word and AY in html and AY in preview
+
+
+def test_html_download_of_the_report_page_holds_nothing_outside_the_grant(monkeypatch, analys_dir, state_dir):
+    """The page's HTML download is made when pressed, outside the page's run and before any preview
+    was opened: made from the chef's own facts and connection all the same."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    from kfp_metrics.rapport import pdf as rapport_pdf
+
+    monkeypatch.setattr(rapport_pdf, "browser_available", lambda: False)
+    deferred = []
+    add_deferred = MediaFileManager.add_deferred
+
+    def remember(self, make, mimetype, coordinates, file_name=None, **kwargs):
+        deferred.append((make, file_name or ""))
+        return add_deferred(self, make, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", remember)
+    at = run_page(
+        logged_in_app(monkeypatch, analys_dir, state_dir, CHEF_Y, ACCESS, {"period": "2024-09"}),
+        "pages/namndrapport.py",
+    )
+    assert not at.get("iframe")  # no preview opened: the download builds the report itself
+    (make,) = [make for make, name in deferred if name.endswith(".html")]
+    html = make().decode("utf-8")
+    assert AY in html and "plotly-graph-div" in html
+    leaked = [name for name in OUTSIDE_Y if name in html]
+    assert not leaked, leaked
