@@ -35,6 +35,7 @@ import os
 import re
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -985,8 +986,33 @@ def _key_hashes(con: duckdb.DuckDBPyConnection, result: _TableResult) -> tuple[n
     incomplete = (flags & 3) != 0
     if incomplete.any():
         hashes = hashes[~incomplete]
-    hashes.sort()
+    sort_side_by_side(hashes)
     return hashes, counts
+
+
+def sort_side_by_side(values: np.ndarray, parts: int | None = None) -> None:
+    """values sorted in place, as values.sort() would: in parts (one per core, at most four) sorted
+    side by side, since NumPy sorts outside the interpreter lock, then one stable sort, which for
+    runs already sorted is a single merge. At national scale the two key columns' 100 million
+    hashes each took a single core 9-18 s to sort, most of the validation's time."""
+    parts = parts or max(1, min(4, os.cpu_count() or 1))
+    if parts < 2 or len(values) < _SORT_SIDE_BY_SIDE_FROM:
+        values.sort()
+        return
+    bounds = [len(values) * i // parts for i in range(parts + 1)]
+    threads = [
+        threading.Thread(target=values[lo:hi].sort, name="kfp-sortera", daemon=True)
+        for lo, hi in zip(bounds, bounds[1:], strict=False)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    values.sort(kind="stable")
+
+
+# Below this many values one sort is as quick as starting threads.
+_SORT_SIDE_BY_SIDE_FROM = 1_000_000
 
 
 def _deferred_findings(

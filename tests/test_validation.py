@@ -1094,3 +1094,20 @@ def test_cli_json(tmp_path):
     )
     assert result.returncode == 0
     assert json.loads(result.stdout)["ok"] is True
+
+
+@pytest.mark.parametrize("parts", [2, 3, 4])
+@pytest.mark.parametrize("size", [0, 1, 2, 7, 1000, 4099])
+def test_key_hashes_sorted_side_by_side_as_one_sort_would(monkeypatch, parts, size):
+    """The key check's hashes are sorted in parts side by side and merged: the same array as one
+    sort, duplicates (which the check looks for as equal neighbours) kept."""
+    import numpy as np
+
+    from kfp_metrics import validation
+
+    monkeypatch.setattr(validation, "_SORT_SIDE_BY_SIDE_FROM", 0)
+    rng = np.random.default_rng(size * 10 + parts)
+    values = rng.integers(0, 50 if size > 100 else 2**64 - 1, size=size, dtype=np.uint64, endpoint=True)
+    expected = np.sort(values)
+    validation.sort_side_by_side(values, parts)
+    assert values.dtype == np.uint64 and np.array_equal(values, expected)
