@@ -28,14 +28,15 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import hashlib
+import itertools
 import json
 import math
 import os
 import re
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -995,20 +996,21 @@ def sort_side_by_side(values: np.ndarray, parts: int | None = None) -> None:
     side by side, since NumPy sorts outside the interpreter lock, then one stable sort, which for
     runs already sorted is a single merge. At national scale the two key columns' 100 million
     hashes each took a single core 9-18 s to sort, most of the validation's time."""
-    parts = parts or max(1, min(4, os.cpu_count() or 1))
-    if parts < 2 or len(values) < _SORT_SIDE_BY_SIDE_FROM:
+    parts = parts or _parts(len(values))
+    if parts < 2:
         values.sort()
         return
+    from kfp_metrics.queries import side_by_side  # queries imports this module's tables
+
     bounds = [len(values) * i // parts for i in range(parts + 1)]
-    threads = [
-        threading.Thread(target=values[lo:hi].sort, name="kfp-sortera", daemon=True)
-        for lo, hi in zip(bounds, bounds[1:], strict=False)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    side_by_side([values[lo:hi].sort for lo, hi in itertools.pairwise(bounds)], parts)
     values.sort(kind="stable")
+
+
+def _parts(size: int) -> int:
+    """In how many parts to sort or search size values side by side: one per core, at most four,
+    one below _SORT_SIDE_BY_SIDE_FROM."""
+    return max(1, min(4, os.cpu_count() or 1)) if size >= _SORT_SIDE_BY_SIDE_FROM else 1
 
 
 # Below this many values one sort is as quick as starting threads.
@@ -1043,7 +1045,29 @@ def _duplicate_hashes(hashes: np.ndarray) -> tuple[np.ndarray, int]:
 
 
 def _missing_keys(needles: np.ndarray, haystack: np.ndarray, keep: int = 50) -> tuple[int, np.ndarray]:
-    """How many sorted needles are not in the sorted haystack, and the first `keep` of them."""
+    """How many sorted needles are not in the sorted haystack, and the first `keep` of them.
+
+    In parts of the needles side by side (one per core, at most four): NumPy searches outside the
+    interpreter lock, and each part's first missing ones follow the previous part's."""
+    parts = _parts(len(needles))
+    if parts < 2:
+        return _missing_in(needles, haystack, keep)
+    from kfp_metrics.queries import side_by_side  # queries imports this module's tables
+
+    bounds = [len(needles) * i // parts for i in range(parts + 1)]
+    found = side_by_side(
+        [
+            functools.partial(_missing_in, needles[lo:hi], haystack, keep)
+            for lo, hi in itertools.pairwise(bounds)
+        ],
+        parts,
+    )
+    missing = sum(n for n, _ in found)
+    return missing, np.concatenate([first for _, first in found])[:keep].astype(np.uint64)
+
+
+def _missing_in(needles: np.ndarray, haystack: np.ndarray, keep: int) -> tuple[int, np.ndarray]:
+    """_missing_keys for one part, in this thread."""
     missing, first = 0, []
     # Both arrays are sorted: each block of needles only needs the slice of the haystack between
     # its first and last value, which stays in cache (about twice as fast as one big search).

@@ -1111,3 +1111,23 @@ def test_key_hashes_sorted_side_by_side_as_one_sort_would(monkeypatch, parts, si
     expected = np.sort(values)
     validation.sort_side_by_side(values, parts)
     assert values.dtype == np.uint64 and np.array_equal(values, expected)
+
+
+@pytest.mark.parametrize("keep", [0, 3, 50])
+def test_missing_keys_found_side_by_side_as_in_one_search(monkeypatch, keep):
+    """franvaro's keys missing in anstallningar, searched in parts side by side: the same count and
+    the same first ones (in sorted order) as one search, also where they straddle the parts."""
+    import numpy as np
+
+    from kfp_metrics import validation
+
+    rng = np.random.default_rng(7)
+    haystack = np.sort(rng.choice(np.arange(0, 40_000, 2, dtype=np.uint64), 15_000, replace=False))
+    absent = np.arange(1, 40_000, 2, dtype=np.uint64)[::997]  # odd: never in the haystack
+    needles = np.sort(np.concatenate([rng.choice(haystack, 9_000), absent]))
+    one = validation._missing_in(needles, haystack, keep)
+    monkeypatch.setattr(validation, "_SORT_SIDE_BY_SIDE_FROM", 0)
+    monkeypatch.setattr(validation.os, "cpu_count", lambda: 4)
+    split = validation._missing_keys(needles, haystack, keep)
+    assert one[0] == split[0] == len(absent)
+    assert np.array_equal(split[1], absent[:keep]) and np.array_equal(one[1], absent[:keep])
