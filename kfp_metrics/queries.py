@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import os
 import queue
 import re
 import threading
@@ -163,6 +164,11 @@ def shared_results(months: tuple[dt.date, dt.date] | None = None) -> Iterator[No
         yield
     finally:
         _SHARED.reset(token)
+
+
+def workers() -> int:
+    """How many computations run side by side: the cores, at most 4."""
+    return max(1, min(4, os.cpu_count() or 1))
 
 
 def side_by_side(

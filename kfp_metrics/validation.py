@@ -1010,7 +1010,9 @@ def sort_side_by_side(values: np.ndarray, parts: int | None = None) -> None:
 def _parts(size: int) -> int:
     """In how many parts to sort or search size values side by side: one per core, at most four,
     one below _SORT_SIDE_BY_SIDE_FROM."""
-    return max(1, min(4, os.cpu_count() or 1)) if size >= _SORT_SIDE_BY_SIDE_FROM else 1
+    from kfp_metrics.queries import workers  # queries imports this module's tables
+
+    return workers() if size >= _SORT_SIDE_BY_SIDE_FROM else 1
 
 
 # Below this many values one sort is as quick as starting threads.

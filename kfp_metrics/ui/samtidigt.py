@@ -11,7 +11,6 @@ there as in the page. Nothing run here may draw on the page or stop it: the call
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -23,8 +22,8 @@ T = TypeVar("T")
 
 
 def workers() -> int:
-    """How many computations run at once: the cores, at most 4."""
-    return max(1, min(4, os.cpu_count() or 1))
+    """How many computations run at once: the cores, at most 4 (queries.workers)."""
+    return queries.workers()
 
 
 def side_by_side(calls: Sequence[Callable[[], T]], at_once: int | None = None) -> list[T]:
