@@ -510,3 +510,31 @@ def test_the_build_is_bounded_in_memory_unless_the_caller_sets_its_own(tmp_path,
     forberedd.build(data, tmp_path / "state2", memory_limit="500MB")
     assert seen == [limit("500MB")] * 2
     assert limit("500MB") != limit("3000MB")
+
+
+def test_a_store_file_written_again_is_read_again(tmp_path):
+    """read_marker remembers a file's marker only while the file is unchanged: a store rebuilt in
+    place (another fingerprint) and a half-built one (no marker yet) are never taken for the old."""
+    import duckdb
+
+    path = tmp_path / "lager.duckdb"
+
+    def write(fp: str | None) -> None:
+        path.unlink(missing_ok=True)
+        con = duckdb.connect(str(path))
+        con.execute("create table t as select 1 as x")
+        if fp is not None:
+            con.execute(
+                f"create table {forberedd.MARKER} as select '{fp}' as fingerprint, "
+                f"{forberedd.VERSION} as version, 'sammanstallning' as del"
+            )
+        con.close()
+
+    write("aaaa")
+    assert forberedd.read_marker(path)["fingerprint"] == "aaaa"
+    write(None)  # being rebuilt: no marker
+    assert forberedd.read_marker(path) is None
+    write("bbbb")
+    assert forberedd.read_marker(path)["fingerprint"] == "bbbb"
+    path.unlink()
+    assert forberedd.read_marker(path) is None
