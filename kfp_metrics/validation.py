@@ -1000,7 +1000,7 @@ def sort_side_by_side(values: np.ndarray, parts: int | None = None) -> None:
     if parts < 2:
         values.sort()
         return
-    from kfp_metrics.queries import side_by_side  # queries imports this module's tables
+    from kfp_metrics.queries import side_by_side  # here: queries imports forberedd, which imports this
 
     bounds = [len(values) * i // parts for i in range(parts + 1)]
     side_by_side([values[lo:hi].sort for lo, hi in itertools.pairwise(bounds)], parts)
@@ -1010,7 +1010,7 @@ def sort_side_by_side(values: np.ndarray, parts: int | None = None) -> None:
 def _parts(size: int) -> int:
     """In how many parts to sort or search size values side by side: one per core, at most four,
     one below _SORT_SIDE_BY_SIDE_FROM."""
-    from kfp_metrics.queries import workers  # queries imports this module's tables
+    from kfp_metrics.queries import workers  # here: queries imports forberedd, which imports this
 
     return workers() if size >= _SORT_SIDE_BY_SIDE_FROM else 1
 
@@ -1054,7 +1054,7 @@ def _missing_keys(needles: np.ndarray, haystack: np.ndarray, keep: int = 50) -> 
     parts = _parts(len(needles))
     if parts < 2:
         return _missing_in(needles, haystack, keep)
-    from kfp_metrics.queries import side_by_side  # queries imports this module's tables
+    from kfp_metrics.queries import side_by_side  # here: queries imports forberedd, which imports this
 
     bounds = [len(needles) * i // parts for i in range(parts + 1)]
     found = side_by_side(
