@@ -58,11 +58,11 @@ def json_section(con: duckdb.DuckDBPyConnection, period: dt.date) -> dict | None
     latest year ≤ year(P) that the table holds; None when the table is absent."""
     if not present(con):
         return None
-    frame = rader(con, period.year)
-    out: dict[str, list[dict]] = {}
-    for metric_id, m in MOTSVARIGHETER.items():
-        rows = _latest(frame, m).sort_values("kommun_id")
-        out[metric_id] = [
+    # Grouped once in plain Python: a few hundred rows, where filtering the frame per metric id
+    # (four pandas operations each) took 30 ms of the command.
+    by_kpi: dict[tuple[str, str], list[dict]] = {}
+    for r in rader(con, period.year).itertuples(index=False):
+        by_kpi.setdefault((r.kpi, r.kon), []).append(
             {
                 "kpi": r.kpi,
                 "kommun_id": r.kommun_id,
@@ -72,8 +72,12 @@ def json_section(con: duckdb.DuckDBPyConnection, period: dt.date) -> dict | None
                 "varde": _float(r.varde),
                 "hamtad": _iso(r.hamtad),
             }
-            for r in rows.itertuples(index=False)
-        ]
+        )
+    out: dict[str, list[dict]] = {}
+    for metric_id, m in MOTSVARIGHETER.items():
+        rows = by_kpi.get((m.kpi, m.kon), [])
+        latest = max((r["ar"] for r in rows), default=None)
+        out[metric_id] = sorted((r for r in rows if r["ar"] == latest), key=lambda r: r["kommun_id"])
     return out
 
 
