@@ -136,10 +136,17 @@ namn = filnamn(_options(*data.data_key()[:2], f.period.isoformat(), scope_key, (
 plotlyjs_url = static_files.plotlyjs_url()
 
 
+_made: list = []  # the report once this run has asked for it
+
+
 def rapport():
     """The whole report (cached): asked for only when the preview is open or a file is made, also
-    by the HTML download, which calls this when pressed, outside the page's run."""
-    return _report(*report_key, plotlyjs_url)
+    by the HTML download, which calls this when pressed, outside the page's run. Kept once asked,
+    so that the download of a run that showed the preview hands over what it already has instead
+    of reading the 5 MB page from the cache again."""
+    if not _made:
+        _made.append(_report(*report_key, plotlyjs_url))
+    return _made[0]
 
 
 def _pdf_of_report() -> bytes:
