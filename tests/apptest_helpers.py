@@ -98,6 +98,22 @@ def open_tables(at: AppTest) -> AppTest:
     return at
 
 
+def deferred_downloads(monkeypatch) -> list[tuple]:
+    """(make, file name) of every download button made with a callable (made when pressed) from
+    now on, in order: call make() to get what pressing the button hands over."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    deferred: list[tuple] = []
+    add_deferred = MediaFileManager.add_deferred
+
+    def remember(self, make, mimetype, coordinates, file_name=None, **kwargs):
+        deferred.append((make, file_name or ""))
+        return add_deferred(self, make, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", remember)
+    return deferred
+
+
 def lazy_tabs(at: AppTest) -> list[tuple[str, list[str]]]:
     """(key, labels) of every st.tabs of the last run that builds only its open tab
     (on_change="rerun" with a key): the widget id ends with the key, as for other widgets."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from apptest_helpers import app_test, everything_shown, logged_in_app, open_tables
+from apptest_helpers import app_test, deferred_downloads, everything_shown, logged_in_app, open_tables
 from fixture_data import AX, AY, AZ, FA, FB
 from streamlit.components.v2.component_manager import BidiComponentManager
 
@@ -339,19 +339,10 @@ def test_word_and_html_report_of_a_chef_hold_nothing_outside_the_grant(monkeypat
 def test_html_download_of_the_report_page_holds_nothing_outside_the_grant(monkeypatch, analys_dir, state_dir):
     """The page's HTML download is made when pressed, outside the page's run and before any preview
     was opened: made from the chef's own facts and connection all the same."""
-    from streamlit.runtime.media_file_manager import MediaFileManager
-
     from kfp_metrics.rapport import pdf as rapport_pdf
 
     monkeypatch.setattr(rapport_pdf, "browser_available", lambda: False)
-    deferred = []
-    add_deferred = MediaFileManager.add_deferred
-
-    def remember(self, make, mimetype, coordinates, file_name=None, **kwargs):
-        deferred.append((make, file_name or ""))
-        return add_deferred(self, make, mimetype, coordinates, file_name=file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", remember)
+    deferred = deferred_downloads(monkeypatch)
     at = run_page(
         logged_in_app(monkeypatch, analys_dir, state_dir, CHEF_Y, ACCESS, {"period": "2024-09"}),
         "pages/namndrapport.py",

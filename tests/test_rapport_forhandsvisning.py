@@ -15,9 +15,8 @@ from pathlib import Path
 import plotly
 import plotly.offline
 import pytest
-from apptest_helpers import app_test, open_tab
+from apptest_helpers import app_test, deferred_downloads, open_tab
 from browser_helpers import ROOT
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1.util import patch_config_options
 
@@ -124,14 +123,7 @@ def test_page_previews_the_sample_data_light_and_offers_the_whole_page(monkeypat
         return original(self, data, mimetype, kind, filename)
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
-    deferred = []
-    add_deferred = MediaFileManager.add_deferred
-
-    def remember(self, make, mimetype, coordinates, file_name=None, **kwargs):
-        deferred.append((make, file_name or ""))
-        return add_deferred(self, make, mimetype, coordinates, file_name=file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", remember)
+    deferred = deferred_downloads(monkeypatch)
     state = tmp_path / "state"
     state.mkdir()
     at = app_test(monkeypatch, ROOT / "data", state)
