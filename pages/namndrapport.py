@@ -116,20 +116,11 @@ avsnitt = st.multiselect(
 
 scope_key = (f.scope.forvaltning, f.scope.avdelning, f.scope.enhet)
 granskningar, granskade_rader, granskning_fel = granskning.reviews(f)
-report_key = (
-    *data.data_key(),
-    data.log_token(),
-    f.period.isoformat(),
-    scope_key,
-    tuple(avsnitt),
-    titel,
-    dt.date.today().isoformat(),
-    granskningar,
-)
-facts = _facts(
-    *data.data_key(), data.log_token(), f.period.isoformat(), scope_key, dt.date.today().isoformat()
-)
-namn = filnamn(_options(*data.data_key()[:2], f.period.isoformat(), scope_key, (), ""))
+directory, fp, grant = data.data_key()
+log, period, today = data.log_token(), f.period.isoformat(), dt.date.today().isoformat()
+report_key = (directory, fp, grant, log, period, scope_key, tuple(avsnitt), titel, today, granskningar)
+facts = _facts(directory, fp, grant, log, period, scope_key, today)
+namn = filnamn(_options(directory, fp, period, scope_key, (), ""))
 
 
 # The preview loads plotly.js from the app instead of carrying it: 5 MB less to every visit.
@@ -222,7 +213,7 @@ if text_tab.open:
             "rapporten skapas. Hela rapporten med diagrammen finns under Förhandsgranskning."
         )
         if utkast.amnen:
-            granskning.editor(f, utkast, granskade_rader, _fingerprint(*data.data_key()[:2]), granskning_fel)
+            granskning.editor(f, utkast, granskade_rader, _fingerprint(directory, fp), granskning_fel)
         else:
             st.info("Inget underlag för en nulägesanalys i urvalet.")
 if nyckel_tab.open:
