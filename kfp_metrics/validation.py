@@ -1002,9 +1002,14 @@ def sort_side_by_side(values: np.ndarray, parts: int | None = None) -> None:
         return
     from kfp_metrics.queries import side_by_side  # here: queries imports forberedd, which imports this
 
-    bounds = [len(values) * i // parts for i in range(parts + 1)]
-    side_by_side([values[lo:hi].sort for lo, hi in itertools.pairwise(bounds)], parts)
+    side_by_side([part.sort for part in _split(values, parts)], parts)
     values.sort(kind="stable")
+
+
+def _split(values: np.ndarray, parts: int) -> list[np.ndarray]:
+    """values in parts consecutive views of (nearly) equal length, in order."""
+    bounds = [len(values) * i // parts for i in range(parts + 1)]
+    return [values[lo:hi] for lo, hi in itertools.pairwise(bounds)]
 
 
 def _parts(size: int) -> int:
@@ -1056,13 +1061,8 @@ def _missing_keys(needles: np.ndarray, haystack: np.ndarray, keep: int = 50) -> 
         return _missing_in(needles, haystack, keep)
     from kfp_metrics.queries import side_by_side  # here: queries imports forberedd, which imports this
 
-    bounds = [len(needles) * i // parts for i in range(parts + 1)]
     found = side_by_side(
-        [
-            functools.partial(_missing_in, needles[lo:hi], haystack, keep)
-            for lo, hi in itertools.pairwise(bounds)
-        ],
-        parts,
+        [functools.partial(_missing_in, part, haystack, keep) for part in _split(needles, parts)], parts
     )
     missing = sum(n for n, _ in found)
     return missing, np.concatenate([first for _, first in found])[:keep].astype(np.uint64)

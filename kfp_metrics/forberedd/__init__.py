@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -129,7 +130,7 @@ def read_marker(path: Path) -> dict | None:
         st = path.stat()
     except OSError:
         return None
-    if not path.is_file():
+    if not stat.S_ISREG(st.st_mode):
         return None
     key = (str(path), st.st_ino, st.st_size, st.st_mtime_ns)
     if key in _MARKERS:
