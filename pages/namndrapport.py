@@ -150,12 +150,11 @@ html_col, pdf_col, docx_col = st.columns(3)
 html_col.download_button(
     "Ladda ner HTML",
     # Made when pressed: as bytes, the 5 MB page went into Streamlit's media store every run.
-    lambda: rapport().html.encode("utf-8"),
+    inloggning.logged_download(lambda: rapport().html.encode("utf-8"), f"{namn}.html"),
     file_name=f"{namn}.html",
     mime="text/html",
     key="rapport_html",
-    on_click=inloggning.log_download,
-    args=(f"{namn}.html",),
+    on_click="ignore",
     icon=":material/code:",
     width="stretch",
     help="Fristående sida med diagrammen; skriv ut den från webbläsaren (A4, stående).",

@@ -435,13 +435,15 @@ def export_button(frame: pd.DataFrame, referensdatum: dt.date, period: dt.date) 
         return
     st.download_button(
         "Exportera planen till Excel",
-        data=lambda: plan_io.export_plan_bytes(frame, referensdatum),  # built when clicked
+        data=inloggning.logged_download(  # built when clicked
+            lambda: plan_io.export_plan_bytes(frame, referensdatum),
+            f"aktivitetsplan_{format_period(period)}.xlsx",
+        ),
         file_name=f"aktivitetsplan_{format_period(period)}.xlsx",
         mime=XLSX_MIME,
         key="plan_export",
         icon=":material/download:",
-        on_click=inloggning.log_download,
-        args=(f"aktivitetsplan_{format_period(period)}.xlsx",),
+        on_click="ignore",
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
@@ -272,11 +273,33 @@ def log_view(urval: dict, period: str) -> None:
 
 
 def log_download(what: str) -> None:
-    """One access-log line per download; used as the download button's on_click."""
+    """One access-log line per download; used as the on_click of a download button whose file is
+    made in the run (bytes)."""
+    _download_entry(what)()
+
+
+def logged_download(make: Callable[[], bytes], what: str) -> Callable[[], bytes]:
+    """make, writing log_download's line when it is called: the data of a download button whose
+    file is made when pressed (with on_click="ignore"). Who, page and scope are taken now, in the
+    run. As an on_click callback the log ran the page again at the click, and that run replaced
+    the button's file while the browser was still fetching it: now and then the download never
+    came."""
+    log = _download_entry(what)
+
+    def made() -> bytes:
+        log()
+        return make()
+
+    return made
+
+
+def _download_entry(what: str) -> Callable[[], None]:
+    """Writes the access-log line of a download of `what` for the person, page and scope of now."""
     found = st.session_state.get(PERSON)
     if not isinstance(found, Person):
-        return
+        return lambda: None
     filters = st.session_state.get("kfp_filters")
     urval = filters.scope.as_dict() if filters is not None else {}
     period = format_period(filters.period) if filters is not None else None
-    _write(found, st.session_state.get(PAGE) or current_page(), urval, nedladdning=what, period=period)
+    page = st.session_state.get(PAGE) or current_page()
+    return lambda: _write(found, page, urval, nedladdning=what, period=period)

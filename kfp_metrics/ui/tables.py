@@ -41,21 +41,19 @@ def show_data(make: Callable[[], pd.DataFrame], title: str, key: str) -> None:
         # The files are made when a button is pressed, not on every run of the page.
         left.download_button(
             "Ladda ner CSV",
-            lambda: csv_bytes(frame),
+            inloggning.logged_download(lambda: csv_bytes(frame), f"{name}.csv"),
             file_name=f"{name}.csv",
             mime="text/csv",
             key=f"csv_{key}",
-            on_click=inloggning.log_download,
-            args=(f"{name}.csv",),
+            on_click="ignore",
         )
         right.download_button(
             "Ladda ner Excel",
-            lambda: excel_bytes(frame, title),
+            inloggning.logged_download(lambda: excel_bytes(frame, title), f"{name}.xlsx"),
             file_name=f"{name}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"xlsx_{key}",
-            on_click=inloggning.log_download,
-            args=(f"{name}.xlsx",),
+            on_click="ignore",
         )
 
 
